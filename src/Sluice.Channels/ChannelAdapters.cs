@@ -1,0 +1,28 @@
+using Microsoft.Extensions.DependencyInjection;
+using Sluice.Channels.Sandbox;
+
+namespace Sluice.Channels;
+
+/// <summary>Finds the adapter for a channel account's protocol.</summary>
+public sealed class ChannelAdapterRegistry(IEnumerable<IChannelAdapter> adapters)
+{
+    private readonly Dictionary<string, IChannelAdapter> _byProtocol = adapters.ToDictionary(a => a.Protocol, StringComparer.Ordinal);
+
+    public IChannelAdapter For(string protocol) =>
+        _byProtocol.TryGetValue(protocol, out var adapter)
+            ? adapter
+            : throw new InvalidOperationException($"No channel adapter speaks protocol '{protocol}'.");
+
+    public IReadOnlyCollection<string> Protocols => _byProtocol.Keys;
+}
+
+public static class ChannelAdapterRegistration
+{
+    public static IServiceCollection AddChannelAdapters(this IServiceCollection services)
+    {
+        services.AddHttpClient(SandboxChannelAdapter.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        services.AddSingleton<IChannelAdapter, SandboxChannelAdapter>();
+        services.AddSingleton<ChannelAdapterRegistry>();
+        return services;
+    }
+}

@@ -1,0 +1,28 @@
+namespace Sluice.Errors;
+
+/// <summary>
+/// The stable error codes merchants see in problem details. Never rename one: merchants switch on them.
+/// </summary>
+public static class UnifiedCode
+{
+    public const string MalformedJson = "malformed_json";
+    public const string MissingField = "missing_field";
+    public const string InvalidField = "invalid_field";
+    public const string InvalidAmount = "invalid_amount";
+    public const string UnsupportedCurrency = "unsupported_currency";
+    public const string Unauthenticated = "unauthenticated";
+    public const string Forbidden = "forbidden";
+    public const string NotFound = "not_found";
+    public const string DuplicateOrderNo = "duplicate_order_no";
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
+    public const string IdempotencyInProgress = "idempotency_request_in_progress";
+    public const string InvalidIdempotencyKey = "invalid_idempotency_key";
+    public const string PaymentNotClosable = "payment_not_closable";
+    public const string PaymentMethodUnavailable = "payment_method_unavailable";
+    public const string ChannelUnavailable = "channel_unavailable";
+    public const string ChannelRejected = "channel_rejected";
+    public const string ConcurrentModification = "concurrent_modification";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string InternalError = "internal_error";
+}

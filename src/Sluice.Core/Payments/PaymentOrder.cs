@@ -1,0 +1,48 @@
+namespace Sluice.Payments;
+
+/// <summary>A merchant's request to collect money from a payer through one channel account.</summary>
+public sealed class PaymentOrder
+{
+    public required string Id { get; init; }
+    public required string AppId { get; init; }
+    public required string MerchantId { get; init; }
+    public required string MerchantOrderNo { get; init; }
+    public required long Amount { get; init; }
+    public required string Currency { get; init; }
+    public required string Subject { get; init; }
+    public required string PaymentMethod { get; init; }
+    public string? NotifyUrl { get; init; }
+    public string? ReturnUrl { get; init; }
+    public string? ClientIp { get; init; }
+    public string? MetadataJson { get; init; }
+
+    public PaymentStatus Status { get; set; }
+
+    /// <summary>Incremented by every state change; part of each compare-and-set.</summary>
+    public int Version { get; set; }
+
+    public string? ChannelCode { get; set; }
+    public string? ChannelAccountId { get; set; }
+    public string? ChannelTradeNo { get; set; }
+
+    /// <summary>Where the payer goes next (cashier URL, QR code content), as the channel answered.</summary>
+    public string? PayUrl { get; set; }
+
+    /// <summary>How to use <see cref="PayUrl"/>: redirect, qr_code or sdk_params.</summary>
+    public string? PayActionType { get; set; }
+
+    /// <summary>The last outcome the channel reported (succeeded, failed, pending, unknown).</summary>
+    public string? LastChannelOutcome { get; set; }
+
+    public string? RawCode { get; set; }
+    public string? RawSubCode { get; set; }
+    public string? RawMessage { get; set; }
+    public string? FailureCode { get; set; }
+    public string? FailureMessage { get; set; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; init; }
+    public DateTimeOffset? PaidAt { get; set; }
+    public DateTimeOffset? ClosedAt { get; set; }
+}

@@ -1,0 +1,439 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Sluice.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class InitialCreate : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "audit_entries",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    actor = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    action = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    entity_type = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    entity_id = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    old_value = table.Column<string>(type: "character varying(16384)", maxLength: 16384, nullable: true),
+                    new_value = table.Column<string>(type: "character varying(16384)", maxLength: 16384, nullable: true),
+                    at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_audit_entries", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "channel_accounts",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    channel_code = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    protocol = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    merchant_id = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    service_provider_id = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    sub_merchant_id = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    payment_methods = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
+                    credentials_ciphertext = table.Column<string>(type: "character varying(16384)", maxLength: 16384, nullable: false),
+                    enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_channel_accounts", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "channel_callbacks",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    channel_account_id = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    received_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    verified = table.Column<bool>(type: "boolean", nullable: false),
+                    rejection_reason = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    order_id = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    notice_id = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    outcome = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    effect = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    body = table.Column<string>(type: "character varying(65536)", maxLength: 65536, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_channel_callbacks", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "idempotency_records",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    app_id = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    key = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    operation = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    request_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    response_status = table.Column<int>(type: "integer", nullable: true),
+                    response_body = table.Column<string>(type: "character varying(65536)", maxLength: 65536, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_idempotency_records", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "payment_events",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    payment_id = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    kind = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    source = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    from_status = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    to_status = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    detail = table.Column<string>(type: "character varying(4096)", maxLength: 4096, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_payment_events", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "sandbox_transactions",
+                columns: table => new
+                {
+                    trade_no = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    kind = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    merchant_no = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    out_trade_no = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    original_trade_no = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    amount = table.Column<long>(type: "bigint", nullable: false),
+                    currency = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    subject = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    notify_url = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    return_url = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    status = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    fail_code = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    completed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_sandbox_transactions", x => x.trade_no);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "service_providers",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_service_providers", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "webhook_attempts",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    delivery_id = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    attempt_number = table.Column<int>(type: "integer", nullable: false),
+                    node_id = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    started_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    response_status = table.Column<int>(type: "integer", nullable: true),
+                    error = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: true),
+                    duration_ms = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_webhook_attempts", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "webhook_deliveries",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    event_id = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    event_type = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    app_id = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    url = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
+                    payload = table.Column<string>(type: "character varying(65536)", maxLength: 65536, nullable: false),
+                    status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    attempt_count = table.Column<int>(type: "integer", nullable: false),
+                    next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    lease_owner = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    lease_expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    delivered_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    last_error = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_webhook_deliveries", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "merchants",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    service_provider_id = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_merchants", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_merchants_service_providers_service_provider_id",
+                        column: x => x.service_provider_id,
+                        principalTable: "service_providers",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "apps",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    merchant_id = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    name = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    notify_url = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    webhook_secret_ciphertext = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_apps", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_apps_merchants_merchant_id",
+                        column: x => x.merchant_id,
+                        principalTable: "merchants",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "api_keys",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    app_id = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    prefix = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    secret_hash = table.Column<byte[]>(type: "bytea", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    revoked_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_api_keys", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_api_keys_apps_app_id",
+                        column: x => x.app_id,
+                        principalTable: "apps",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "payments",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    app_id = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    merchant_id = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    merchant_order_no = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    amount = table.Column<long>(type: "bigint", nullable: false),
+                    currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    subject = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    payment_method = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    notify_url = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    return_url = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    client_ip = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    metadata_json = table.Column<string>(type: "character varying(8192)", maxLength: 8192, nullable: true),
+                    status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    channel_code = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    channel_account_id = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    channel_trade_no = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    pay_url = table.Column<string>(type: "character varying(4096)", maxLength: 4096, nullable: true),
+                    pay_action_type = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    last_channel_outcome = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    raw_code = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    raw_sub_code = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    raw_message = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: true),
+                    failure_code = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
+                    failure_message = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    paid_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    closed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_payments", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_payments_apps_app_id",
+                        column: x => x.app_id,
+                        principalTable: "apps",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_api_keys_app_id",
+                table: "api_keys",
+                column: "app_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_api_keys_prefix",
+                table: "api_keys",
+                column: "prefix",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_apps_merchant_id",
+                table: "apps",
+                column: "merchant_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_audit_entries_entity_type_entity_id",
+                table: "audit_entries",
+                columns: new[] { "entity_type", "entity_id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_channel_accounts_merchant_id",
+                table: "channel_accounts",
+                column: "merchant_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_channel_callbacks_channel_account_id_received_at",
+                table: "channel_callbacks",
+                columns: new[] { "channel_account_id", "received_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_channel_callbacks_order_id",
+                table: "channel_callbacks",
+                column: "order_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_idempotency_records_app_id_key",
+                table: "idempotency_records",
+                columns: new[] { "app_id", "key" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_merchants_service_provider_id",
+                table: "merchants",
+                column: "service_provider_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payment_events_payment_id",
+                table: "payment_events",
+                column: "payment_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payments_app_id_merchant_order_no",
+                table: "payments",
+                columns: new[] { "app_id", "merchant_order_no" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_payments_status_expires_at",
+                table: "payments",
+                columns: new[] { "status", "expires_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_sandbox_transactions_merchant_no_kind_out_trade_no",
+                table: "sandbox_transactions",
+                columns: new[] { "merchant_no", "kind", "out_trade_no" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_attempts_delivery_id",
+                table: "webhook_attempts",
+                column: "delivery_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_deliveries_app_id",
+                table: "webhook_deliveries",
+                column: "app_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_deliveries_event_id",
+                table: "webhook_deliveries",
+                column: "event_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_webhook_deliveries_status_next_attempt_at",
+                table: "webhook_deliveries",
+                columns: new[] { "status", "next_attempt_at" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "api_keys");
+
+            migrationBuilder.DropTable(
+                name: "audit_entries");
+
+            migrationBuilder.DropTable(
+                name: "channel_accounts");
+
+            migrationBuilder.DropTable(
+                name: "channel_callbacks");
+
+            migrationBuilder.DropTable(
+                name: "idempotency_records");
+
+            migrationBuilder.DropTable(
+                name: "payment_events");
+
+            migrationBuilder.DropTable(
+                name: "payments");
+
+            migrationBuilder.DropTable(
+                name: "sandbox_transactions");
+
+            migrationBuilder.DropTable(
+                name: "webhook_attempts");
+
+            migrationBuilder.DropTable(
+                name: "webhook_deliveries");
+
+            migrationBuilder.DropTable(
+                name: "apps");
+
+            migrationBuilder.DropTable(
+                name: "merchants");
+
+            migrationBuilder.DropTable(
+                name: "service_providers");
+        }
+    }
+}

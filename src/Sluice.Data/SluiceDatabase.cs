@@ -1,0 +1,104 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Sluice.Data;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>Chooses, configures and migrates the database: SQLite by default, PostgreSQL by configuration.</summary>
+public static class SluiceDatabase
+{
+    public const string DefaultSqliteConnection = "Data Source=data/sluice.db";
+
+    public static DatabaseProvider ProviderFrom(IConfiguration configuration)
+    {
+        var name = configuration["Sluice:Database:Provider"];
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            var cs = configuration.GetConnectionString("Sluice");
+            return cs is not null && cs.Contains("Host=", StringComparison.OrdinalIgnoreCase)
+                ? DatabaseProvider.Postgres
+                : DatabaseProvider.Sqlite;
+        }
+
+        return name.Trim().ToLowerInvariant() switch
+        {
+            "sqlite" => DatabaseProvider.Sqlite,
+            "postgres" or "postgresql" or "npgsql" => DatabaseProvider.Postgres,
+            _ => throw new InvalidOperationException($"Unknown Sluice:Database:Provider '{name}'. Use sqlite or postgres."),
+        };
+    }
+
+    public static IServiceCollection AddSluiceDatabase(this IServiceCollection services, IConfiguration configuration)
+    {
+        var provider = ProviderFrom(configuration);
+        var connectionString = configuration.GetConnectionString("Sluice");
+        if (provider == DatabaseProvider.Postgres)
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException("PostgreSQL needs ConnectionStrings:Sluice.");
+            }
+
+            services.AddDbContextPool<SluiceDbContext, PostgresSluiceDbContext>(o => ConfigurePostgres(o, connectionString), poolSize: 256);
+        }
+        else
+        {
+            var cs = string.IsNullOrWhiteSpace(connectionString) ? DefaultSqliteConnection : connectionString;
+            EnsureSqliteFolder(cs);
+            services.AddDbContextPool<SluiceDbContext, SqliteSluiceDbContext>(o => ConfigureSqlite(o, cs));
+        }
+
+        return services;
+    }
+
+    public static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder builder, string connectionString)
+    {
+        var csb = new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = 30, Pooling = true };
+        return builder
+            .UseSqlite(csb.ToString(), o => o.MigrationsAssembly(typeof(SluiceDbContext).Assembly.FullName))
+            .UseSnakeCaseNamingConvention()
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+    }
+
+    public static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder builder, string connectionString) =>
+        builder
+            .UseNpgsql(connectionString, o => o.MigrationsAssembly(typeof(SluiceDbContext).Assembly.FullName))
+            .UseSnakeCaseNamingConvention();
+
+    /// <summary>Applies the provider's migrations; on SQLite also switches to WAL so readers never block the writer.</summary>
+    public static async Task MigrateAsync(SluiceDbContext db, CancellationToken ct)
+    {
+        await db.Database.MigrateAsync(ct);
+        if (!db.IsPostgres)
+        {
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        }
+    }
+
+    /// <summary>True when the exception is a unique-constraint violation on either provider.</summary>
+    public static bool IsUniqueViolation(DbUpdateException ex) => ex.InnerException switch
+    {
+        PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,
+        SqliteException sq => sq.SqliteErrorCode == 19 && sq.SqliteExtendedErrorCode is 2067 or 1555,
+        _ => false,
+    };
+
+    private static void EnsureSqliteFolder(string connectionString)
+    {
+        var file = new SqliteConnectionStringBuilder(connectionString).DataSource;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(file));
+        if (!string.IsNullOrEmpty(folder) && file != ":memory:")
+        {
+            Directory.CreateDirectory(folder);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Sluice.Errors;
+
+namespace Sluice.Server.Api;
+
+/// <summary>RFC 9457 problem details, always with a stable unified <c>code</c>.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult Of(int status, string code, string detail, IDictionary<string, object?>? extra = null)
+    {
+        var extensions = new Dictionary<string, object?> { ["code"] = code };
+        if (extra is not null)
+        {
+            foreach (var (k, v) in extra)
+            {
+                extensions[k] = v;
+            }
+        }
+
+        return TypedResults.Problem(
+            detail: detail,
+            statusCode: status,
+            title: TitleFor(code),
+            type: $"https://sluice.dev/problems/{code}",
+            extensions: extensions);
+    }
+
+    public static ProblemHttpResult Validation(string code, string field, string detail) =>
+        Of(StatusCodes.Status400BadRequest, code, detail, new Dictionary<string, object?> { ["field"] = field });
+
+    public static ProblemHttpResult NotFound(string what) => Of(StatusCodes.Status404NotFound, UnifiedCode.NotFound, $"No {what} with that id for this app.");
+
+    public static ProblemHttpResult Unauthenticated(string detail) => Of(StatusCodes.Status401Unauthorized, UnifiedCode.Unauthenticated, detail);
+
+    private static string TitleFor(string code) => code switch
+    {
+        UnifiedCode.MalformedJson => "The request body is not valid JSON for this operation.",
+        UnifiedCode.MissingField => "A required field is missing.",
+        UnifiedCode.InvalidField => "A field has an invalid value.",
+        UnifiedCode.InvalidAmount => "The amount is not acceptable.",
+        UnifiedCode.UnsupportedCurrency => "The currency is not supported.",
+        UnifiedCode.Unauthenticated => "Authentication is required.",
+        UnifiedCode.NotFound => "Not found.",
+        UnifiedCode.DuplicateOrderNo => "The merchant order number is already used with other parameters.",
+        UnifiedCode.IdempotencyKeyReused => "The idempotency key was used with a different request.",
+        UnifiedCode.IdempotencyInProgress => "A request with this idempotency key is still in progress.",
+        UnifiedCode.PaymentNotClosable => "The payment cannot be closed in its current state.",
+        UnifiedCode.PaymentMethodUnavailable => "No channel can take this payment method for this merchant.",
+        UnifiedCode.ChannelUnavailable => "The channel could not be reached.",
+        _ => "The request could not be processed.",
+    };
+}
+
+/// <summary>
+/// Turns request-binding failures (malformed JSON, wrong types, oversized bodies) into 4xx problem details, and any
+/// other unhandled exception into a 500 problem without internals.
+/// </summary>
+public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var result = exception switch
+        {
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+                Problems.Of(413, UnifiedCode.PayloadTooLarge, "The request body is too large."),
+            BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
+                Problems.Of(415, UnifiedCode.UnsupportedMediaType, "Send the request body as application/json."),
+            BadHttpRequestException bad when bad.InnerException is JsonException json =>
+                Problems.Of(400, UnifiedCode.MalformedJson, JsonDetail(json)),
+            BadHttpRequestException bad =>
+                Problems.Of(bad.StatusCode, bad.StatusCode == 400 ? UnifiedCode.MalformedJson : UnifiedCode.InternalError, "The request could not be read: " + bad.Message),
+            _ => null,
+        };
+
+        if (result is null)
+        {
+            LogUnhandled(logger, exception, httpContext.Request.Path);
+            result = Problems.Of(500, UnifiedCode.InternalError, "An internal error occurred; nothing was changed by this request unless its state says otherwise.");
+        }
+
+        await result.ExecuteAsync(httpContext);
+        return true;
+    }
+
+    private static string JsonDetail(JsonException json) =>
+        json.Path is { Length: > 1 } path
+            ? $"The body is not valid JSON or a field has the wrong type at '{path}'."
+            : "The body is not valid JSON.";
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Path}")]
+    private static partial void LogUnhandled(ILogger logger, Exception exception, string path);
+}

@@ -1,0 +1,130 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Sluice.Channels;
+using Sluice.Data;
+using Sluice.Server.ChannelAccounts;
+using Sluice.Server.Hosting;
+using Sluice.Server.Payments;
+
+namespace Sluice.Server.Callbacks;
+
+/// <summary>
+/// Auto-notify: one endpoint per channel account. The adapter verifies the channel's signature before anything in
+/// the body is read; an unverifiable callback is logged and changes nothing. The answer is in the channel's format.
+/// </summary>
+public static partial class NotifyEndpoints
+{
+    private const int MaxBodyBytes = 64 * 1024;
+
+    public static void MapNotifyEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/notify/{channelAccountId}", HandleAsync)
+            .WithTags("Channel callbacks")
+            .WithSummary("Asynchronous notices from an upstream channel")
+            .AllowAnonymous()
+            .ExcludeFromDescription();
+    }
+
+    private static async Task<IResult> HandleAsync(
+        string channelAccountId,
+        HttpRequest request,
+        SluiceDbContext db,
+        ChannelAdapterRegistry adapters,
+        ChannelAccountContexts contexts,
+        PaymentService payments,
+        TimeProvider clock,
+        SluiceMetrics metrics,
+        ILoggerFactory loggers,
+        CancellationToken ct)
+    {
+        var logger = loggers.CreateLogger("Sluice.Callbacks");
+        var account = await db.ChannelAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == channelAccountId, ct);
+        if (account is null)
+        {
+            return Results.NotFound();
+        }
+
+        var body = await ReadBodyAsync(request, ct);
+        if (body is null)
+        {
+            return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
+        }
+
+        var adapter = adapters.For(account.Protocol);
+        var context = contexts.For(account);
+        var callback = new ChannelCallbackRequest(
+            request.Method,
+            request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal),
+            request.ContentType ?? "",
+            body);
+
+        var parsed = await adapter.ParseCallbackAsync(context, callback, ct);
+        var log = new ChannelCallbackLog
+        {
+            ChannelAccountId = account.Id,
+            ReceivedAt = clock.GetUtcNow(),
+            Verified = parsed.Verified,
+            RejectionReason = parsed.RejectionReason,
+            OrderId = parsed.Notice?.OrderId,
+            NoticeId = parsed.Notice?.NoticeId,
+            Outcome = parsed.Notice?.Report.Result.Outcome.ToString().ToLowerInvariant(),
+            Effect = "rejected",
+            Body = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 16 * 1024)),
+        };
+
+        if (!parsed.Verified || parsed.Notice is null)
+        {
+            LogRejected(logger, account.Id, parsed.RejectionReason ?? "unverified");
+            metrics.CallbacksReceived.Add(1, new KeyValuePair<string, object?>("verified", false));
+            db.ChannelCallbacks.Add(log);
+            await db.SaveChangesAsync(ct);
+            var refusal = adapter.AnswerCallback(accepted: false);
+            return Results.Text(refusal.Body, refusal.ContentType, Encoding.UTF8, refusal.StatusCode);
+        }
+
+        metrics.CallbacksReceived.Add(1, new KeyValuePair<string, object?>("verified", true));
+        var notice = parsed.Notice;
+        if (notice.Kind == ChannelNoticeKind.Payment)
+        {
+            var order = await db.Payments.FirstOrDefaultAsync(p => p.Id == notice.OrderId && p.ChannelAccountId == account.Id, ct);
+            log.Effect = order is null ? "unknown_order" : await payments.ApplyReportAsync(order, notice.Report, "channel_notify", ct);
+        }
+        else
+        {
+            // Refund and withdrawal notices are applied by their flows once those exist; keep them for re-query.
+            log.Effect = "not_applied_" + notice.Kind.ToString().ToLowerInvariant();
+        }
+
+        db.ChangeTracker.Clear();
+        db.ChannelCallbacks.Add(log);
+        await db.SaveChangesAsync(ct);
+        LogApplied(logger, account.Id, notice.OrderId, log.Effect);
+        var answer = adapter.AnswerCallback(accepted: true);
+        return Results.Text(answer.Body, answer.ContentType, Encoding.UTF8, answer.StatusCode);
+    }
+
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected callback for channel account {AccountId}: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string accountId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Callback for channel account {AccountId}, order {OrderId}: {Effect}")]
+    private static partial void LogApplied(ILogger logger, string accountId, string orderId, string effect);
+}

@@ -1,0 +1,100 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Sluice.Channels;
+using Sluice.Common;
+using Sluice.Data;
+using Sluice.Errors;
+using Sluice.Server.Api;
+using Sluice.Server.Auth;
+using Sluice.Server.Merchants;
+using Sluice.Server.Payments;
+
+namespace Sluice.Server.ChannelAccounts;
+
+public sealed record CreateChannelAccountRequest(
+    string? ChannelCode,
+    string? Protocol,
+    string? MerchantId,
+    string? ServiceProviderId,
+    string? SubMerchantId,
+    IReadOnlyList<string>? PaymentMethods,
+    Dictionary<string, string>? Credentials);
+
+/// <summary>A channel account as the admin API shows it: credential names only, never their values.</summary>
+public sealed record ChannelAccountView(
+    string Id, string ChannelCode, string Protocol, string MerchantId, string? ServiceProviderId, string? SubMerchantId,
+    IReadOnlyList<string> PaymentMethods, IReadOnlyList<string> CredentialNames, bool Enabled, string NotifyUrl, DateTimeOffset CreatedAt);
+
+public static class AdminChannelAccountEndpoints
+{
+    public static void MapAdminChannelAccountEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var admin = routes.MapGroup("/admin/api/channel-accounts").RequireAuthorization(SluiceAuth.AdminPolicy).WithTags("Admin: channel accounts");
+        admin.MapPost("/", CreateAsync);
+        admin.MapGet("/", async (string? merchantId, SluiceDbContext db, ChannelAccountContexts contexts, CancellationToken ct) =>
+        {
+            var rows = await db.ChannelAccounts.AsNoTracking().Where(a => merchantId == null || a.MerchantId == merchantId).OrderBy(a => a.Id).ToListAsync(ct);
+            return TypedResults.Ok(rows.Select(a => View(a, contexts)).ToList());
+        });
+    }
+
+    internal static ChannelAccountView View(ChannelAccount a, ChannelAccountContexts contexts) => new(
+        a.Id, a.ChannelCode, a.Protocol, a.MerchantId, a.ServiceProviderId, a.SubMerchantId,
+        a.PaymentMethods.Split(',', StringSplitOptions.RemoveEmptyEntries),
+        contexts.For(a).Credentials.Keys.Order(StringComparer.Ordinal).ToList(),
+        a.Enabled, contexts.NotifyUrl(a.Id).ToString(), a.CreatedAt);
+
+    private static async Task<Results<Created<ChannelAccountView>, ProblemHttpResult>> CreateAsync(
+        CreateChannelAccountRequest? r, SluiceDbContext db, ChannelAdapterRegistry adapters, ChannelAccountContexts contexts,
+        IdGenerator ids, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(r?.ChannelCode) || r.ChannelCode.Length > 64)
+        {
+            return Problems.Validation(UnifiedCode.MissingField, "channel_code", "channel_code is required (at most 64 characters).");
+        }
+
+        if (r.Protocol is null || !adapters.Protocols.Contains(r.Protocol))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "protocol", $"protocol must be one of: {string.Join(", ", adapters.Protocols)}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(r.MerchantId) || !await db.Merchants.AnyAsync(m => m.Id == r.MerchantId, ct))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "merchant_id", "merchant_id must name an existing merchant.");
+        }
+
+        if (r.ServiceProviderId is not null && !await db.ServiceProviders.AnyAsync(s => s.Id == r.ServiceProviderId, ct))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "service_provider_id", "service_provider_id must name an existing service provider.");
+        }
+
+        if (r.PaymentMethods is null || r.PaymentMethods.Count == 0 || r.PaymentMethods.Any(m => !PaymentValidation.KnownMethods.Contains(m)))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "payment_methods", "payment_methods must list known payment methods.");
+        }
+
+        if (r.Credentials is null || r.Credentials.Count == 0)
+        {
+            return Problems.Validation(UnifiedCode.MissingField, "credentials", "credentials are required.");
+        }
+
+        var account = new ChannelAccount
+        {
+            Id = ids.Next("cha"),
+            ChannelCode = r.ChannelCode,
+            Protocol = r.Protocol,
+            MerchantId = r.MerchantId,
+            ServiceProviderId = r.ServiceProviderId,
+            SubMerchantId = r.SubMerchantId,
+            PaymentMethods = string.Join(',', r.PaymentMethods.Distinct(StringComparer.Ordinal)),
+            CredentialsCiphertext = contexts.Protect(r.Credentials),
+            CreatedAt = clock.GetUtcNow(),
+        };
+        db.ChannelAccounts.Add(account);
+        var view = View(account, contexts);
+        AdminMerchantEndpoints.Audit(db, clock, user, "create", "channel_account", account.Id, null, view);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/admin/api/channel-accounts/{account.Id}", view);
+    }
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics.Metrics;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Npgsql;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Sluice.Data;
+
+namespace Sluice.Server.Hosting;
+
+/// <summary>Telemetry, health and logging shared by every Sluice host.</summary>
+public static class ServiceDefaults
+{
+    public const string MeterName = "Sluice";
+    public const string ActivitySourceName = "Sluice";
+
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            o.UseUtcTimestamp = true;
+        });
+
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("sluice", serviceInstanceId: builder.Configuration["Sluice:NodeId"]))
+            .WithTracing(t => t
+                .AddSource(ActivitySourceName)
+                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/healthz") && !ctx.Request.Path.StartsWithSegments("/readyz"))
+                .AddHttpClientInstrumentation()
+                .AddNpgsql())
+            .WithMetrics(m => m
+                .AddMeter(MeterName)
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation());
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            otel.UseOtlpExporter();
+        }
+
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), tags: ["live"])
+            .AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        builder.Services.AddSingleton<SluiceMetrics>();
+        return builder;
+    }
+
+    public static WebApplication MapHealthEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") }).ExcludeFromDescription();
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = r => r.Tags.Contains("ready") }).ExcludeFromDescription();
+        return app;
+    }
+
+    private sealed class DatabaseHealthCheck(IServiceScopeFactory scopes) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<SluiceDbContext>();
+            return await db.Database.CanConnectAsync(cancellationToken)
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy("database unreachable");
+        }
+    }
+}
+
+/// <summary>Sluice's own business metrics.</summary>
+public sealed class SluiceMetrics
+{
+    public SluiceMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(ServiceDefaults.MeterName);
+        PaymentsCreated = meter.CreateCounter<long>("sluice.payments.created");
+        PaymentTransitions = meter.CreateCounter<long>("sluice.payments.transitions");
+        CallbacksReceived = meter.CreateCounter<long>("sluice.callbacks.received");
+        WebhookAttempts = meter.CreateCounter<long>("sluice.webhooks.attempts");
+        ChannelCallDuration = meter.CreateHistogram<double>("sluice.channel.call.duration", unit: "ms");
+    }
+
+    public Counter<long> PaymentsCreated { get; }
+    public Counter<long> PaymentTransitions { get; }
+    public Counter<long> CallbacksReceived { get; }
+    public Counter<long> WebhookAttempts { get; }
+    public Histogram<double> ChannelCallDuration { get; }
+}

@@ -1,0 +1,73 @@
+using Sluice.Payments;
+
+namespace Sluice.Server.Payments;
+
+/// <summary>Body of <c>POST /v1/payments</c>. Every field is nullable so a missing one gets a precise error.</summary>
+public sealed record CreatePaymentRequest(
+    string? MerchantOrderNo,
+    long? Amount,
+    string? Currency,
+    string? Subject,
+    string? PaymentMethod,
+    string? NotifyUrl = null,
+    string? ReturnUrl = null,
+    string? ClientIp = null,
+    int? ExpiresInSeconds = null,
+    Dictionary<string, string>? Metadata = null);
+
+public sealed record PayActionView(string Type, string Value);
+
+public sealed record FailureView(string Code, string Message);
+
+/// <summary>A payment as merchants see it: unified codes only, never a channel's raw codes.</summary>
+public sealed record PaymentView(
+    string Id,
+    string Object,
+    string MerchantOrderNo,
+    long Amount,
+    string Currency,
+    string Subject,
+    string PaymentMethod,
+    string Status,
+    string? Channel,
+    PayActionView? PayAction,
+    FailureView? Failure,
+    Dictionary<string, string>? Metadata,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset ExpiresAt,
+    DateTimeOffset? PaidAt,
+    DateTimeOffset? ClosedAt)
+{
+    public static PaymentView From(PaymentOrder o) => new(
+        o.Id,
+        "payment",
+        o.MerchantOrderNo,
+        o.Amount,
+        o.Currency,
+        o.Subject,
+        o.PaymentMethod,
+        PaymentStateMachine.WireName(o.Status),
+        o.ChannelCode,
+        o.PayUrl is null || PaymentStateMachine.IsTerminal(o.Status) ? null : new PayActionView(o.PayActionType ?? "redirect", o.PayUrl),
+        o.FailureCode is null ? null : new FailureView(o.FailureCode, o.FailureMessage ?? o.FailureCode),
+        o.MetadataJson is null ? null : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(o.MetadataJson),
+        o.CreatedAt,
+        o.ExpiresAt,
+        o.PaidAt,
+        o.ClosedAt);
+}
+
+/// <summary>An operator's view of a payment: the merchant view plus raw channel codes and the timeline.</summary>
+public sealed record AdminPaymentView(
+    PaymentView Payment,
+    string AppId,
+    string MerchantId,
+    string? ChannelAccountId,
+    string? ChannelTradeNo,
+    string? LastChannelOutcome,
+    string? RawCode,
+    string? RawSubCode,
+    string? RawMessage,
+    IReadOnlyList<PaymentEventView> Events);
+
+public sealed record PaymentEventView(string Kind, string Source, string? FromStatus, string? ToStatus, string? Detail, DateTimeOffset At);

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Sluice.Errors;
+using Sluice.Server.Api;
+using Sluice.Server.Auth;
+using Sluice.Server.Idempotency;
+
+namespace Sluice.Server.Payments;
+
+/// <summary>The merchant API for payments.</summary>
+public static class PaymentEndpoints
+{
+    public static void MapPaymentEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/payments").RequireAuthorization(SluiceAuth.MerchantPolicy).WithTags("Payments");
+
+        group.MapPost("/", CreateAsync)
+            .WithName("CreatePayment")
+            .WithSummary("Create a payment")
+            .WithDescription("Routes the payment to a channel account of the merchant and asks the channel for it. " +
+                             "The merchant order number is unique per app; an Idempotency-Key header replays the first answer.")
+            .Produces<PaymentView>(201)
+            .Produces<PaymentView>(200)
+            .ProducesProblem(400).ProducesProblem(409).ProducesProblem(422);
+
+        group.MapGet("/{id}", GetAsync).WithName("GetPayment").WithSummary("Get a payment by Sluice id");
+        group.MapGet("/", FindByOrderNoAsync).WithName("FindPaymentByOrderNo").WithSummary("Look a payment up by merchant_order_no");
+        group.MapPost("/{id}/close", CloseAsync).WithName("ClosePayment")
+            .WithSummary("Close an unpaid payment, at the channel first")
+            .Produces<PaymentView>(200).ProducesProblem(404).ProducesProblem(409).ProducesProblem(503);
+    }
+
+    private static async Task<IResult> CreateAsync(
+        [FromBody] CreatePaymentRequest? request,
+        [FromHeader(Name = IdempotencyStore.Header)] string? idempotencyKey,
+        HttpContext http,
+        PaymentService payments,
+        IdempotencyStore idempotency,
+        CancellationToken ct)
+    {
+        if (request is null)
+        {
+            return Problems.Of(400, UnifiedCode.MalformedJson, "The request needs a JSON object body.");
+        }
+
+        if (PaymentValidation.Validate(request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var caller = http.User.Caller();
+        if (idempotencyKey is null)
+        {
+            return ToResult(await payments.CreateAsync(caller, request, ct));
+        }
+
+        if (!IdempotencyStore.IsValidKey(idempotencyKey))
+        {
+            return Problems.Validation(UnifiedCode.InvalidIdempotencyKey, "Idempotency-Key", "The Idempotency-Key header must be 1-255 printable ASCII characters.");
+        }
+
+        var begin = await idempotency.BeginAsync(caller.AppId, idempotencyKey, "create_payment", IdempotencyStore.HashOf("create_payment", request), ct);
+        switch (begin)
+        {
+            case IdempotencyBegin.Replay replay:
+                http.Response.Headers["Idempotent-Replayed"] = "true";
+                return Results.Content(replay.Body, replay.Status >= 400 ? "application/problem+json" : "application/json", statusCode: replay.Status);
+            case IdempotencyBegin.Mismatch:
+                return Problems.Of(422, UnifiedCode.IdempotencyKeyReused, "This Idempotency-Key was already used with a different request body.");
+            case IdempotencyBegin.InProgress:
+                return Problems.Of(409, UnifiedCode.IdempotencyInProgress, "A request with this Idempotency-Key is still being processed; retry shortly.");
+        }
+
+        var recordId = ((IdempotencyBegin.Started)begin).RecordId;
+        ApiOutcome outcome;
+        try
+        {
+            outcome = await payments.CreateAsync(caller, request, ct);
+        }
+        catch
+        {
+            await idempotency.AbandonAsync(recordId);
+            throw;
+        }
+
+        var body = outcome.Payment is not null
+            ? JsonSerializer.Serialize(outcome.Payment, SluiceJson.Options)
+            : JsonSerializer.Serialize(outcome.Problem!.ProblemDetails, SluiceJson.Options);
+        await idempotency.CompleteAsync(recordId, outcome.Status, body, CancellationToken.None);
+        return ToResult(outcome);
+    }
+
+    private static async Task<Results<Ok<PaymentView>, ProblemHttpResult>> GetAsync(string id, HttpContext http, PaymentService payments, CancellationToken ct)
+    {
+        var order = await payments.FindAsync(http.User.Caller().AppId, id, ct);
+        return order is null ? Problems.NotFound("payment") : TypedResults.Ok(PaymentView.From(order));
+    }
+
+    private static async Task<Results<Ok<PaymentView>, ProblemHttpResult>> FindByOrderNoAsync(
+        [FromQuery(Name = "merchant_order_no")] string? merchantOrderNo, HttpContext http, PaymentService payments, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(merchantOrderNo))
+        {
+            return Problems.Validation(UnifiedCode.MissingField, "merchant_order_no", "Give ?merchant_order_no=... to look a payment up.");
+        }
+
+        var order = await payments.FindByOrderNoAsync(http.User.Caller().AppId, merchantOrderNo, ct);
+        return order is null ? Problems.NotFound("payment") : TypedResults.Ok(PaymentView.From(order));
+    }
+
+    private static async Task<IResult> CloseAsync(string id, HttpContext http, PaymentService payments, CancellationToken ct) =>
+        ToResult(await payments.CloseAsync(http.User.Caller(), id, ct));
+
+    private static IResult ToResult(ApiOutcome outcome) =>
+        outcome.Problem is { } problem
+            ? problem
+            : outcome.Status == 201
+                ? TypedResults.Created($"/v1/payments/{outcome.Payment!.Id}", outcome.Payment)
+                : TypedResults.Ok(outcome.Payment);
+}

@@ -1,0 +1,304 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Sluice.Channels;
+using Sluice.Common;
+using Sluice.Data;
+using Sluice.Errors;
+using Sluice.Payments;
+using Sluice.Server.Api;
+using Sluice.Server.Auth;
+using Sluice.Server.ChannelAccounts;
+using Sluice.Server.Hosting;
+
+namespace Sluice.Server.Payments;
+
+/// <summary>The result of an API operation: a status with a body, or a problem.</summary>
+public sealed record ApiOutcome(int Status, PaymentView? Payment, ProblemHttpResult? Problem)
+{
+    public static ApiOutcome Ok(int status, PaymentView payment) => new(status, payment, null);
+
+    public static ApiOutcome Fail(ProblemHttpResult problem) => new(problem.StatusCode, null, problem);
+}
+
+/// <summary>The payment flows: create (choose a channel account, ask the channel), apply channel outcomes, close.</summary>
+public sealed partial class PaymentService(
+    SluiceDbContext db,
+    ChannelAdapterRegistry adapters,
+    ChannelAccountContexts accounts,
+    PaymentTransitions transitions,
+    IdGenerator ids,
+    TimeProvider clock,
+    SluiceMetrics metrics,
+    ILogger<PaymentService> logger)
+{
+    public async Task<ApiOutcome> CreateAsync(MerchantCaller caller, CreatePaymentRequest r, CancellationToken ct)
+    {
+        var existing = await FindByOrderNoAsync(caller.AppId, r.MerchantOrderNo!, ct);
+        if (existing is not null)
+        {
+            return SameOrder(existing, r) ? ApiOutcome.Ok(200, PaymentView.From(existing)) : DuplicateOrderNo(existing);
+        }
+
+        var account = await db.ChannelAccounts.AsNoTracking()
+            .Where(a => a.MerchantId == caller.MerchantId && a.Enabled)
+            .OrderBy(a => a.CreatedAt).ThenBy(a => a.Id)
+            .ToListAsync(ct);
+        var chosen = account.FirstOrDefault(a => a.Supports(r.PaymentMethod!));
+        if (chosen is null)
+        {
+            return ApiOutcome.Fail(Problems.Of(422, UnifiedCode.PaymentMethodUnavailable,
+                $"No channel account of this merchant can take payment method '{r.PaymentMethod}'."));
+        }
+
+        var now = clock.GetUtcNow();
+        var order = new PaymentOrder
+        {
+            Id = ids.Next("pay"),
+            AppId = caller.AppId,
+            MerchantId = caller.MerchantId,
+            MerchantOrderNo = r.MerchantOrderNo!,
+            Amount = r.Amount!.Value,
+            Currency = r.Currency!,
+            Subject = r.Subject!,
+            PaymentMethod = r.PaymentMethod!,
+            NotifyUrl = r.NotifyUrl,
+            ReturnUrl = r.ReturnUrl,
+            ClientIp = r.ClientIp,
+            MetadataJson = r.Metadata is null ? null : JsonSerializer.Serialize(r.Metadata),
+            Status = PaymentStatus.Created,
+            ChannelCode = chosen.ChannelCode,
+            ChannelAccountId = chosen.Id,
+            CreatedAt = now,
+            UpdatedAt = now,
+            ExpiresAt = now.AddSeconds(r.ExpiresInSeconds ?? PaymentValidation.DefaultExpirySeconds),
+        };
+        db.Payments.Add(order);
+        db.PaymentEvents.Add(new PaymentEvent
+        {
+            PaymentId = order.Id, Kind = "created", Source = "merchant_api", ToStatus = "created",
+            Detail = $"channel account {chosen.Id} ({chosen.ChannelCode})", CreatedAt = now,
+        });
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (SluiceDatabase.IsUniqueViolation(ex))
+        {
+            // Another request created this order number first: answer like a retry of that request.
+            db.ChangeTracker.Clear();
+            var winner = await FindByOrderNoAsync(caller.AppId, r.MerchantOrderNo!, ct);
+            return winner is not null && SameOrder(winner, r) ? ApiOutcome.Ok(200, PaymentView.From(winner)) : DuplicateOrderNo(winner);
+        }
+
+        metrics.PaymentsCreated.Add(1, new KeyValuePair<string, object?>("channel", chosen.ChannelCode));
+        await PayAtChannelAsync(order, chosen, ct);
+        return ApiOutcome.Ok(201, PaymentView.From(order));
+    }
+
+    private async Task PayAtChannelAsync(PaymentOrder order, ChannelAccount account, CancellationToken ct)
+    {
+        var adapter = adapters.For(account.Protocol);
+        var started = Stopwatch.GetTimestamp();
+        ChannelPayResult pay;
+        try
+        {
+            pay = await adapter.PayAsync(accounts.For(account), new ChannelPayRequest(
+                order.Id, order.Amount, order.Currency, order.Subject, order.PaymentMethod, order.ExpiresAt, order.ClientIp, order.ReturnUrl), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // An adapter bug must not lose the order: it stays created with outcome unknown and will be re-queried.
+            LogAdapterFault(logger, ex, order.Id, account.Protocol);
+            pay = new ChannelPayResult(ChannelResult.Unknown("ADAPTER_FAULT", ex.GetType().Name), null);
+        }
+
+        metrics.ChannelCallDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+            new KeyValuePair<string, object?>("protocol", account.Protocol), new KeyValuePair<string, object?>("operation", "pay"));
+
+        var result = pay.Result;
+        void Record(PaymentOrder o)
+        {
+            o.LastChannelOutcome = result.Outcome.ToString().ToLowerInvariant();
+            o.RawCode = result.RawCode;
+            o.RawSubCode = result.RawSubCode;
+            o.RawMessage = Truncate(result.RawMessage, 1024);
+            o.ChannelTradeNo ??= result.ChannelReference;
+        }
+
+        switch (result.Outcome)
+        {
+            case ChannelOutcome.Pending:
+                await transitions.ApplyAsync(db, order, PaymentStatus.Pending, "channel_pay", result.RawCode, o =>
+                {
+                    Record(o);
+                    o.PayUrl = pay.Action?.Value;
+                    o.PayActionType = pay.Action?.Type;
+                }, ct);
+                break;
+            case ChannelOutcome.Succeeded:
+                await transitions.ApplyAsync(db, order, PaymentStatus.Succeeded, "channel_pay", result.RawCode, o =>
+                {
+                    Record(o);
+                    o.PaidAt = clock.GetUtcNow();
+                }, ct);
+                break;
+            case ChannelOutcome.Failed:
+                await transitions.ApplyAsync(db, order, PaymentStatus.Failed, "channel_pay", result.RawCode, o =>
+                {
+                    Record(o);
+                    o.FailureCode = UnifiedCode.ChannelRejected;
+                    o.FailureMessage = "The payment channel declined this payment.";
+                }, ct);
+                break;
+            default:
+                // Unknown: the channel may hold the order. Never fail it; keep it created for a re-query.
+                Record(order);
+                db.PaymentEvents.Add(new PaymentEvent
+                {
+                    PaymentId = order.Id, Kind = "channel_outcome_unknown", Source = "channel_pay",
+                    Detail = $"{result.RawCode}: {Truncate(result.RawMessage, 512)}", CreatedAt = clock.GetUtcNow(),
+                });
+                await SaveIgnoringRaceAsync(order, ct);
+                break;
+        }
+    }
+
+    public async Task<PaymentOrder?> FindAsync(string appId, string id, CancellationToken ct) =>
+        await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id && p.AppId == appId, ct);
+
+    public Task<PaymentOrder?> FindByOrderNoAsync(string appId, string merchantOrderNo, CancellationToken ct) =>
+        db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.AppId == appId && p.MerchantOrderNo == merchantOrderNo, ct);
+
+    /// <summary>Closes an unpaid payment: at the channel first, then locally. A channel that says it is paid wins.</summary>
+    public async Task<ApiOutcome> CloseAsync(MerchantCaller caller, string id, CancellationToken ct)
+    {
+        var order = await db.Payments.FirstOrDefaultAsync(p => p.Id == id && p.AppId == caller.AppId, ct);
+        if (order is null)
+        {
+            return ApiOutcome.Fail(Problems.NotFound("payment"));
+        }
+
+        if (order.Status == PaymentStatus.Closed)
+        {
+            return ApiOutcome.Ok(200, PaymentView.From(order));
+        }
+
+        if (PaymentStateMachine.IsTerminal(order.Status))
+        {
+            return ApiOutcome.Fail(Problems.Of(409, UnifiedCode.PaymentNotClosable,
+                $"The payment is {PaymentStateMachine.WireName(order.Status)} and cannot be closed.",
+                new Dictionary<string, object?> { ["status"] = PaymentStateMachine.WireName(order.Status) }));
+        }
+
+        var account = await db.ChannelAccounts.AsNoTracking().FirstAsync(a => a.Id == order.ChannelAccountId, ct);
+        var adapter = adapters.For(account.Protocol);
+        var context = accounts.For(account);
+        var close = await adapter.ClosePaymentAsync(context, new ChannelOrderRef(order.Id, order.ChannelTradeNo), ct);
+        if (close.Result.Outcome == ChannelOutcome.Succeeded)
+        {
+            await transitions.ApplyAsync(db, order, PaymentStatus.Closed, "merchant_close", close.Result.RawCode, o => o.ClosedAt = clock.GetUtcNow(), ct);
+        }
+        else
+        {
+            // The channel did not close it: it may be paid. Ask the channel what it holds and follow that.
+            var report = await adapter.QueryPaymentAsync(context, new ChannelOrderRef(order.Id, order.ChannelTradeNo), ct);
+            if (report.Result.Outcome == ChannelOutcome.Succeeded)
+            {
+                await ApplyReportAsync(order, report, "close_query", ct);
+            }
+        }
+
+        if (order.Status == PaymentStatus.Closed)
+        {
+            return ApiOutcome.Ok(200, PaymentView.From(order));
+        }
+
+        return order.Status == PaymentStatus.Succeeded
+            ? ApiOutcome.Fail(Problems.Of(409, UnifiedCode.PaymentNotClosable, "The payment was paid at the channel and cannot be closed.",
+                new Dictionary<string, object?> { ["status"] = "succeeded" }))
+            : ApiOutcome.Fail(Problems.Of(503, UnifiedCode.ChannelUnavailable, "The channel did not confirm the close; try again later.",
+                new Dictionary<string, object?> { ["status"] = PaymentStateMachine.WireName(order.Status) }));
+    }
+
+    /// <summary>
+    /// Applies what a channel reported (a query or a verified notice) to an order. Amount and currency must match the
+    /// order before success is believed. Returns the effect for the callback log.
+    /// </summary>
+    public async Task<string> ApplyReportAsync(PaymentOrder order, ChannelReport report, string source, CancellationToken ct)
+    {
+        var result = report.Result;
+        switch (result.Outcome)
+        {
+            case ChannelOutcome.Succeeded:
+                if (report.Amount is { } amount && (amount != order.Amount || !string.Equals(report.Currency ?? order.Currency, order.Currency, StringComparison.Ordinal)))
+                {
+                    db.PaymentEvents.Add(new PaymentEvent
+                    {
+                        PaymentId = order.Id, Kind = "amount_mismatch", Source = source,
+                        Detail = $"channel reported {amount} {report.Currency}, order is {order.Amount} {order.Currency}", CreatedAt = clock.GetUtcNow(),
+                    });
+                    await db.SaveChangesAsync(ct);
+                    return "amount_mismatch";
+                }
+
+                return Effect(await transitions.ApplyAsync(db, order, PaymentStatus.Succeeded, source, result.RawCode, o =>
+                {
+                    o.PaidAt = report.CompletedAt ?? clock.GetUtcNow();
+                    o.ChannelTradeNo ??= result.ChannelReference;
+                    o.LastChannelOutcome = "succeeded";
+                    o.RawCode = result.RawCode;
+                    o.RawSubCode = result.RawSubCode;
+                }, ct), order);
+            case ChannelOutcome.Failed:
+                return Effect(await transitions.ApplyAsync(db, order, PaymentStatus.Failed, source, result.RawCode, o =>
+                {
+                    o.LastChannelOutcome = "failed";
+                    o.RawCode = result.RawCode;
+                    o.RawSubCode = result.RawSubCode;
+                    o.FailureCode = UnifiedCode.ChannelRejected;
+                    o.FailureMessage = "The payment channel reported the payment as failed.";
+                }, ct), order);
+            default:
+                return "no_change";
+        }
+    }
+
+    private static string Effect(TransitionResult result, PaymentOrder order) => result switch
+    {
+        TransitionResult.Applied => "applied",
+        TransitionResult.AlreadyThere => "duplicate",
+        _ => "ignored_terminal_" + PaymentStateMachine.WireName(order.Status),
+    };
+
+    private async Task SaveIgnoringRaceAsync(PaymentOrder order, CancellationToken ct)
+    {
+        try
+        {
+            order.Version++;
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // A notice already moved the order on; the raw codes of the unknown answer are not worth more than that.
+            db.ChangeTracker.Clear();
+            var current = await db.Payments.AsNoTracking().FirstAsync(p => p.Id == order.Id, ct);
+            order.Status = current.Status;
+        }
+    }
+
+    private static bool SameOrder(PaymentOrder o, CreatePaymentRequest r) =>
+        o.Amount == r.Amount && o.Currency == r.Currency && o.Subject == r.Subject && o.PaymentMethod == r.PaymentMethod;
+
+    private static ApiOutcome DuplicateOrderNo(PaymentOrder? existing) =>
+        ApiOutcome.Fail(Problems.Of(409, UnifiedCode.DuplicateOrderNo,
+            "This merchant_order_no already belongs to a payment with different amount, currency, subject or method.",
+            new Dictionary<string, object?> { ["payment_id"] = existing?.Id }));
+
+    private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Channel adapter {Protocol} threw while paying {PaymentId}; outcome recorded as unknown")]
+    private static partial void LogAdapterFault(ILogger logger, Exception exception, string paymentId, string protocol);
+}

@@ -1,0 +1,120 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Sluice.Errors;
+using Sluice.Money;
+using Sluice.Server.Api;
+
+namespace Sluice.Server.Payments;
+
+/// <summary>Checks a create-payment request completely before anything is written.</summary>
+public static partial class PaymentValidation
+{
+    /// <summary>Payment methods Sluice knows; a channel account says which of them it can take.</summary>
+    public static readonly IReadOnlySet<string> KnownMethods = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "alipay_qr", "alipay_wap", "alipay_page", "alipay_app", "wechat_native", "wechat_jsapi", "wechat_h5", "wechat_app",
+        "wechat_mini_program", "unionpay_gateway", "unionpay_qr", "bank_card",
+    };
+
+    public const int DefaultExpirySeconds = 1800;
+    public const int MinExpirySeconds = 60;
+    public const int MaxExpirySeconds = 7 * 24 * 3600;
+
+    public static ProblemHttpResult? Validate(CreatePaymentRequest r)
+    {
+        if (string.IsNullOrWhiteSpace(r.MerchantOrderNo))
+        {
+            return Missing("merchant_order_no");
+        }
+
+        if (!OrderNoPattern().IsMatch(r.MerchantOrderNo))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "merchant_order_no", "merchant_order_no must be 1-64 characters of letters, digits, '-', '_' or '.'.");
+        }
+
+        if (r.Amount is null)
+        {
+            return Missing("amount");
+        }
+
+        if (r.Amount <= 0)
+        {
+            return Problems.Validation(UnifiedCode.InvalidAmount, "amount", "amount must be a positive integer of minor units (e.g. 100 = 1.00 CNY).");
+        }
+
+        if (r.Amount > MoneyAmount.MaxMinorUnits)
+        {
+            return Problems.Validation(UnifiedCode.InvalidAmount, "amount", $"amount must not exceed {MoneyAmount.MaxMinorUnits} minor units.");
+        }
+
+        if (string.IsNullOrWhiteSpace(r.Currency))
+        {
+            return Missing("currency");
+        }
+
+        if (!Currency.TryGet(r.Currency, out _))
+        {
+            return Problems.Validation(UnifiedCode.UnsupportedCurrency, "currency", $"'{Truncate(r.Currency)}' is not a supported ISO 4217 currency code (use upper case, e.g. CNY).");
+        }
+
+        if (string.IsNullOrWhiteSpace(r.Subject))
+        {
+            return Missing("subject");
+        }
+
+        if (r.Subject.Length > 128)
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "subject", "subject must be at most 128 characters.");
+        }
+
+        if (string.IsNullOrWhiteSpace(r.PaymentMethod))
+        {
+            return Missing("payment_method");
+        }
+
+        if (!KnownMethods.Contains(r.PaymentMethod))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "payment_method", $"payment_method must be one of: {string.Join(", ", KnownMethods.Order(StringComparer.Ordinal))}.");
+        }
+
+        if (r.NotifyUrl is not null && !IsHttpUrl(r.NotifyUrl))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "notify_url", "notify_url must be an absolute http(s) URL of at most 2048 characters.");
+        }
+
+        if (r.ReturnUrl is not null && !IsHttpUrl(r.ReturnUrl))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "return_url", "return_url must be an absolute http(s) URL of at most 2048 characters.");
+        }
+
+        if (r.ClientIp is not null && !System.Net.IPAddress.TryParse(r.ClientIp, out _))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "client_ip", "client_ip must be an IPv4 or IPv6 address.");
+        }
+
+        if (r.ExpiresInSeconds is { } e && (e < MinExpirySeconds || e > MaxExpirySeconds))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "expires_in_seconds", $"expires_in_seconds must be between {MinExpirySeconds} and {MaxExpirySeconds}.");
+        }
+
+        if (r.Metadata is { } m && (m.Count > 20 || m.Any(kv => kv.Key.Length is 0 or > 40 || kv.Value is null || kv.Value.Length > 500)))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "metadata", "metadata holds at most 20 keys of 1-40 characters with string values of at most 500 characters.");
+        }
+
+        return null;
+    }
+
+    public static bool IsHttpUrl(string value) =>
+        value.Length <= 2048
+        && Uri.TryCreate(value, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
+    private static ProblemHttpResult Missing(string field) =>
+        Problems.Validation(UnifiedCode.MissingField, field, $"{field} is required.");
+
+    private static string Truncate(string s) => s.Length > 16 ? s[..16] + "..." : s;
+
+    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
+    private static partial Regex OrderNoPattern();
+}

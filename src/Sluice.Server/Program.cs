@@ -1,0 +1,116 @@
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
+using Sluice.Channels;
+using Sluice.Common;
+using Sluice.Data;
+using Sluice.Security;
+using Sluice.Server.Api;
+using Sluice.Server.Auth;
+using Sluice.Server.Callbacks;
+using Sluice.Server.ChannelAccounts;
+using Sluice.Server.Hosting;
+using Sluice.Server.Idempotency;
+using Sluice.Server.Merchants;
+using Sluice.Server.Payments;
+using Sluice.Server.Sandbox;
+using Sluice.Server.Seeding;
+using Sluice.Server.Webhooks;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+
+var options = builder.Configuration.GetSection(SluiceOptions.Section).Get<SluiceOptions>() ?? new SluiceOptions();
+builder.Services.Configure<SluiceOptions>(builder.Configuration.GetSection(SluiceOptions.Section));
+var dataFolder = Path.GetFullPath(builder.Configuration["Sluice:DataFolder"] ?? "data");
+var masterKey = LocalSecrets.MasterKey(options, dataFolder);
+var adminToken = LocalSecrets.AdminToken(options, dataFolder);
+var nodeId = string.IsNullOrWhiteSpace(options.NodeId) ? $"{Environment.MachineName}:{Environment.ProcessId}" : options.NodeId;
+
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<IdGenerator>();
+builder.Services.AddSingleton(new CredentialProtector(masterKey));
+builder.Services.AddSingleton(new SandboxKeys(masterKey));
+builder.Services.AddSingleton(new NodeIdentity(nodeId));
+builder.Services.AddSluiceDatabase(builder.Configuration);
+builder.Services.AddChannelAdapters();
+builder.Services.AddSingleton<ChannelAccountContexts>();
+builder.Services.AddScoped<PaymentService>();
+builder.Services.AddScoped<PaymentTransitions>();
+builder.Services.AddScoped<IdempotencyStore>();
+builder.Services.AddScoped<DemoSeeder>();
+builder.Services.AddSingleton<DemoWebhookInbox>();
+builder.Services.AddSingleton<DemoSeedHolder>();
+builder.Services.AddSingleton<WebhookOutbox>();
+builder.Services.AddSingleton<WebhookDispatcher>();
+builder.Services.AddSingleton<SandboxNotifier>();
+builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10))
+    .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+builder.Services.AddHttpClient(SandboxNotifier.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+if (options.Workers.Enabled)
+{
+    builder.Services.AddHostedService<WebhookDispatcherService>();
+}
+
+builder.Services.AddSluiceAuthentication(adminToken);
+builder.Services.ConfigureHttpJsonOptions(o => SluiceJson.Configure(o.SerializerOptions));
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+builder.Services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+{
+    doc.Info.Title = "Sluice payment gateway API";
+    doc.Info.Description = "Merchant API (Bearer secret API key) and admin API (Bearer admin token). Amounts are integers of minor units.";
+    return Task.CompletedTask;
+}));
+
+var app = builder.Build();
+
+await using (var scope = app.Services.CreateAsyncScope())
+{
+    var db = scope.ServiceProvider.GetRequiredService<SluiceDbContext>();
+    await SluiceDatabase.MigrateAsync(db, CancellationToken.None);
+    if (app.Configuration.GetValue("Sluice:Demo:Seed", true))
+    {
+        var seed = await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedIfEmptyAsync(CancellationToken.None);
+        if (seed is not null)
+        {
+            app.Services.GetRequiredService<DemoSeedHolder>().Seed = seed;
+            if (!app.Configuration.GetValue("Sluice:Demo:Quiet", false))
+            {
+                Console.WriteLine(
+                    $"""
+
+                    Sluice demo data created (shown once; only a hash of the key is stored):
+                      merchant:      {seed.MerchantId}
+                      app:           {seed.AppId}
+                      API key:       {seed.ApiKey}
+                      admin token:   in {Path.Combine(dataFolder, "admin-token")} (or Sluice:Admin:BootstrapToken)
+                      API reference: {options.PublicBase}scalar/v1
+
+                    """);
+            }
+        }
+    }
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi("/openapi/{documentName}.json");
+app.MapScalarApiReference();
+app.MapHealthEndpoints();
+app.MapGet("/", () => Results.Redirect("/scalar/v1")).ExcludeFromDescription();
+app.MapPaymentEndpoints();
+app.MapNotifyEndpoints();
+app.MapAdminMerchantEndpoints();
+app.MapAdminChannelAccountEndpoints();
+app.MapAdminWebhookEndpoints();
+app.MapSandboxChannel();
+app.MapDemoWebhookInbox();
+
+app.Run();
+
+/// <summary>The entry point, visible to the integration tests' host factory.</summary>
+public partial class Program;

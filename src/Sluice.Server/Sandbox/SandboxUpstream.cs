@@ -1,0 +1,344 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Sluice.Channels.Sandbox;
+using Sluice.Common;
+using Sluice.Data;
+using Sluice.Money;
+using Sluice.Sandbox;
+using Sluice.Security;
+using Sluice.Server.Hosting;
+using static Sluice.Channels.Sandbox.SandboxProtocol;
+
+namespace Sluice.Server.Sandbox;
+
+/// <summary>
+/// The sandbox channel itself: a small upstream institution served by the gateway for the quick start. It verifies
+/// the merchant's request signatures, signs its answers, keeps its own books, serves a cashier page where a payer
+/// pays or declines, and sends signed notices to the merchant's notify URL with retries.
+/// </summary>
+public static class SandboxUpstream
+{
+    public static void MapSandboxChannel(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/sandbox/api").ExcludeFromDescription().AllowAnonymous();
+        api.MapPost("/pay", (HttpContext h) => Signed<SandboxPayRequest>(h, r => r.MerchantNo, PayAsync));
+        api.MapPost("/query", (HttpContext h) => Signed<SandboxOrderRequest>(h, r => r.MerchantNo, QueryAsync));
+        api.MapPost("/close", (HttpContext h) => Signed<SandboxOrderRequest>(h, r => r.MerchantNo, CloseAsync));
+        api.MapPost("/refund", (HttpContext h) => Signed<SandboxRefundRequest>(h, r => r.MerchantNo, RefundAsync));
+        api.MapPost("/refund/query", (HttpContext h) => Signed<SandboxRefundQuery>(h, r => r.MerchantNo, QueryRefundAsync));
+        api.MapPost("/payout", (HttpContext h) => Signed<SandboxPayoutRequest>(h, r => r.MerchantNo, PayoutAsync));
+        api.MapPost("/payout/query", (HttpContext h) => Signed<SandboxPayoutQuery>(h, r => r.MerchantNo, QueryPayoutAsync));
+
+        var cashier = routes.MapGroup("/sandbox/cashier").ExcludeFromDescription().AllowAnonymous();
+        cashier.MapGet("/{tradeNo}", CashierPageAsync);
+        cashier.MapPost("/{tradeNo}/pay", (string tradeNo, HttpContext h) => PayerDecidesAsync(h, tradeNo, Statuses.Success));
+        cashier.MapPost("/{tradeNo}/decline", (string tradeNo, HttpContext h) => PayerDecidesAsync(h, tradeNo, Statuses.Failed));
+    }
+
+    private delegate Task<SandboxAnswer> Operation<in T>(SluiceDbContext db, T request, TimeProvider clock, CancellationToken ct);
+
+    private static async Task Signed<T>(HttpContext http, Func<T, string> merchantOf, Operation<T> operation)
+    {
+        var keys = http.RequestServices.GetRequiredService<SandboxKeys>();
+        var clock = http.RequestServices.GetRequiredService<TimeProvider>();
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, http.RequestAborted);
+        var body = buffer.ToArray();
+
+        T? request;
+        try
+        {
+            request = JsonSerializer.Deserialize<T>(body, Json);
+        }
+        catch (JsonException)
+        {
+            request = default;
+        }
+
+        if (request is null)
+        {
+            await WriteAsync(http, null, new SandboxAnswer(Codes.InvalidRequest, "body is not a valid request"), 400);
+            return;
+        }
+
+        var merchantNo = merchantOf(request);
+        var secret = keys.SecretFor(merchantNo);
+        if (!HmacSignature.Verify(secret, http.Request.Headers[SignatureHeader].ToString(), body, clock.GetUtcNow(), SignatureTolerance))
+        {
+            await WriteAsync(http, null, new SandboxAnswer(Codes.SignError, "signature does not verify"), 401);
+            return;
+        }
+
+        var db = http.RequestServices.GetRequiredService<SluiceDbContext>();
+        var answer = await operation(db, request, clock, http.RequestAborted);
+        if (answer.CashierUrl is { } path)
+        {
+            answer = answer with { CashierUrl = new Uri(http.RequestServices.GetRequiredService<IOptions<SluiceOptions>>().Value.PublicBase, path).ToString() };
+        }
+
+        await WriteAsync(http, secret, answer, 200);
+    }
+
+    private static async Task WriteAsync(HttpContext http, string? secret, SandboxAnswer answer, int status)
+    {
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(answer, Json);
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/json; charset=utf-8";
+        if (secret is not null)
+        {
+            var clock = http.RequestServices.GetRequiredService<TimeProvider>();
+            http.Response.Headers[SignatureHeader] = HmacSignature.Sign(secret, clock.GetUtcNow().ToUnixTimeSeconds(), bytes);
+        }
+
+        await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
+    }
+
+    private static async Task<SandboxAnswer> PayAsync(SluiceDbContext db, SandboxPayRequest r, TimeProvider clock, CancellationToken ct)
+    {
+        if (r.Amount <= 0 || !Currency.TryGet(r.Currency, out _) || string.IsNullOrEmpty(r.OutTradeNo))
+        {
+            return new SandboxAnswer(Codes.InvalidRequest, "amount, currency and out_trade_no are required");
+        }
+
+        var existing = await db.SandboxTransactions.AsNoTracking()
+            .FirstOrDefaultAsync(t => t.MerchantNo == r.MerchantNo && t.Kind == "payment" && t.OutTradeNo == r.OutTradeNo, ct);
+        if (existing is not null)
+        {
+            return existing.Amount == r.Amount && existing.Currency == r.Currency
+                ? Answer(existing) with { CashierUrl = CashierPath(existing.TradeNo) }
+                : new SandboxAnswer(Codes.DuplicateOrder, "out_trade_no already used with other parameters");
+        }
+
+        var now = clock.GetUtcNow();
+        var trade = new SandboxTransaction
+        {
+            TradeNo = "SBX" + now.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + ApiKeys.RandomToken(10).ToUpperInvariant(),
+            Kind = "payment",
+            MerchantNo = r.MerchantNo,
+            OutTradeNo = r.OutTradeNo,
+            Amount = r.Amount,
+            Currency = r.Currency,
+            Subject = r.Subject,
+            NotifyUrl = r.NotifyUrl,
+            ReturnUrl = r.ReturnUrl,
+            Status = Statuses.WaitPay,
+            CreatedAt = now,
+            ExpiresAt = DateTimeOffset.FromUnixTimeSeconds(r.ExpireAt),
+        };
+        db.SandboxTransactions.Add(trade);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (SluiceDatabase.IsUniqueViolation(ex))
+        {
+            return new SandboxAnswer(Codes.DuplicateOrder, "out_trade_no is being created concurrently");
+        }
+
+        return Answer(trade) with { CashierUrl = CashierPath(trade.TradeNo) };
+    }
+
+    private static async Task<SandboxAnswer> QueryAsync(SluiceDbContext db, SandboxOrderRequest r, TimeProvider clock, CancellationToken ct)
+    {
+        await ExpireIfDueAsync(db, r.MerchantNo, r.OutTradeNo, clock, ct);
+        return await FindAsync(db, r.MerchantNo, "payment", r.OutTradeNo, ct);
+    }
+
+    private static Task<SandboxAnswer> QueryRefundAsync(SluiceDbContext db, SandboxRefundQuery r, TimeProvider clock, CancellationToken ct) =>
+        FindAsync(db, r.MerchantNo, "refund", r.OutRefundNo, ct);
+
+    private static Task<SandboxAnswer> QueryPayoutAsync(SluiceDbContext db, SandboxPayoutQuery r, TimeProvider clock, CancellationToken ct) =>
+        FindAsync(db, r.MerchantNo, "payout", r.OutPayoutNo, ct);
+
+    private static async Task<SandboxAnswer> FindAsync(SluiceDbContext db, string merchantNo, string kind, string outTradeNo, CancellationToken ct)
+    {
+        var trade = await db.SandboxTransactions.AsNoTracking()
+            .FirstOrDefaultAsync(t => t.MerchantNo == merchantNo && t.Kind == kind && t.OutTradeNo == outTradeNo, ct);
+        return trade is null ? new SandboxAnswer(Codes.OrderNotExist, "no such order") : Answer(trade);
+    }
+
+    private static async Task<SandboxAnswer> CloseAsync(SluiceDbContext db, SandboxOrderRequest r, TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var closed = await db.SandboxTransactions
+            .Where(t => t.MerchantNo == r.MerchantNo && t.Kind == "payment" && t.OutTradeNo == r.OutTradeNo && t.Status == Statuses.WaitPay)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, Statuses.Closed).SetProperty(t => t.CompletedAt, now), ct);
+        var current = await FindAsync(db, r.MerchantNo, "payment", r.OutTradeNo, ct);
+        return closed == 1 || current.Code != Codes.Success
+            ? current
+            : current.Status switch
+            {
+                Statuses.Success => current with { Code = Codes.OrderPaid, Message = "order is already paid" },
+                Statuses.Closed => current with { Code = Codes.OrderClosed, Message = "order is already closed" },
+                _ => current with { Code = Codes.InvalidRequest, Message = "order cannot be closed" },
+            };
+    }
+
+    private static async Task<SandboxAnswer> RefundAsync(SluiceDbContext db, SandboxRefundRequest r, TimeProvider clock, CancellationToken ct)
+    {
+        var payment = await db.SandboxTransactions.AsNoTracking()
+            .FirstOrDefaultAsync(t => t.MerchantNo == r.MerchantNo && t.Kind == "payment" && t.OutTradeNo == r.OutTradeNo, ct);
+        if (payment is null)
+        {
+            return new SandboxAnswer(Codes.OrderNotExist, "no such order");
+        }
+
+        var existing = await FindAsync(db, r.MerchantNo, "refund", r.OutRefundNo, ct);
+        if (existing.Code == Codes.Success)
+        {
+            return existing;
+        }
+
+        var refunded = await db.SandboxTransactions
+            .Where(t => t.MerchantNo == r.MerchantNo && t.Kind == "refund" && t.OriginalTradeNo == payment.TradeNo && t.Status == Statuses.Success)
+            .SumAsync(t => t.Amount, ct);
+        if (payment.Status != Statuses.Success || r.Amount <= 0 || refunded + r.Amount > payment.Amount)
+        {
+            return new SandboxAnswer(Codes.RefundExceeds, "refund amount exceeds what is refundable");
+        }
+
+        return await RecordCompletedAsync(db, clock, "refund", r.MerchantNo, r.OutRefundNo, payment.TradeNo, r.Amount, r.Currency, r.NotifyUrl, ct);
+    }
+
+    private static Task<SandboxAnswer> PayoutAsync(SluiceDbContext db, SandboxPayoutRequest r, TimeProvider clock, CancellationToken ct) =>
+        r.Amount <= 0 || string.IsNullOrEmpty(r.AccountNo)
+            ? Task.FromResult(new SandboxAnswer(Codes.InvalidRequest, "amount and account_no are required"))
+            : RecordCompletedAsync(db, clock, "payout", r.MerchantNo, r.OutPayoutNo, null, r.Amount, r.Currency, r.NotifyUrl, ct);
+
+    private static async Task<SandboxAnswer> RecordCompletedAsync(
+        SluiceDbContext db, TimeProvider clock, string kind, string merchantNo, string outNo, string? originalTradeNo,
+        long amount, string currency, string notifyUrl, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var trade = new SandboxTransaction
+        {
+            TradeNo = "SBX" + now.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + ApiKeys.RandomToken(10).ToUpperInvariant(),
+            Kind = kind,
+            MerchantNo = merchantNo,
+            OutTradeNo = outNo,
+            OriginalTradeNo = originalTradeNo,
+            Amount = amount,
+            Currency = currency,
+            NotifyUrl = notifyUrl,
+            Status = Statuses.Success,
+            CreatedAt = now,
+            ExpiresAt = now,
+            CompletedAt = now,
+        };
+        db.SandboxTransactions.Add(trade);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (SluiceDatabase.IsUniqueViolation(ex))
+        {
+            db.ChangeTracker.Clear();
+            return await FindAsync(db, merchantNo, kind, outNo, ct);
+        }
+
+        return Answer(trade);
+    }
+
+    private static async Task ExpireIfDueAsync(SluiceDbContext db, string merchantNo, string outTradeNo, TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await db.SandboxTransactions
+            .Where(t => t.MerchantNo == merchantNo && t.Kind == "payment" && t.OutTradeNo == outTradeNo && t.Status == Statuses.WaitPay && t.ExpiresAt < now)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, Statuses.Closed).SetProperty(t => t.CompletedAt, now), ct);
+    }
+
+    internal static SandboxAnswer Answer(SandboxTransaction t) => new(
+        Codes.Success,
+        TradeNo: t.TradeNo,
+        OutTradeNo: t.OutTradeNo,
+        Status: t.Status,
+        Amount: t.Amount,
+        Currency: t.Currency,
+        CompletedAt: t.CompletedAt?.ToUnixTimeSeconds(),
+        Kind: t.Kind,
+        Message: t.FailCode);
+
+    /// <summary>A cashier path, made absolute against the public base URL when the answer is written.</summary>
+    private static string CashierPath(string tradeNo) => "sandbox/cashier/" + tradeNo;
+
+    private static async Task<IResult> CashierPageAsync(string tradeNo, SluiceDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var trade = await db.SandboxTransactions.AsNoTracking().FirstOrDefaultAsync(t => t.TradeNo == tradeNo && t.Kind == "payment", ct);
+        if (trade is null)
+        {
+            return Results.Content(Page("Order not found", "<p>This sandbox order does not exist.</p>"), "text/html; charset=utf-8", statusCode: 404);
+        }
+
+        var expired = trade.Status == Statuses.WaitPay && trade.ExpiresAt < clock.GetUtcNow();
+        var amount = FormatAmount(trade.Amount, trade.Currency);
+        var html = new StringBuilder();
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"merchant\">Sandbox merchant {Enc(trade.MerchantNo)}</p>");
+        html.Append(CultureInfo.InvariantCulture, $"<h1 data-testid=\"amount\">{Enc(amount)}</h1>");
+        html.Append(CultureInfo.InvariantCulture, $"<p data-testid=\"subject\">{Enc(trade.Subject ?? "")}</p>");
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Trade {Enc(trade.TradeNo)} &middot; order {Enc(trade.OutTradeNo)}</p>");
+        var status = expired ? "EXPIRED" : trade.Status;
+        html.Append(CultureInfo.InvariantCulture, $"<p>Status: <strong data-testid=\"status\">{Enc(status)}</strong></p>");
+        if (trade.Status == Statuses.WaitPay && !expired)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"""
+                <form method="post" action="/sandbox/cashier/{Enc(trade.TradeNo)}/pay"><button type="submit" data-testid="pay">Pay {Enc(amount)}</button></form>
+                <form method="post" action="/sandbox/cashier/{Enc(trade.TradeNo)}/decline"><button type="submit" class="secondary" data-testid="decline">Decline</button></form>
+                """);
+        }
+        else if (trade.ReturnUrl is not null)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p><a data-testid=\"return\" href=\"{Enc(trade.ReturnUrl)}\">Back to the merchant</a></p>");
+        }
+
+        return Results.Content(Page("Sandbox cashier", html.ToString()), "text/html; charset=utf-8");
+    }
+
+    private static async Task<IResult> PayerDecidesAsync(HttpContext http, string tradeNo, string outcome)
+    {
+        var db = http.RequestServices.GetRequiredService<SluiceDbContext>();
+        var clock = http.RequestServices.GetRequiredService<TimeProvider>();
+        var now = clock.GetUtcNow();
+        var changed = await db.SandboxTransactions
+            .Where(t => t.TradeNo == tradeNo && t.Kind == "payment" && t.Status == Statuses.WaitPay && t.ExpiresAt >= now)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(t => t.Status, outcome)
+                .SetProperty(t => t.CompletedAt, now)
+                .SetProperty(t => t.FailCode, outcome == Statuses.Failed ? "PAYER_DECLINED" : null), http.RequestAborted);
+        if (changed == 1)
+        {
+            var trade = await db.SandboxTransactions.AsNoTracking().FirstAsync(t => t.TradeNo == tradeNo, http.RequestAborted);
+            http.RequestServices.GetRequiredService<SandboxNotifier>().Send(trade);
+        }
+
+        return Results.Redirect($"/sandbox/cashier/{Uri.EscapeDataString(tradeNo)}", permanent: false, preserveMethod: false);
+    }
+
+    private static string FormatAmount(long minor, string currency)
+    {
+        var digits = Currency.TryGet(currency, out var c) ? c.MinorUnitDigits : 2;
+        var major = minor / (decimal)Math.Pow(10, digits);
+        return $"{major.ToString("N" + digits, CultureInfo.InvariantCulture)} {currency}";
+    }
+
+    private static string Enc(string s) => WebUtility.HtmlEncode(s);
+
+    private static string Page(string title, string body) => $$"""
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{Enc(title)}}</title>
+        <style>
+          body { font-family: system-ui, sans-serif; background: #f4f5f7; margin: 0; }
+          main { max-width: 420px; margin: 48px auto; background: #fff; border-radius: 12px; padding: 32px; box-shadow: 0 2px 12px rgba(0,0,0,.08); }
+          h1 { font-size: 2.2rem; margin: 8px 0; }
+          .muted, .merchant { color: #667; font-size: .85rem; }
+          button { width: 100%; padding: 14px; margin-top: 12px; font-size: 1rem; border: 0; border-radius: 8px; background: #1f6feb; color: #fff; cursor: pointer; }
+          button.secondary { background: #e6e8eb; color: #222; }
+          .badge { display: inline-block; background: #fff3cd; color: #7a5b00; border-radius: 4px; padding: 2px 8px; font-size: .75rem; }
+        </style></head>
+        <body><main><span class="badge">SANDBOX &mdash; no real money moves</span>{{body}}</main></body></html>
+        """;
+}

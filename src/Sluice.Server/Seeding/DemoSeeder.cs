@@ -1,0 +1,82 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Sluice.Channels;
+using Sluice.Channels.Sandbox;
+using Sluice.Common;
+using Sluice.Data;
+using Sluice.Merchants;
+using ServiceProvider = Sluice.Merchants.ServiceProvider;
+using Sluice.Security;
+using Sluice.Server.ChannelAccounts;
+using Sluice.Server.Hosting;
+using Sluice.Server.Merchants;
+using Sluice.Server.Payments;
+using Sluice.Server.Sandbox;
+
+namespace Sluice.Server.Seeding;
+
+/// <summary>What the demo seed created; the API key and webhook secret are only known here, once.</summary>
+public sealed record DemoSeed(string ServiceProviderId, string MerchantId, string AppId, string ChannelAccountId, string ApiKey, string WebhookSecret);
+
+/// <summary>
+/// On first start with an empty database: a demo service provider, merchant and app with a sandbox channel account
+/// that takes every payment method, so the quick start works without any set-up.
+/// </summary>
+public sealed class DemoSeeder(
+    SluiceDbContext db,
+    IdGenerator ids,
+    TimeProvider clock,
+    CredentialProtector protector,
+    ChannelAccountContexts contexts,
+    SandboxKeys sandboxKeys,
+    IOptions<SluiceOptions> options)
+{
+    public async Task<DemoSeed?> SeedIfEmptyAsync(CancellationToken ct)
+    {
+        if (await db.ServiceProviders.AnyAsync(ct))
+        {
+            return null;
+        }
+
+        var now = clock.GetUtcNow();
+        var sp = new ServiceProvider { Id = ids.Next("sp"), Name = "Demo Service Provider", CreatedAt = now };
+        var merchant = new Merchant { Id = ids.Next("mch"), ServiceProviderId = sp.Id, Name = "Demo Shop", Kind = MerchantKind.Normal, CreatedAt = now };
+        var webhookSecret = "whsec_" + ApiKeys.RandomToken(40);
+        var app = new MerchantApp
+        {
+            Id = ids.Next("app"), MerchantId = merchant.Id, Name = "Demo Shop Web",
+            NotifyUrl = new Uri(options.Value.PublicBase, "demo/webhooks").ToString(),
+            WebhookSecretCiphertext = protector.Protect(webhookSecret), CreatedAt = now,
+        };
+        var merchantNo = "SBX" + ApiKeys.RandomToken(8).ToUpperInvariant();
+        var account = new ChannelAccount
+        {
+            Id = ids.Next("cha"),
+            ChannelCode = "sandbox",
+            Protocol = SandboxChannelAdapter.ProtocolName,
+            MerchantId = merchant.Id,
+            PaymentMethods = string.Join(',', PaymentValidation.KnownMethods.Order(StringComparer.Ordinal)),
+            CredentialsCiphertext = contexts.Protect(new Dictionary<string, string>
+            {
+                ["merchant_no"] = merchantNo,
+                ["api_secret"] = sandboxKeys.SecretFor(merchantNo),
+                ["base_url"] = options.Value.PublicBase.ToString(),
+            }),
+            CreatedAt = now,
+        };
+
+        db.ServiceProviders.Add(sp);
+        db.Merchants.Add(merchant);
+        db.Apps.Add(app);
+        db.ChannelAccounts.Add(account);
+        await db.SaveChangesAsync(ct);
+        var key = await AdminMerchantEndpoints.IssueApiKeyAsync(db, ids, clock, app.Id, "test", ct);
+        return new DemoSeed(sp.Id, merchant.Id, app.Id, account.Id, key.Secret, webhookSecret);
+    }
+}
+
+/// <summary>Holds the demo seed of this process so tests can use its one-time API key.</summary>
+public sealed class DemoSeedHolder
+{
+    public DemoSeed? Seed { get; set; }
+}

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Sluice.Data;
+using Sluice.Security;
+using Sluice.Server.Hosting;
+using Sluice.Webhooks;
+
+namespace Sluice.Server.Webhooks;
+
+/// <summary>
+/// Sends due webhook deliveries. Each round claims a batch with a lease (so two nodes never send the same attempt),
+/// posts each payload signed with the app's secret, logs the attempt and schedules the next one with exponential
+/// back-off, until the merchant answers 2xx or the schedule (more than 24 hours) is exhausted.
+/// </summary>
+public sealed partial class WebhookDispatcher(
+    IServiceScopeFactory scopes,
+    IHttpClientFactory httpClients,
+    CredentialProtector protector,
+    TimeProvider clock,
+    NodeIdentity node,
+    IOptions<SluiceOptions> options,
+    SluiceMetrics metrics,
+    ILogger<WebhookDispatcher> logger)
+{
+    public const string HttpClientName = "webhooks";
+    public const string SignatureHeader = "Sluice-Signature";
+    private const int BatchSize = 32;
+
+    /// <summary>Runs one round: claims due deliveries and attempts each once. Returns how many were attempted.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        IReadOnlyList<string> claimed;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SluiceDbContext>();
+            claimed = await WorkLeases.ClaimAsync(db, WorkLeases.WebhookDeliveries, node.Id, clock.GetUtcNow(), options.Value.Workers.LeaseDuration, BatchSize, ct);
+        }
+
+        foreach (var id in claimed)
+        {
+            await AttemptAsync(id, ct);
+        }
+
+        return claimed.Count;
+    }
+
+    private async Task AttemptAsync(string deliveryId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SluiceDbContext>();
+        var delivery = await db.WebhookDeliveries.FirstOrDefaultAsync(d => d.Id == deliveryId && d.LeaseOwner == node.Id, ct);
+        if (delivery is null || delivery.Status != WebhookDeliveryStatus.Pending)
+        {
+            return;
+        }
+
+        var secretCipher = await db.Apps.AsNoTracking().Where(a => a.Id == delivery.AppId).Select(a => a.WebhookSecretCiphertext).FirstAsync(ct);
+        var attemptNumber = delivery.AttemptCount + 1;
+        var started = clock.GetUtcNow();
+        var stopwatch = Stopwatch.StartNew();
+        int? status = null;
+        string? error = null;
+        try
+        {
+            var body = Encoding.UTF8.GetBytes(delivery.Payload);
+            using var message = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new ByteArrayContent(body) };
+            message.Content.Headers.ContentType = new("application/json") { CharSet = "utf-8" };
+            message.Headers.TryAddWithoutValidation(SignatureHeader, HmacSignature.Sign(protector.Unprotect(secretCipher), started.ToUnixTimeSeconds(), body));
+            message.Headers.TryAddWithoutValidation("Sluice-Event-Id", delivery.EventId);
+            message.Headers.TryAddWithoutValidation("Sluice-Event-Type", delivery.EventType);
+            message.Headers.TryAddWithoutValidation("Sluice-Delivery-Attempt", attemptNumber.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(message, ct);
+            status = (int)response.StatusCode;
+            if (!response.IsSuccessStatusCode)
+            {
+                error = $"HTTP {status}";
+            }
+        }
+        catch (HttpRequestException ex)
+        {
+            error = $"network: {ex.HttpRequestError}";
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            error = "timeout";
+        }
+
+        var now = clock.GetUtcNow();
+        db.WebhookAttempts.Add(new WebhookAttempt
+        {
+            DeliveryId = delivery.Id,
+            AttemptNumber = attemptNumber,
+            NodeId = node.Id,
+            StartedAt = started,
+            ResponseStatus = status,
+            Error = error,
+            DurationMs = stopwatch.ElapsedMilliseconds,
+        });
+        delivery.AttemptCount = attemptNumber;
+        delivery.LeaseOwner = null;
+        delivery.LeaseExpiresAt = null;
+        delivery.LastError = error;
+        if (error is null)
+        {
+            delivery.Status = WebhookDeliveryStatus.Delivered;
+            delivery.DeliveredAt = now;
+        }
+        else if (WebhookRetrySchedule.DelayAfter(attemptNumber) is { } delay)
+        {
+            delivery.NextAttemptAt = now + delay;
+        }
+        else
+        {
+            delivery.Status = WebhookDeliveryStatus.Failed;
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Our lease expired and another node took the delivery over; its attempt is the one that counts.
+            LogLeaseLost(logger, delivery.Id);
+            return;
+        }
+
+        metrics.WebhookAttempts.Add(1, new KeyValuePair<string, object?>("ok", error is null));
+        LogAttempt(logger, delivery.Id, delivery.EventType, attemptNumber, status ?? 0, error ?? "ok");
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease on webhook {DeliveryId} was lost before its attempt was recorded")]
+    private static partial void LogLeaseLost(ILogger logger, string deliveryId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook {DeliveryId} ({EventType}) attempt {Attempt}: HTTP {Status}, {Result}")]
+    private static partial void LogAttempt(ILogger logger, string deliveryId, string eventType, int attempt, int status, string result);
+}
+
+/// <summary>Runs the dispatcher on every node; the leases keep them apart.</summary>
+public sealed partial class WebhookDispatcherService(WebhookDispatcher dispatcher, IOptions<SluiceOptions> options, TimeProvider clock, ILogger<WebhookDispatcherService> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.Workers.PollInterval, clock);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await dispatcher.RunOnceAsync(stoppingToken) > 0)
+                {
+                    // Keep draining while there is due work.
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogRoundFailed(logger, ex);
+            }
+
+            try
+            {
+                await timer.WaitForNextTickAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook dispatch round failed; retrying on the next tick")]
+    private static partial void LogRoundFailed(ILogger logger, Exception exception);
+}
+
+/// <summary>This node's name in leases and attempt logs.</summary>
+public sealed class NodeIdentity(string id)
+{
+    public string Id { get; } = id;
+}

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Sluice.Common;
+using Sluice.Data;
+using Sluice.Server.Api;
+using Sluice.Webhooks;
+
+namespace Sluice.Server.Webhooks;
+
+/// <summary>
+/// Adds webhook deliveries to the same unit of work as the state change they announce, so an event is delivered
+/// if and only if its change was committed (transactional outbox).
+/// </summary>
+public sealed class WebhookOutbox(IdGenerator ids, TimeProvider clock)
+{
+    public sealed record WebhookEvent(string Id, string Type, DateTimeOffset CreatedAt, object Data);
+
+    /// <summary>Stages one delivery of <paramref name="type"/> to the order's notify URL or the app's default.</summary>
+    public async Task StageAsync(SluiceDbContext db, string appId, string? orderNotifyUrl, string type, object data, CancellationToken ct)
+    {
+        var url = orderNotifyUrl ?? await db.Apps.AsNoTracking().Where(a => a.Id == appId).Select(a => a.NotifyUrl).FirstOrDefaultAsync(ct);
+        if (string.IsNullOrEmpty(url))
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow();
+        var evt = new WebhookEvent(ids.Next("evt"), type, now, data);
+        db.WebhookDeliveries.Add(new WebhookDelivery
+        {
+            Id = ids.Next("whd"),
+            EventId = evt.Id,
+            EventType = type,
+            AppId = appId,
+            Url = url,
+            Payload = JsonSerializer.Serialize(evt, SluiceJson.Options),
+            Status = WebhookDeliveryStatus.Pending,
+            NextAttemptAt = now,
+            CreatedAt = now,
+        });
+    }
+}
