@@ -1,0 +1,138 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Sluice.Data;
+using Sluice.Server.Seeding;
+
+namespace Sluice.Tests.Infrastructure;
+
+/// <summary>
+/// A real Sluice host on Kestrel at 127.0.0.1, with a database of its own (SQLite file or PostgreSQL database),
+/// the demo seed, and background loops off so tests drive the workers with a controlled clock.
+/// </summary>
+public abstract class GatewayFixture : IAsyncLifetime
+{
+    public const string AdminToken = "adm_test_token_for_the_suite_only_0123456789";
+
+    private readonly string _dataFolder = Path.Combine(Path.GetTempPath(), "sluice-tests", Guid.NewGuid().ToString("N"));
+    private WebApplicationFactory<Program>? _factory;
+
+    public abstract DatabaseProvider Provider { get; }
+
+    /// <summary>The clock every part of the gateway reads; tests move it forward instead of sleeping.</summary>
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero));
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public string ConnectionString { get; private set; } = "";
+
+    public DemoSeed Demo { get; private set; } = null!;
+
+    public IServiceProvider Services => _factory!.Services;
+
+    protected virtual bool UseFakeClock => true;
+
+    public async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(_dataFolder);
+        ConnectionString = Provider == DatabaseProvider.Postgres
+            ? await TestPostgres.CreateDatabaseAsync()
+            : $"Data Source={Path.Combine(_dataFolder, "sluice.db")}";
+        var port = FreePort();
+        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
+        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment("Testing");
+            b.UseSetting("ConnectionStrings:Sluice", ConnectionString);
+            b.UseSetting("Sluice:Database:Provider", Provider == DatabaseProvider.Postgres ? "postgres" : "sqlite");
+            b.UseSetting("Sluice:DataFolder", _dataFolder);
+            b.UseSetting("Sluice:MasterKey", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            b.UseSetting("Sluice:Admin:BootstrapToken", AdminToken);
+            b.UseSetting("Sluice:PublicBaseUrl", BaseAddress.ToString());
+            b.UseSetting("Sluice:NodeId", "test-node-a");
+            b.UseSetting("Sluice:Workers:Enabled", "false");
+            b.UseSetting("Sluice:Demo:Quiet", "true");
+            b.UseSetting("Urls", BaseAddress.ToString());
+            if (UseFakeClock)
+            {
+                b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
+            }
+        });
+        _factory.UseKestrel(port);
+        _factory.StartServer();
+        Demo = Services.GetRequiredService<DemoSeedHolder>().Seed
+            ?? throw new InvalidOperationException("The demo seed did not run on a fresh database.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_factory is not null)
+        {
+            await _factory.DisposeAsync();
+        }
+
+        if (Provider == DatabaseProvider.Postgres && ConnectionString.Length > 0)
+        {
+            await TestPostgres.DropDatabaseAsync(ConnectionString);
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_dataFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>A client with no credentials, talking HTTP to the Kestrel server.</summary>
+    public HttpClient Anonymous() => new() { BaseAddress = BaseAddress };
+
+    /// <summary>A client authenticated as the demo app.</summary>
+    public HttpClient Merchant(string? apiKey = null)
+    {
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey ?? Demo.ApiKey);
+        return client;
+    }
+
+    public HttpClient Admin()
+    {
+        var client = Anonymous();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
+        return client;
+    }
+
+    /// <summary>A fresh scope's database context, to look at what the gateway stored.</summary>
+    public async Task<T> WithDbAsync<T>(Func<SluiceDbContext, Task<T>> action)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<SluiceDbContext>());
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+public sealed class SqliteGateway : GatewayFixture
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class PostgresGateway : GatewayFixture
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+}
