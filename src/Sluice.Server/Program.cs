@@ -19,6 +19,9 @@ using Sluice.Server.Webhooks;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 
+// No legitimate request to the gateway is larger than 1 MiB; larger bodies get a 413 problem.
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+
 var options = builder.Configuration.GetSection(SluiceOptions.Section).Get<SluiceOptions>() ?? new SluiceOptions();
 builder.Services.Configure<SluiceOptions>(builder.Configuration.GetSection(SluiceOptions.Section));
 var dataFolder = Path.GetFullPath(builder.Configuration["Sluice:DataFolder"] ?? "data");
@@ -94,7 +97,7 @@ await using (var scope = app.Services.CreateAsyncScope())
 }
 
 app.UseExceptionHandler();
-app.UseStatusCodePages();
+app.UseStatusCodePages(ctx => Problems.ForBareStatus(ctx.HttpContext));
 app.UseAuthentication();
 app.UseAuthorization();
 

@@ -24,5 +24,6 @@ public static class UnifiedCode
     public const string ConcurrentModification = "concurrent_modification";
     public const string PayloadTooLarge = "payload_too_large";
     public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string MethodNotAllowed = "method_not_allowed";
     public const string InternalError = "internal_error";
 }

@@ -34,6 +34,23 @@ public static class Problems
 
     public static ProblemHttpResult Unauthenticated(string detail) => Of(StatusCodes.Status401Unauthorized, UnifiedCode.Unauthenticated, detail);
 
+    /// <summary>Gives a body-less error status (no route, wrong method, wrong media type) a problem with a unified code.</summary>
+    public static Task ForBareStatus(HttpContext http)
+    {
+        var status = http.Response.StatusCode;
+        var (code, detail) = status switch
+        {
+            404 => (UnifiedCode.NotFound, "There is no such resource."),
+            405 => (UnifiedCode.MethodNotAllowed, "This resource does not support that HTTP method."),
+            413 => (UnifiedCode.PayloadTooLarge, "The request body is too large."),
+            415 => (UnifiedCode.UnsupportedMediaType, "Send the request body as application/json."),
+            401 => (UnifiedCode.Unauthenticated, "Authentication is required."),
+            403 => (UnifiedCode.Forbidden, "Not allowed."),
+            _ => (status >= 500 ? UnifiedCode.InternalError : UnifiedCode.InvalidField, "The request could not be processed."),
+        };
+        return Of(status, code, detail).ExecuteAsync(http);
+    }
+
     private static string TitleFor(string code) => code switch
     {
         UnifiedCode.MalformedJson => "The request body is not valid JSON for this operation.",

@@ -51,10 +51,14 @@ public sealed record PaymentView(
         o.PayUrl is null || PaymentStateMachine.IsTerminal(o.Status) ? null : new PayActionView(o.PayActionType ?? "redirect", o.PayUrl),
         o.FailureCode is null ? null : new FailureView(o.FailureCode, o.FailureMessage ?? o.FailureCode),
         o.MetadataJson is null ? null : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(o.MetadataJson),
-        o.CreatedAt,
-        o.ExpiresAt,
-        o.PaidAt,
-        o.ClosedAt);
+        Ms(o.CreatedAt),
+        Ms(o.ExpiresAt),
+        o.PaidAt is { } paid ? Ms(paid) : null,
+        o.ClosedAt is { } closed ? Ms(closed) : null);
+
+    /// <summary>Instants go out in whole milliseconds UTC, identical on every provider and before or after a reload.</summary>
+    private static DateTimeOffset Ms(DateTimeOffset t) =>
+        new(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
 }
 
 /// <summary>An operator's view of a payment: the merchant view plus raw channel codes and the timeline.</summary>
