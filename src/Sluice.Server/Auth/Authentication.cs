@@ -80,7 +80,8 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         var cacheKey = "apikey:" + Convert.ToHexString(ApiKeys.Hash(presented));
-        if (!cache.TryGetValue(cacheKey, out MerchantCaller? caller))
+        var now = clock.GetUtcNow();
+        if (!cache.TryGetValue(cacheKey, out CachedCaller? cached) || cached!.ValidUntil <= now)
         {
             var db = Context.RequestServices.GetRequiredService<SluiceDbContext>();
             var row = await db.ApiKeys.AsNoTracking()
@@ -92,18 +93,23 @@ public sealed class ApiKeyAuthenticationHandler(
                 return AuthenticateResult.Fail("unknown or revoked API key");
             }
 
-            caller = new MerchantCaller(row.AppId, row.MerchantId);
-            cache.Set(cacheKey, caller, CacheFor);
+            cached = new CachedCaller(new MerchantCaller(row.AppId, row.MerchantId), now + CacheFor);
+            cache.Set(cacheKey, cached, CacheFor);
         }
 
+        var caller = cached.Caller;
+
         var identity = new ClaimsIdentity(
-            [new Claim(SluiceAuth.AppIdClaim, caller!.AppId), new Claim(SluiceAuth.MerchantIdClaim, caller.MerchantId)],
+            [new Claim(SluiceAuth.AppIdClaim, caller.AppId), new Claim(SluiceAuth.MerchantIdClaim, caller.MerchantId)],
             SluiceAuth.ApiKeyScheme);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SluiceAuth.ApiKeyScheme));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
         SluiceAuth.WriteProblemAsync(Context, "Send a valid secret API key as 'Authorization: Bearer sk_...'.");
+
+    /// <summary>A verified key, trusted until <see cref="ValidUntil"/> on the gateway's clock.</summary>
+    private sealed record CachedCaller(MerchantCaller Caller, DateTimeOffset ValidUntil);
 }
 
 public sealed class AdminTokenOptions : AuthenticationSchemeOptions

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Sluice.Data;
 using Sluice.Server.Seeding;
@@ -36,6 +37,9 @@ public abstract class GatewayFixture : IAsyncLifetime
 
     public IServiceProvider Services => _factory!.Services;
 
+    /// <summary>Every log line the gateway wrote, for checks that no secret is ever logged.</summary>
+    public LogCapture Logs { get; } = new();
+
     protected virtual bool UseFakeClock => true;
 
     public async ValueTask InitializeAsync()
@@ -59,6 +63,7 @@ public abstract class GatewayFixture : IAsyncLifetime
             b.UseSetting("Sluice:Workers:Enabled", "false");
             b.UseSetting("Sluice:Demo:Quiet", "true");
             b.UseSetting("Urls", BaseAddress.ToString());
+            b.ConfigureLogging(l => l.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug).AddProvider(Logs));
             if (UseFakeClock)
             {
                 b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
