@@ -149,8 +149,10 @@ public sealed partial class PaymentService(
                 await transitions.ApplyAsync(db, order, PaymentStatus.Failed, "channel_pay", result.RawCode, o =>
                 {
                     Record(o);
-                    o.FailureCode = UnifiedCode.ChannelRejected;
-                    o.FailureMessage = "The payment channel declined this payment.";
+                    o.FailureCode = result.NotTakenByChannel ? UnifiedCode.ChannelUnavailable : UnifiedCode.ChannelRejected;
+                    o.FailureMessage = result.NotTakenByChannel
+                        ? "The payment channel is unavailable; no money was taken."
+                        : "The payment channel declined this payment.";
                 }, ct);
                 break;
             default:

@@ -79,3 +79,31 @@ public static class Api
         throw new ShouldAssertException($"Timed out waiting for {what}; last value: {last}");
     }
 }
+
+/// <summary>A merchant of its own with one channel account, made through the admin API.</summary>
+public sealed record TestMerchant(string MerchantId, string AppId, string ApiKey, string ChannelAccountId);
+
+public static class AdminApi
+{
+    public static async Task<TestMerchant> NewMerchantWithAccountAsync(
+        this GatewayFixture gateway, Dictionary<string, string> credentials, string[]? methods = null, string? notifyUrl = null)
+    {
+        using var admin = gateway.Admin();
+        var merchant = await (await admin.PostAsync("/admin/api/merchants", Api.JsonBody(new
+        {
+            service_provider_id = gateway.Demo.ServiceProviderId, name = "Merchant " + Guid.NewGuid().ToString("N")[..6],
+        }))).ReadJsonAsync();
+        var merchantId = merchant.Str("id");
+        var app = await (await admin.PostAsync("/admin/api/apps", Api.JsonBody(new { merchant_id = merchantId, name = "App", notify_url = notifyUrl }))).ReadJsonAsync();
+        var appId = app.GetProperty("app").Str("id");
+        var key = await (await admin.PostAsync($"/admin/api/apps/{appId}/api-keys", null)).ReadJsonAsync();
+        var account = await admin.PostAsync("/admin/api/channel-accounts", Api.JsonBody(new
+        {
+            channel_code = "sandbox", protocol = "sandbox", merchant_id = merchantId,
+            payment_methods = methods ?? ["alipay_qr"], credentials,
+        }));
+        var accountJson = await account.ReadJsonAsync();
+        ((int)account.StatusCode).ShouldBe(201, accountJson.ToString());
+        return new TestMerchant(merchantId, appId, key.Str("secret"), accountJson.Str("id"));
+    }
+}
