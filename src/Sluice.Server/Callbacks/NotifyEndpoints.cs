@@ -59,7 +59,14 @@ public static partial class NotifyEndpoints
             request.ContentType ?? "",
             body);
 
+        using var activity = SluiceTracing.Source.StartActivity("channel.callback", System.Diagnostics.ActivityKind.Server);
+        activity?.SetTag("sluice.channel.protocol", account.Protocol);
+        activity?.SetTag("sluice.channel.account_id", account.Id);
         var parsed = await adapter.ParseCallbackAsync(context, callback, ct);
+        activity?.SetTag("sluice.callback.verified", parsed.Verified);
+
+        // Past verification the notice is processed to the end even if the channel hangs up, so it is never half-applied.
+        ct = CancellationToken.None;
         var log = new ChannelCallbackLog
         {
             ChannelAccountId = account.Id,
@@ -99,6 +106,7 @@ public static partial class NotifyEndpoints
         db.ChangeTracker.Clear();
         db.ChannelCallbacks.Add(log);
         await db.SaveChangesAsync(ct);
+        activity?.SetTag("sluice.callback.effect", log.Effect);
         LogApplied(logger, account.Id, notice.OrderId, log.Effect);
         var answer = adapter.AnswerCallback(accepted: true);
         return Results.Text(answer.Body, answer.ContentType, Encoding.UTF8, answer.StatusCode);

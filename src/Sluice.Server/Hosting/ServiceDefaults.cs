@@ -71,6 +71,21 @@ public static class ServiceDefaults
     }
 }
 
+/// <summary>Sluice's own trace spans: channel calls and callbacks, tagged with protocol, account and outcome.</summary>
+public static class SluiceTracing
+{
+    public static readonly System.Diagnostics.ActivitySource Source = new(ServiceDefaults.ActivitySourceName);
+
+    public static System.Diagnostics.Activity? StartChannelCall(string operation, string protocol, string accountId, string orderId)
+    {
+        var activity = Source.StartActivity("channel." + operation, System.Diagnostics.ActivityKind.Client);
+        activity?.SetTag("sluice.channel.protocol", protocol);
+        activity?.SetTag("sluice.channel.account_id", accountId);
+        activity?.SetTag("sluice.order_id", orderId);
+        return activity;
+    }
+}
+
 /// <summary>Sluice's own business metrics.</summary>
 public sealed class SluiceMetrics
 {

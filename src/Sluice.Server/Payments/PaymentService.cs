@@ -94,13 +94,16 @@ public sealed partial class PaymentService(
         }
 
         metrics.PaymentsCreated.Add(1, new KeyValuePair<string, object?>("channel", chosen.ChannelCode));
-        await PayAtChannelAsync(order, chosen, ct);
+
+        // The order is acknowledged from here on: a merchant hanging up must not cut the channel call or its record.
+        await PayAtChannelAsync(order, chosen, CancellationToken.None);
         return ApiOutcome.Ok(201, PaymentView.From(order));
     }
 
     private async Task PayAtChannelAsync(PaymentOrder order, ChannelAccount account, CancellationToken ct)
     {
         var adapter = adapters.For(account.Protocol);
+        using var activity = SluiceTracing.StartChannelCall("pay", account.Protocol, account.Id, order.Id);
         var started = Stopwatch.GetTimestamp();
         ChannelPayResult pay;
         try
@@ -119,6 +122,8 @@ public sealed partial class PaymentService(
             new KeyValuePair<string, object?>("protocol", account.Protocol), new KeyValuePair<string, object?>("operation", "pay"));
 
         var result = pay.Result;
+        activity?.SetTag("sluice.channel.outcome", result.Outcome.ToString().ToLowerInvariant());
+        activity?.SetTag("sluice.channel.raw_code", result.RawCode);
         void Record(PaymentOrder o)
         {
             o.LastChannelOutcome = result.Outcome.ToString().ToLowerInvariant();
@@ -198,6 +203,7 @@ public sealed partial class PaymentService(
         var account = await db.ChannelAccounts.AsNoTracking().FirstAsync(a => a.Id == order.ChannelAccountId, ct);
         var adapter = adapters.For(account.Protocol);
         var context = accounts.For(account);
+        using var activity = SluiceTracing.StartChannelCall("close", account.Protocol, account.Id, order.Id);
         var close = await adapter.ClosePaymentAsync(context, new ChannelOrderRef(order.Id, order.ChannelTradeNo), ct);
         if (close.Result.Outcome == ChannelOutcome.Succeeded)
         {
