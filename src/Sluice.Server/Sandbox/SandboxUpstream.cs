@@ -265,12 +265,13 @@ public static class SandboxUpstream
     /// <summary>A cashier path, made absolute against the public base URL when the answer is written.</summary>
     private static string CashierPath(string tradeNo) => "sandbox/cashier/" + tradeNo;
 
-    private static async Task<IResult> CashierPageAsync(string tradeNo, SluiceDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> CashierPageAsync(string tradeNo, HttpContext http, SluiceDbContext db, TimeProvider clock, CancellationToken ct)
     {
+        CashierHeaders(http.Response);
         var trade = await db.SandboxTransactions.AsNoTracking().FirstOrDefaultAsync(t => t.TradeNo == tradeNo && t.Kind == "payment", ct);
         if (trade is null)
         {
-            return Results.Content(Page("Order not found", "<p>This sandbox order does not exist.</p>"), "text/html; charset=utf-8", statusCode: 404);
+            return Results.Content(Page("Order not found", "<h1>Order not found</h1><p>This sandbox order does not exist.</p>"), "text/html; charset=utf-8", statusCode: 404);
         }
 
         var expired = trade.Status == Statuses.WaitPay && trade.ExpiresAt < clock.GetUtcNow();
@@ -285,16 +286,43 @@ public static class SandboxUpstream
         if (trade.Status == Statuses.WaitPay && !expired)
         {
             html.Append(CultureInfo.InvariantCulture, $"""
-                <form method="post" action="/sandbox/cashier/{Enc(trade.TradeNo)}/pay"><button type="submit" data-testid="pay">Pay {Enc(amount)}</button></form>
-                <form method="post" action="/sandbox/cashier/{Enc(trade.TradeNo)}/decline"><button type="submit" class="secondary" data-testid="decline">Decline</button></form>
+                <p class="muted">Pay before {Enc(trade.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture))} UTC.</p>
+                <form method="post" action="/sandbox/cashier/{Enc(Uri.EscapeDataString(trade.TradeNo))}/pay"><button type="submit" data-testid="pay">Pay {Enc(amount)}</button></form>
+                <form method="post" action="/sandbox/cashier/{Enc(Uri.EscapeDataString(trade.TradeNo))}/decline"><button type="submit" class="secondary" data-testid="decline">Decline</button></form>
                 """);
+            return Results.Content(Page("Sandbox cashier", html.ToString()), "text/html; charset=utf-8");
         }
-        else if (trade.ReturnUrl is not null)
+
+        var outcome = status switch
         {
-            html.Append(CultureInfo.InvariantCulture, $"<p><a data-testid=\"return\" href=\"{Enc(trade.ReturnUrl)}\">Back to the merchant</a></p>");
+            Statuses.Success => "Payment received. The merchant is being notified; you can close this page.",
+            Statuses.Failed => "You declined this payment. Nothing was charged.",
+            "EXPIRED" => "This order has expired and can no longer be paid. Ask the merchant for a new one.",
+            Statuses.Closed => "This order is closed and can no longer be paid.",
+            _ => "This order can no longer be paid here.",
+        };
+        html.Append(CultureInfo.InvariantCulture, $"<p class=\"outcome\" data-testid=\"outcome\">{Enc(outcome)}</p>");
+
+        // Only an absolute http(s) link goes back: the signed API accepts any string, a javascript: URL must not become a link.
+        if (trade.ReturnUrl is { } back && Uri.TryCreate(back, UriKind.Absolute, out var backUri) && (backUri.Scheme == Uri.UriSchemeHttp || backUri.Scheme == Uri.UriSchemeHttps))
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<p><a class=\"button\" data-testid=\"return\" href=\"{Enc(back)}\">Back to the merchant</a></p>");
         }
 
         return Results.Content(Page("Sandbox cashier", html.ToString()), "text/html; charset=utf-8");
+    }
+
+    /// <summary>
+    /// The cashier always shows the order's current state (never a cached payable page after paying, on reload or
+    /// going back), runs no script at all, posts its forms only to itself and cannot be framed by another site.
+    /// </summary>
+    private static void CashierHeaders(HttpResponse response)
+    {
+        response.Headers.CacheControl = "no-store";
+        response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+        response.Headers.XContentTypeOptions = "nosniff";
+        response.Headers.XFrameOptions = "DENY";
+        response.Headers["Referrer-Policy"] = "no-referrer";
     }
 
     private static async Task<IResult> PayerDecidesAsync(HttpContext http, string tradeNo, string outcome)
@@ -337,6 +365,8 @@ public static class SandboxUpstream
           .muted, .merchant { color: #667; font-size: .85rem; }
           button { width: 100%; padding: 14px; margin-top: 12px; font-size: 1rem; border: 0; border-radius: 8px; background: #1f6feb; color: #fff; cursor: pointer; }
           button.secondary { background: #e6e8eb; color: #222; }
+          a.button { display: block; text-align: center; padding: 14px; margin-top: 12px; border-radius: 8px; background: #1f6feb; color: #fff; text-decoration: none; }
+          .outcome { background: #f0f3f6; border-radius: 8px; padding: 12px; }
           .badge { display: inline-block; background: #fff3cd; color: #7a5b00; border-radius: 4px; padding: 2px 8px; font-size: .75rem; }
         </style></head>
         <body><main><span class="badge">SANDBOX &mdash; no real money moves</span>{{body}}</main></body></html>
