@@ -92,6 +92,9 @@ public static partial class NotifyEndpoints
 
         metrics.CallbacksReceived.Add(1, new KeyValuePair<string, object?>("verified", true));
         var notice = parsed.Notice;
+
+        // The state change, its webhook and the callback's log row commit together or not at all.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (notice.Kind == ChannelNoticeKind.Payment)
         {
             var order = await db.Payments.FirstOrDefaultAsync(p => p.Id == notice.OrderId && p.ChannelAccountId == account.Id, ct);
@@ -106,6 +109,7 @@ public static partial class NotifyEndpoints
         db.ChangeTracker.Clear();
         db.ChannelCallbacks.Add(log);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         activity?.SetTag("sluice.callback.effect", log.Effect);
         LogApplied(logger, account.Id, notice.OrderId, log.Effect);
         var answer = adapter.AnswerCallback(accepted: true);
