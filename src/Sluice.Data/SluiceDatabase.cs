@@ -66,13 +66,24 @@ public static class SluiceDatabase
         return builder
             .UseSqlite(csb.ToString(), o => o.MigrationsAssembly(typeof(SluiceDbContext).Assembly.FullName))
             .UseSnakeCaseNamingConvention()
-            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+            .ConfigureWarnings(QuietExpectedFailures);
     }
 
     public static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder builder, string connectionString) =>
         builder
             .UseNpgsql(connectionString, o => o.MigrationsAssembly(typeof(SluiceDbContext).Assembly.FullName))
-            .UseSnakeCaseNamingConvention();
+            .UseSnakeCaseNamingConvention()
+            .ConfigureWarnings(QuietExpectedFailures);
+
+    /// <summary>
+    /// Unique violations (duplicate order numbers, idempotency keys) and lost compare-and-set races are expected and
+    /// handled by the flows; EF's own error logs for them would only be noise. Unhandled failures still surface as
+    /// exceptions and are logged where they are caught.
+    /// </summary>
+    private static void QuietExpectedFailures(WarningsConfigurationBuilder w) => w
+        .Log((CoreEventId.SaveChangesFailed, Microsoft.Extensions.Logging.LogLevel.Debug))
+        .Log((CoreEventId.OptimisticConcurrencyException, Microsoft.Extensions.Logging.LogLevel.Debug))
+        .Log((RelationalEventId.CommandError, Microsoft.Extensions.Logging.LogLevel.Debug));
 
     /// <summary>Applies the provider's migrations; on SQLite also switches to WAL so readers never block the writer.</summary>
     public static async Task MigrateAsync(SluiceDbContext db, CancellationToken ct)

@@ -35,12 +35,7 @@ public sealed partial class PaymentService(
 {
     public async Task<ApiOutcome> CreateAsync(MerchantCaller caller, CreatePaymentRequest r, CancellationToken ct)
     {
-        var existing = await FindByOrderNoAsync(caller.AppId, r.MerchantOrderNo!, ct);
-        if (existing is not null)
-        {
-            return SameOrder(existing, r) ? ApiOutcome.Ok(200, PaymentView.From(existing)) : DuplicateOrderNo(existing);
-        }
-
+        // The unique index on (app, merchant order number) decides duplicates: no look-up before the insert.
         var account = await db.ChannelAccounts.AsNoTracking()
             .Where(a => a.MerchantId == caller.MerchantId && a.Enabled)
             .OrderBy(a => a.CreatedAt).ThenBy(a => a.Id)
@@ -87,7 +82,7 @@ public sealed partial class PaymentService(
         }
         catch (DbUpdateException ex) when (SluiceDatabase.IsUniqueViolation(ex))
         {
-            // Another request created this order number first: answer like a retry of that request.
+            // This order number exists (a retry, or a concurrent request won): answer like a retry of that request.
             db.ChangeTracker.Clear();
             var winner = await FindByOrderNoAsync(caller.AppId, r.MerchantOrderNo!, ct);
             return winner is not null && SameOrder(winner, r) ? ApiOutcome.Ok(200, PaymentView.From(winner)) : DuplicateOrderNo(winner);
