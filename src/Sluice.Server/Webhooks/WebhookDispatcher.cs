@@ -68,6 +68,7 @@ public sealed partial class WebhookDispatcher(
 
         var secretCipher = await db.Apps.AsNoTracking().Where(a => a.Id == delivery.AppId).Select(a => a.WebhookSecretCiphertext).FirstAsync(ct);
         var attemptNumber = delivery.AttemptCount + 1;
+        var roundAttempt = delivery.RoundAttemptCount + 1;
         var started = clock.GetUtcNow();
         var stopwatch = Stopwatch.StartNew();
         int? status = null;
@@ -115,6 +116,7 @@ public sealed partial class WebhookDispatcher(
         };
         db.WebhookAttempts.Add(attempt);
         delivery.AttemptCount = attemptNumber;
+        delivery.RoundAttemptCount = roundAttempt;
         delivery.LeaseOwner = null;
         delivery.LeaseExpiresAt = null;
         delivery.LastError = error;
@@ -123,7 +125,7 @@ public sealed partial class WebhookDispatcher(
             delivery.Status = WebhookDeliveryStatus.Delivered;
             delivery.DeliveredAt = now;
         }
-        else if (WebhookRetrySchedule.DelayAfter(attemptNumber) is { } delay)
+        else if (WebhookRetrySchedule.DelayAfter(roundAttempt) is { } delay)
         {
             delivery.NextAttemptAt = now + delay;
         }
