@@ -71,6 +71,47 @@ public static class WorkLeases
         }
     }
 
+    /// <summary>
+    /// Extends a lease this owner still holds, just before acting on the row. False when the lease has expired (another
+    /// node may have claimed the row since) or the row is no longer ready: the owner must then leave the row alone.
+    /// A lease that has not expired cannot be claimed (a claim needs <c>lease_expires_at &lt; now</c>), so a successful
+    /// renewal and a competing claim exclude each other.
+    /// </summary>
+    public static async Task<bool> RenewAsync(
+        SluiceDbContext db, WorkTable work, string key, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken ct)
+    {
+        var sql =
+            $"""
+            UPDATE {work.Table} SET lease_expires_at = @until
+            WHERE {work.KeyColumn} = @key AND lease_owner = @owner AND lease_expires_at >= @now AND {work.ReadyCondition}
+            """;
+        var connection = db.Database.GetDbConnection();
+        var openedHere = connection.State != System.Data.ConnectionState.Open;
+        if (openedHere)
+        {
+            await db.Database.OpenConnectionAsync(ct);
+        }
+
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            Add(command, "key", key);
+            Add(command, "owner", owner);
+            Add(command, "until", Instant(db, now + lease));
+            Add(command, "now", Instant(db, now));
+            return await command.ExecuteNonQueryAsync(ct) == 1;
+        }
+        finally
+        {
+            if (openedHere)
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+    }
+
     /// <summary>The value a raw SQL parameter needs for an instant on this provider.</summary>
     public static object Instant(SluiceDbContext db, DateTimeOffset value) =>
         db.IsPostgres ? value.ToUniversalTime() : SqliteInstant.ConvertToProvider(value.ToUniversalTime())!;

@@ -22,7 +22,13 @@ public sealed class WebhookDelivery
     public required string Payload { get; init; }
 
     public WebhookDeliveryStatus Status { get; set; }
+
+    /// <summary>Every attempt ever made, across operator resends; the next attempt's number is this plus one.</summary>
     public int AttemptCount { get; set; }
+
+    /// <summary>Attempts made in the current round of the retry schedule; an operator resend starts a new round at zero.</summary>
+    public int RoundAttemptCount { get; set; }
+
     public DateTimeOffset NextAttemptAt { get; set; }
     public string? LeaseOwner { get; set; }
     public DateTimeOffset? LeaseExpiresAt { get; set; }

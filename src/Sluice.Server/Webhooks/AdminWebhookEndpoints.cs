@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Sluice.Data;
+using Sluice.Errors;
 using Sluice.Server.Api;
 using Sluice.Server.Auth;
 using Sluice.Server.Merchants;
@@ -13,7 +14,7 @@ public sealed record WebhookAttemptView(int AttemptNumber, string NodeId, DateTi
 
 public sealed record WebhookDeliveryView(
     string Id, string EventId, string EventType, string AppId, string Url, string Status, int AttemptCount,
-    DateTimeOffset NextAttemptAt, DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt, string? LastError,
+    int RoundAttemptCount, DateTimeOffset NextAttemptAt, DateTimeOffset CreatedAt, DateTimeOffset? DeliveredAt, string? LastError,
     IReadOnlyList<WebhookAttemptView>? Attempts);
 
 /// <summary>The webhook log for operators, and resending a delivery.</summary>
@@ -57,7 +58,11 @@ public static class AdminWebhookEndpoints
         return TypedResults.Ok(View(d, attempts));
     }
 
-    /// <summary>Puts a delivered or failed delivery back in the queue for one more round of the schedule.</summary>
+    /// <summary>
+    /// Puts a delivery back in the queue for one more round of the retry schedule, due now. Attempt numbers keep
+    /// counting across rounds, so the log shows every request the merchant was sent; only the schedule starts over.
+    /// A delivery that a node is sending right now (a live lease) is refused with 409: its outcome is not known yet.
+    /// </summary>
     private static async Task<Results<Ok<WebhookDeliveryView>, ProblemHttpResult>> ResendAsync(
         string id, SluiceDbContext db, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
     {
@@ -67,18 +72,37 @@ public static class AdminWebhookEndpoints
             return Problems.NotFound("webhook delivery");
         }
 
+        var now = clock.GetUtcNow();
+        if (d.LeaseExpiresAt is { } leasedUntil && leasedUntil >= now)
+        {
+            return InFlight();
+        }
+
         var before = View(d, null);
         d.Status = WebhookDeliveryStatus.Pending;
-        d.NextAttemptAt = clock.GetUtcNow();
-        d.AttemptCount = 0;
+        d.NextAttemptAt = now;
+        d.RoundAttemptCount = 0;
+        d.DeliveredAt = null;
         d.LeaseOwner = null;
         d.LeaseExpiresAt = null;
         AdminMerchantEndpoints.Audit(db, clock, user, "resend", "webhook_delivery", d.Id, before.Status, "pending");
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // A node claimed it between our read and our write (the lease owner is a concurrency token).
+            return InFlight();
+        }
+
         return TypedResults.Ok(View(d, null));
     }
 
+    private static ProblemHttpResult InFlight() => Problems.Of(
+        StatusCodes.Status409Conflict, UnifiedCode.ConcurrentModification, "The delivery is being attempted right now; resend it once that attempt is logged.");
+
     private static WebhookDeliveryView View(WebhookDelivery d, IReadOnlyList<WebhookAttemptView>? attempts) => new(
-        d.Id, d.EventId, d.EventType, d.AppId, d.Url, d.Status.ToString().ToLowerInvariant(), d.AttemptCount, d.NextAttemptAt,
+        d.Id, d.EventId, d.EventType, d.AppId, d.Url, d.Status.ToString().ToLowerInvariant(), d.AttemptCount, d.RoundAttemptCount, d.NextAttemptAt,
         d.CreatedAt, d.DeliveredAt, d.LastError, attempts);
 }

@@ -50,6 +50,16 @@ public sealed partial class WebhookDispatcher(
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SluiceDbContext>();
+        var lease = options.Value.Workers.LeaseDuration;
+
+        // The batch was claimed when the round began, and sending the deliveries before this one may have outlasted
+        // that lease. Renew it for this attempt, or leave the delivery to whichever node has claimed it since.
+        if (!await WorkLeases.RenewAsync(db, WorkLeases.WebhookDeliveries, deliveryId, node.Id, clock.GetUtcNow(), lease, ct))
+        {
+            LogLeaseExpired(logger, deliveryId);
+            return;
+        }
+
         var delivery = await db.WebhookDeliveries.FirstOrDefaultAsync(d => d.Id == deliveryId && d.LeaseOwner == node.Id, ct);
         if (delivery is null || delivery.Status != WebhookDeliveryStatus.Pending)
         {
@@ -58,10 +68,16 @@ public sealed partial class WebhookDispatcher(
 
         var secretCipher = await db.Apps.AsNoTracking().Where(a => a.Id == delivery.AppId).Select(a => a.WebhookSecretCiphertext).FirstAsync(ct);
         var attemptNumber = delivery.AttemptCount + 1;
+        var roundAttempt = delivery.RoundAttemptCount + 1;
         var started = clock.GetUtcNow();
         var stopwatch = Stopwatch.StartNew();
         int? status = null;
         string? error = null;
+
+        // The request must end well inside the renewed lease, so that no other node can claim this delivery while
+        // it is in flight, whatever the HTTP client's own timeout is.
+        using var deadline = new CancellationTokenSource(lease / 2, clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         try
         {
             var body = Encoding.UTF8.GetBytes(delivery.Payload);
@@ -71,7 +87,7 @@ public sealed partial class WebhookDispatcher(
             message.Headers.TryAddWithoutValidation("Sluice-Event-Id", delivery.EventId);
             message.Headers.TryAddWithoutValidation("Sluice-Event-Type", delivery.EventType);
             message.Headers.TryAddWithoutValidation("Sluice-Delivery-Attempt", attemptNumber.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(message, ct);
+            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(message, HttpCompletionOption.ResponseHeadersRead, linked.Token);
             status = (int)response.StatusCode;
             if (!response.IsSuccessStatusCode)
             {
@@ -82,13 +98,13 @@ public sealed partial class WebhookDispatcher(
         {
             error = $"network: {ex.HttpRequestError}";
         }
-        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             error = "timeout";
         }
 
         var now = clock.GetUtcNow();
-        db.WebhookAttempts.Add(new WebhookAttempt
+        var attempt = new WebhookAttempt
         {
             DeliveryId = delivery.Id,
             AttemptNumber = attemptNumber,
@@ -97,8 +113,10 @@ public sealed partial class WebhookDispatcher(
             ResponseStatus = status,
             Error = error,
             DurationMs = stopwatch.ElapsedMilliseconds,
-        });
+        };
+        db.WebhookAttempts.Add(attempt);
         delivery.AttemptCount = attemptNumber;
+        delivery.RoundAttemptCount = roundAttempt;
         delivery.LeaseOwner = null;
         delivery.LeaseExpiresAt = null;
         delivery.LastError = error;
@@ -107,7 +125,7 @@ public sealed partial class WebhookDispatcher(
             delivery.Status = WebhookDeliveryStatus.Delivered;
             delivery.DeliveredAt = now;
         }
-        else if (WebhookRetrySchedule.DelayAfter(attemptNumber) is { } delay)
+        else if (WebhookRetrySchedule.DelayAfter(roundAttempt) is { } delay)
         {
             delivery.NextAttemptAt = now + delay;
         }
@@ -116,13 +134,17 @@ public sealed partial class WebhookDispatcher(
             delivery.Status = WebhookDeliveryStatus.Failed;
         }
 
+        // The request went out, so its outcome is recorded even if the host is stopping.
         try
         {
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(CancellationToken.None);
         }
         catch (DbUpdateConcurrencyException)
         {
-            // Our lease expired and another node took the delivery over; its attempt is the one that counts.
+            // Our lease was lost while the request was in flight and another node owns the delivery now: its state
+            // is theirs to write, but the merchant did get this request, so it stays in the attempt log.
+            db.Entry(delivery).State = EntityState.Detached;
+            await db.SaveChangesAsync(CancellationToken.None);
             LogLeaseLost(logger, delivery.Id);
             return;
         }
@@ -131,7 +153,10 @@ public sealed partial class WebhookDispatcher(
         LogAttempt(logger, delivery.Id, delivery.EventType, attemptNumber, status ?? 0, error ?? "ok");
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease on webhook {DeliveryId} was lost before its attempt was recorded")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Lease on webhook {DeliveryId} expired before its attempt; leaving it to the node that claims it")]
+    private static partial void LogLeaseExpired(ILogger logger, string deliveryId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease on webhook {DeliveryId} was lost while its attempt was in flight; the attempt is logged, the delivery left to its new owner")]
     private static partial void LogLeaseLost(ILogger logger, string deliveryId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Webhook {DeliveryId} ({EventType}) attempt {Attempt}: HTTP {Status}, {Result}")]

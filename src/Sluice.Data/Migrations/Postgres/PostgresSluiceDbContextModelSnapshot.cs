@@ -840,6 +840,10 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasColumnType("character varying(65536)")
                         .HasColumnName("payload");
 
+                    b.Property<int>("RoundAttemptCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("round_attempt_count");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)

@@ -824,6 +824,10 @@ namespace Sluice.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("payload");
 
+                    b.Property<int>("RoundAttemptCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("round_attempt_count");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(32)
