@@ -12,12 +12,13 @@
 #    split the gateway's overhead from the channel's own time;
 # 7. prints pgbench TPS, create-payment RPS, their ratio and latency percentiles; stops everything it started.
 #
-# All traffic goes to 127.0.0.1. Settings (environment): CONNS (16), THREADS (2), DURATION (30), WARMUP (10),
+# All traffic goes to 127.0.0.1. Settings (environment): CONNS (16), THREADS (2), DURATION (30), WARMUP (30; tiered JIT needs it on a busy machine),
 # SERIAL (10, seconds of each 1-connection run; 0 skips them), PGPORT (55440), GW_PORT (5190),
 # PG_DURABLE (1: fsync and synchronous_commit on, the defaults; 0: fsync=off, synchronous_commit=off like test.sh),
 # PG_STATS (0; 1 loads pg_stat_statements and prints the top statements of the gateway's database),
 # EXTRA_CS (appended to the gateway's Npgsql connection string, e.g. "Max Auto Prepare=20"),
 # GW_ENV (space-separated NAME=VALUE settings for the gateway, e.g. "Logging__LogLevel__Default=Warning"; experiments only),
+# PERF (0; 1 samples the gateway with linux-perf during the measured run: results/*/perf-*.txt),
 # WORK (/tmp/sluice-bench: data, logs, published app), RESULTS (bench/create-payment/results/<timestamp>).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,7 +26,7 @@ ROOT=$PWD
 CONNS="${CONNS:-16}"
 THREADS="${THREADS:-2}"
 DURATION="${DURATION:-30}"
-WARMUP="${WARMUP:-10}"
+WARMUP="${WARMUP:-30}"
 SERIAL="${SERIAL:-10}"
 PGPORT="${PGPORT:-55440}"
 GW_PORT="${GW_PORT:-5190}"
@@ -44,6 +45,7 @@ pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
 
 missing=()
 command -v wrk >/dev/null || missing+=(wrk)
+[ "${PERF:-0}" = 1 ] && ! command -v perf >/dev/null && missing+=(linux-perf)
 [ -n "$(pg_bin)" ] && [ -x "$(pg_bin)/pgbench" ] || missing+=(postgresql postgresql-contrib)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing from Debian's packages: ${missing[*]}"
@@ -54,6 +56,25 @@ PGBIN="$(pg_bin)"
 
 run_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 psql_() { "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -X -q -v ON_ERROR_STOP=1 "$@"; }
+
+# CPU time (ms) used so far: by our PostgreSQL cluster (postmaster, its live backends, and its exited ones, which
+# postmaster has waited for) and by the gateway. CPU per request is much steadier than throughput on a shared machine.
+TCK=$(getconf CLK_TCK)
+pg_cpu_ms() {
+  local pm t=0 c
+  pm=$(head -n1 "$PGDATA/postmaster.pid")
+  t=$(awk '{ print $14 + $15 + $16 + $17 }' "/proc/$pm/stat")
+  for c in $(pgrep -P "$pm"); do t=$((t + $(awk '{ print $14 + $15 }' "/proc/$c/stat" 2>/dev/null || echo 0))); done
+  echo $((t * 1000 / TCK))
+}
+gw_cpu_ms() { awk -v tck="$TCK" '{ print int(($14 + $15) * 1000 / tck) }' "/proc/$GW_PID/stat"; }
+# Runs a command, writes its output to $1 and its own CPU ms (user + sys) to $1.cpu.
+timed() {
+  local out=$1; shift
+  local TIMEFORMAT='%U %S'
+  { time "$@" >"$out" 2>&1; } 2>"$out.cpu.raw"
+  awk '{ printf "%d", ($1 + $2) * 1000 }' "$out.cpu.raw" >"$out.cpu"; rm -f "$out.cpu.raw"
+}
 
 GW_PID=""
 cleanup() {
@@ -87,12 +108,16 @@ PGBENCH_CMD="pgbench -N -c $CONNS -j $THREADS -T $DURATION bench_pgbench"
 # pgbench runs twice, before the gateway starts and after its measured run, and the mean is the reference, so that
 # a burst of other work on this shared machine during one of them weighs less.
 pgbench_run() {
-  "$PGBIN/pgbench" -h 127.0.0.1 -p "$PGPORT" -U postgres -N -c "$CONNS" -j "$THREADS" -T "$DURATION" bench_pgbench >"$RESULTS/$1" 2>&1
+  local pg0; pg0=$(pg_cpu_ms)
+  timed "$RESULTS/$1" "$PGBIN/pgbench" -h 127.0.0.1 -p "$PGPORT" -U postgres -N -c "$CONNS" -j "$THREADS" -T "$DURATION" bench_pgbench
+  local n; n=$(grep -m1 -oP 'actually processed: \K[0-9]+' "$RESULTS/$1")
+  awk -v pg=$(( $(pg_cpu_ms) - pg0 )) -v cl="$(cat "$RESULTS/$1.cpu")" -v n="$n" \
+    'BEGIN { printf "cpu per transaction: postgres %.3f ms + pgbench %.3f ms = %.3f ms\n", pg / n, cl / n, (pg + cl) / n }' >>"$RESULTS/$1"
   grep -m1 -oP 'tps = \K[0-9.]+(?= \(without initial connection time\))' "$RESULTS/$1"
 }
 say "running: $PGBENCH_CMD (load avg $(cut -d' ' -f1 /proc/loadavg))"
 PG_TPS1=$(pgbench_run pgbench-1.txt)
-say "pgbench -N before: tps=$PG_TPS1 (latency average $(grep -m1 -oP 'latency average = \K[0-9.]+' "$RESULTS/pgbench-1.txt") ms)"
+say "pgbench -N before: tps=$PG_TPS1 (latency average $(grep -m1 -oP 'latency average = \K[0-9.]+' "$RESULTS/pgbench-1.txt") ms); $(grep -m1 'cpu per' "$RESULTS/pgbench-1.txt")"
 
 # --- the gateway ---------------------------------------------------------------------------------------------------
 APP="$WORK/app"
@@ -107,6 +132,7 @@ BASE="http://127.0.0.1:$GW_PORT"
   export Urls="$BASE" Sluice__PublicBaseUrl="$BASE" Sluice__DataFolder="$WORK/data" Sluice__MasterKey="$MASTER_KEY"
   export Sluice__Database__Provider=postgres ConnectionStrings__Sluice="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Database=bench_sluice;Maximum Pool Size=100${EXTRA_CS:+;$EXTRA_CS}"
   for kv in ${GW_ENV:-}; do export "$kv"; done
+  [ "${PERF:-0}" = 1 ] && export DOTNET_PerfMapEnabled=1
   export Sluice__Admin__BootstrapToken="bench-$RANDOM$RANDOM"
   exec dotnet Sluice.Server.dll
 ) >"$RESULTS/gateway.log" 2>&1 &
@@ -131,7 +157,22 @@ say "warm-up: $(grep -m1 'Requests/sec' "$RESULTS/wrk-warmup.txt" | xargs), $(gr
 
 WRK_CMD="wrk -t $THREADS -c $CONNS -d ${DURATION}s --latency -s bench/create-payment/create-payment.lua $BASE"
 say "running: $WRK_CMD (load avg $(cut -d' ' -f1 /proc/loadavg))"
-SLUICE_RUN_ID="${RUN_PREFIX}m" wrk -t "$THREADS" -c "$CONNS" -d "${DURATION}s" --latency -s "$LUA" "$BASE" >"$RESULTS/wrk.txt" 2>&1
+PERF_PID=""
+if [ "${PERF:-0}" = 1 ]; then
+  # Samples the gateway's stacks for the middle of the measured run (needs linux-perf; JIT frames resolve through
+  # the perf map the runtime writes because of DOTNET_PerfMapEnabled=1, which PERF=1 sets below).
+  ( sleep $((DURATION / 4)); exec perf record -F 499 -g -p "$GW_PID" -o "$RESULTS/perf.data" -- sleep $((DURATION / 2)) ) >"$RESULTS/perf-record.txt" 2>&1 &
+  PERF_PID=$!
+fi
+PG0=$(pg_cpu_ms); GW0=$(gw_cpu_ms)
+SLUICE_RUN_ID="${RUN_PREFIX}m" timed "$RESULTS/wrk.txt" wrk -t "$THREADS" -c "$CONNS" -d "${DURATION}s" --latency -s "$LUA" "$BASE"
+PG_CPU=$(( $(pg_cpu_ms) - PG0 )); GW_CPU=$(( $(gw_cpu_ms) - GW0 )); WRK_CPU=$(cat "$RESULTS/wrk.txt.cpu")
+NREQ=$(grep -m1 -oP '^\s+\K[0-9]+(?= requests in)' "$RESULTS/wrk.txt")
+if [ -n "$PERF_PID" ]; then
+  wait "$PERF_PID" || true
+  perf report -i "$RESULTS/perf.data" --no-children --sort sym --stdio -g none --percent-limit 0.7 2>/dev/null | grep -v '^$' | head -n 60 >"$RESULTS/perf-self.txt" || true
+  perf report -i "$RESULTS/perf.data" --children --sort sym --stdio -g none --percent-limit 2 2>/dev/null | grep -v '^$' | head -n 90 >"$RESULTS/perf-children.txt" || true
+fi
 RPS=$(grep -m1 -oP 'Requests/sec:\s+\K[0-9.]+' "$RESULTS/wrk.txt")
 NON2XX=$(grep -m1 -oP 'Non-2xx or 3xx responses:\s+\K[0-9]+' "$RESULTS/wrk.txt" || echo 0)
 ERRS=$(grep -m1 'Socket errors' "$RESULTS/wrk.txt" || echo "Socket errors: none")
@@ -143,9 +184,10 @@ say "create-payment: rps=$RPS non-2xx=$NON2XX ($ERRS) $(grep -m1 'status counts'
 say "create-payment latency (c=$CONNS): p50=$P50 p90=$P90 p99=$P99; orders in the database from this run: $CREATED ($BY_STATUS)"
 say "running: $PGBENCH_CMD (load avg $(cut -d' ' -f1 /proc/loadavg))"
 PG_TPS2=$(pgbench_run pgbench-2.txt)
-say "pgbench -N after: tps=$PG_TPS2 (latency average $(grep -m1 -oP 'latency average = \K[0-9.]+' "$RESULTS/pgbench-2.txt") ms)"
+say "pgbench -N after: tps=$PG_TPS2 (latency average $(grep -m1 -oP 'latency average = \K[0-9.]+' "$RESULTS/pgbench-2.txt") ms); $(grep -m1 'cpu per' "$RESULTS/pgbench-2.txt")"
 PG_TPS=$(awk -v a="$PG_TPS1" -v b="$PG_TPS2" 'BEGIN { printf "%.1f", (a + b) / 2 }')
 RATIO=$(awk -v a="$RPS" -v b="$PG_TPS" 'BEGIN { printf "%.3f", a / b }')
+say "cpu per create-payment: gateway $(awk -v c="$GW_CPU" -v n="$NREQ" 'BEGIN { printf "%.3f", c / n }') ms + postgres $(awk -v c="$PG_CPU" -v n="$NREQ" 'BEGIN { printf "%.3f", c / n }') ms + wrk $(awk -v c="$WRK_CPU" -v n="$NREQ" 'BEGIN { printf "%.3f", c / n }') ms"
 say "ratio create-payment rps / mean pgbench tps ($PG_TPS) = $RATIO (target >= 0.5: $(awk -v r="$RATIO" 'BEGIN { print (r >= 0.5 ? "reached" : "NOT reached") }'))"
 
 # --- serial runs: gateway overhead apart from the channel's own time -----------------------------------------------
@@ -164,8 +206,11 @@ if [ "$SERIAL" -gt 0 ]; then
     # The channel alone at the same concurrency: the ceiling for create-payment on this machine.
     export WRK_THREADS="$THREADS"
     python3 "$ROOT/bench/create-payment/sign-sandbox.py" "$MASTER_KEY" "$MERCHANT_NO" "$BASE" "${RUN_PREFIX}y" $((SERIAL * 8000)) >"$SANDBOX_REQUESTS"
+    PG0=$(pg_cpu_ms); GW0=$(gw_cpu_ms)
     wrk -t "$THREADS" -c "$CONNS" -d "${SERIAL}s" --latency -s "$ROOT/bench/create-payment/sandbox-pay.lua" "$BASE" >"$RESULTS/wrk-sandbox.txt" 2>&1
+    SN=$(grep -m1 -oP '^\s+\K[0-9]+(?= requests in)' "$RESULTS/wrk-sandbox.txt")
     say "sandbox /sandbox/api/pay alone, c=$CONNS: $(grep -m1 'Requests/sec' "$RESULTS/wrk-sandbox.txt" | xargs), $(grep -m1 'status counts' "$RESULTS/wrk-sandbox.txt"), $(grep -m1 latency_us "$RESULTS/wrk-sandbox.txt")"
+    say "cpu per sandbox pay: gateway process $(awk -v c=$(( $(gw_cpu_ms) - GW0 )) -v n="$SN" 'BEGIN { printf "%.3f", c / n }') ms + postgres $(awk -v c=$(( $(pg_cpu_ms) - PG0 )) -v n="$SN" 'BEGIN { printf "%.3f", c / n }') ms"
     rm -f "$SANDBOX_REQUESTS"
   fi
 fi
