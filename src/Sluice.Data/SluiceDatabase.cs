@@ -69,11 +69,29 @@ public static class SluiceDatabase
             .ConfigureWarnings(QuietExpectedFailures);
     }
 
-    public static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder builder, string connectionString) =>
-        builder
-            .UseNpgsql(connectionString, o => o.MigrationsAssembly(typeof(SluiceDbContext).Assembly.FullName))
+    /// <summary>
+    /// PostgreSQL with Sluice's defaults unless the connection string says otherwise: statements prepared automatically
+    /// (the same few statements run on every request) and no session reset on returning a pooled connection (Sluice
+    /// keeps no session state).
+    /// </summary>
+    public static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder builder, string connectionString)
+    {
+        var csb = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            csb.MaxAutoPrepare = 64;
+        }
+
+        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            csb.NoResetOnClose = true;
+        }
+
+        return builder
+            .UseNpgsql(csb.ConnectionString, o => o.MigrationsAssembly(typeof(SluiceDbContext).Assembly.FullName))
             .UseSnakeCaseNamingConvention()
             .ConfigureWarnings(QuietExpectedFailures);
+    }
 
     /// <summary>
     /// Unique violations (duplicate order numbers, idempotency keys) and lost compare-and-set races are expected and

@@ -95,6 +95,7 @@ public static class AdminChannelAccountEndpoints
         var view = View(account, contexts);
         AdminMerchantEndpoints.Audit(db, clock, user, "create", "channel_account", account.Id, null, view);
         await db.SaveChangesAsync(ct);
+        contexts.Invalidate(account.MerchantId);
         return TypedResults.Created($"/admin/api/channel-accounts/{account.Id}", view);
     }
 }

@@ -28,19 +28,20 @@ public static class ServiceDefaults
 
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("sluice", serviceInstanceId: builder.Configuration["Sluice:NodeId"]))
-            .WithTracing(t => t
-                .AddSource(ActivitySourceName)
-                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/healthz") && !ctx.Request.Path.StartsWithSegments("/readyz"))
-                .AddHttpClientInstrumentation()
-                .AddNpgsql())
             .WithMetrics(m => m
                 .AddMeter(MeterName)
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation());
 
+        // Spans cost CPU on every request even when nobody reads them: record them only when they are exported.
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
+            otel.WithTracing(t => t
+                .AddSource(ActivitySourceName)
+                .AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/healthz") && !ctx.Request.Path.StartsWithSegments("/readyz"))
+                .AddHttpClientInstrumentation()
+                .AddNpgsql());
             otel.UseOtlpExporter();
         }
 

@@ -36,11 +36,8 @@ public sealed partial class PaymentService(
     public async Task<ApiOutcome> CreateAsync(MerchantCaller caller, CreatePaymentRequest r, CancellationToken ct)
     {
         // The unique index on (app, merchant order number) decides duplicates: no look-up before the insert.
-        var account = await db.ChannelAccounts.AsNoTracking()
-            .Where(a => a.MerchantId == caller.MerchantId && a.Enabled)
-            .OrderBy(a => a.CreatedAt).ThenBy(a => a.Id)
-            .ToListAsync(ct);
-        var chosen = account.FirstOrDefault(a => a.Supports(r.PaymentMethod!));
+        var candidates = await accounts.EnabledForMerchantAsync(db, caller.MerchantId, ct);
+        var chosen = candidates.FirstOrDefault(a => a.Supports(r.PaymentMethod!));
         if (chosen is null)
         {
             return ApiOutcome.Fail(Problems.Of(422, UnifiedCode.PaymentMethodUnavailable,

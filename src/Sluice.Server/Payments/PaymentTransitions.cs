@@ -90,6 +90,6 @@ public sealed partial class PaymentTransitions(WebhookOutbox outbox, TimeProvide
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Payment {PaymentId} moved {From} -> {To} ({Source})")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Payment {PaymentId} moved {From} -> {To} ({Source})")]
     private static partial void LogTransition(ILogger logger, string paymentId, PaymentStatus from, PaymentStatus to, string source);
 }

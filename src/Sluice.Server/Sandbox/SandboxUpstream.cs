@@ -104,15 +104,6 @@ public static class SandboxUpstream
             return new SandboxAnswer(Codes.InvalidRequest, "amount, currency and out_trade_no are required");
         }
 
-        var existing = await db.SandboxTransactions.AsNoTracking()
-            .FirstOrDefaultAsync(t => t.MerchantNo == r.MerchantNo && t.Kind == "payment" && t.OutTradeNo == r.OutTradeNo, ct);
-        if (existing is not null)
-        {
-            return existing.Amount == r.Amount && existing.Currency == r.Currency
-                ? Answer(existing) with { CashierUrl = CashierPath(existing.TradeNo) }
-                : new SandboxAnswer(Codes.DuplicateOrder, "out_trade_no already used with other parameters");
-        }
-
         var now = clock.GetUtcNow();
         var trade = new SandboxTransaction
         {
@@ -136,7 +127,13 @@ public static class SandboxUpstream
         }
         catch (DbUpdateException ex) when (SluiceDatabase.IsUniqueViolation(ex))
         {
-            return new SandboxAnswer(Codes.DuplicateOrder, "out_trade_no is being created concurrently");
+            // A repeated request: the same order answers as before, different parameters are refused.
+            db.ChangeTracker.Clear();
+            var existing = await db.SandboxTransactions.AsNoTracking()
+                .FirstAsync(t => t.MerchantNo == r.MerchantNo && t.Kind == "payment" && t.OutTradeNo == r.OutTradeNo, ct);
+            return existing.Amount == r.Amount && existing.Currency == r.Currency
+                ? Answer(existing) with { CashierUrl = CashierPath(existing.TradeNo) }
+                : new SandboxAnswer(Codes.DuplicateOrder, "out_trade_no already used with other parameters");
         }
 
         return Answer(trade) with { CashierUrl = CashierPath(trade.TradeNo) };

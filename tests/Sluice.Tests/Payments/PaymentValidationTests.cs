@@ -57,7 +57,13 @@ public abstract class PaymentValidationTests(GatewayFixture gateway)
         using var merchant = gateway.Merchant();
 
         var text = await merchant.PostAsync("/v1/payments", new StringContent("amount=1", Encoding.UTF8, "application/x-www-form-urlencoded"));
-        var huge = await merchant.PostAsync("/v1/payments", Api.JsonBody("{\"subject\":\"" + new string('x', 2 * 1024 * 1024) + "\"}"));
+        // Expect: 100-continue lets the gateway refuse by Content-Length before the client sends 2 MiB into a closed socket.
+        using var oversized = new HttpRequestMessage(HttpMethod.Post, "/v1/payments")
+        {
+            Content = Api.JsonBody("{\"subject\":\"" + new string('x', 2 * 1024 * 1024) + "\"}"),
+            Headers = { ExpectContinue = true },
+        };
+        var huge = await merchant.SendAsync(oversized);
 
         text.StatusCode.ShouldBe(HttpStatusCode.UnsupportedMediaType);
         (await text.ReadJsonAsync()).Str("code").ShouldBe("unsupported_media_type");
