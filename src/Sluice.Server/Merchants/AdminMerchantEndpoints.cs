@@ -209,6 +209,7 @@ public static class AdminMerchantEndpoints
 
         var events = await db.PaymentEvents.AsNoTracking().Where(e => e.PaymentId == id).OrderBy(e => e.Id)
             .Select(e => new PaymentEventView(e.Kind, e.Source, e.FromStatus, e.ToStatus, e.Detail, e.CreatedAt)).ToListAsync(ct);
+        events.Insert(0, PaymentEventView.CreatedFrom(o));
         return TypedResults.Ok(new AdminPaymentView(PaymentView.From(o), o.AppId, o.MerchantId, o.ChannelAccountId, o.ChannelTradeNo,
             o.LastChannelOutcome, o.RawCode, o.RawSubCode, o.RawMessage, events));
     }

@@ -74,4 +74,9 @@ public sealed record AdminPaymentView(
     string? RawMessage,
     IReadOnlyList<PaymentEventView> Events);
 
-public sealed record PaymentEventView(string Kind, string Source, string? FromStatus, string? ToStatus, string? Detail, DateTimeOffset At);
+public sealed record PaymentEventView(string Kind, string Source, string? FromStatus, string? ToStatus, string? Detail, DateTimeOffset At)
+{
+    /// <summary>The first line of every timeline, read from the order row written when the merchant asked.</summary>
+    public static PaymentEventView CreatedFrom(PaymentOrder o) =>
+        new("created", "merchant_api", null, "created", $"channel account {o.ChannelAccountId} ({o.ChannelCode})", o.CreatedAt);
+}

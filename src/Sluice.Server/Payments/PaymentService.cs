@@ -66,12 +66,9 @@ public sealed partial class PaymentService(
             UpdatedAt = now,
             ExpiresAt = now.AddSeconds(r.ExpiresInSeconds ?? PaymentValidation.DefaultExpirySeconds),
         };
+        // One INSERT, committed before the channel hears of the order, so an order the channel holds is never unknown
+        // here. Its "created" timeline entry is the row itself (see PaymentEventView.CreatedFrom).
         db.Payments.Add(order);
-        db.PaymentEvents.Add(new PaymentEvent
-        {
-            PaymentId = order.Id, Kind = "created", Source = "merchant_api", ToStatus = "created",
-            Detail = $"channel account {chosen.Id} ({chosen.ChannelCode})", CreatedAt = now,
-        });
 
         try
         {

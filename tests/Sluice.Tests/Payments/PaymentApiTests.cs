@@ -92,6 +92,25 @@ public abstract class PaymentApiTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task Operators_see_the_raw_channel_codes_and_the_whole_timeline_that_merchants_do_not()
+    {
+        using var merchant = gateway.Merchant();
+        var created = await merchant.CreatePaymentAsync(OrderNo());
+        await merchant.PayOnCashierAsync(created);
+        await Api.EventuallyAsync(() => merchant.GetPaymentAsync(created.Str("id")), p => p.Str("status") == "succeeded", "payment success");
+        using var admin = gateway.Admin();
+
+        var view = await (await admin.GetAsync($"/admin/api/payments/{created.Str("id")}")).ReadJsonAsync();
+
+        view.Str("channel_account_id").ShouldBe(gateway.Demo.ChannelAccountId);
+        view.Str("raw_code").ShouldBe("SUCCESS");
+        view.Str("channel_trade_no").ShouldStartWith("SBX");
+        var timeline = view.GetProperty("events").EnumerateArray().Select(e => (e.Str("kind"), e.GetProperty("to_status").GetString(), e.Str("source"))).ToList();
+        timeline.ShouldBe([("created", "created", "merchant_api"), ("status_changed", "pending", "channel_pay"), ("status_changed", "succeeded", "channel_notify")]);
+        (await merchant.GetAsync($"/admin/api/payments/{created.Str("id")}")).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task Another_apps_payment_is_not_found()
     {
         using var merchant = gateway.Merchant();
