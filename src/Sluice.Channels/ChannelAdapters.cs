@@ -20,7 +20,8 @@ public static class ChannelAdapterRegistration
 {
     public static IServiceCollection AddChannelAdapters(this IServiceCollection services)
     {
-        services.AddHttpClient(SandboxChannelAdapter.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+        // Adapters log and measure outcomes themselves; the factory's per-request logging handlers only cost CPU.
+        services.AddHttpClient(SandboxChannelAdapter.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         services.AddSingleton<IChannelAdapter, SandboxChannelAdapter>();
         services.AddSingleton<ChannelAdapterRegistry>();
         return services;

@@ -20,7 +20,11 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 
 // No legitimate request to the gateway is larger than 1 MiB; larger bodies get a 413 problem.
-builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+builder.WebHost.ConfigureKestrel(k =>
+{
+    k.Limits.MaxRequestBodySize = 1024 * 1024;
+    k.AddServerHeader = false;
+});
 
 var options = builder.Configuration.GetSection(SluiceOptions.Section).Get<SluiceOptions>() ?? new SluiceOptions();
 builder.Services.Configure<SluiceOptions>(builder.Configuration.GetSection(SluiceOptions.Section));
@@ -47,8 +51,9 @@ builder.Services.AddSingleton<WebhookOutbox>();
 builder.Services.AddSingleton<WebhookDispatcher>();
 builder.Services.AddSingleton<SandboxNotifier>();
 builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10))
-    .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
-builder.Services.AddHttpClient(SandboxNotifier.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10));
+    .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+    .RemoveAllLoggers();
+builder.Services.AddHttpClient(SandboxNotifier.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
 if (options.Workers.Enabled)
 {
     builder.Services.AddHostedService<WebhookDispatcherService>();
