@@ -7,7 +7,7 @@ using Sluice.Data;
 using Sluice.Errors;
 using Sluice.Server.Api;
 using Sluice.Server.Auth;
-using Sluice.Server.Merchants;
+using Sluice.Server.Audit;
 using Sluice.Server.Payments;
 
 namespace Sluice.Server.ChannelAccounts;
@@ -93,7 +93,7 @@ public static class AdminChannelAccountEndpoints
         };
         db.ChannelAccounts.Add(account);
         var view = View(account, contexts);
-        AdminMerchantEndpoints.Audit(db, clock, user, "create", "channel_account", account.Id, null, view);
+        AuditLog.Add(db, clock, user, "create", "channel_account", account.Id, null, view);
         await db.SaveChangesAsync(ct);
         contexts.Invalidate(account.MerchantId);
         return TypedResults.Created($"/admin/api/channel-accounts/{account.Id}", view);

@@ -9,6 +9,7 @@ using Sluice.Merchants;
 using ServiceProvider = Sluice.Merchants.ServiceProvider;
 using Sluice.Security;
 using Sluice.Server.Api;
+using Sluice.Server.Audit;
 using Sluice.Server.Auth;
 using Sluice.Server.Payments;
 
@@ -58,24 +59,7 @@ public static class AdminMerchantEndpoints
             TypedResults.Ok(await db.ApiKeys.AsNoTracking().Where(k => k.AppId == appId).OrderBy(k => k.Id)
                 .Select(k => new ApiKeyView(k.Id, k.AppId, k.Prefix, k.CreatedAt, k.RevokedAt)).ToListAsync(ct)));
         admin.MapDelete("/apps/{appId}/api-keys/{keyId}", RevokeApiKeyAsync);
-
-        admin.MapGet("/payments/{id}", GetPaymentAsync).WithTags("Admin: payments");
-        admin.MapGet("/audit", async (string? entityType, string? entityId, SluiceDbContext db, CancellationToken ct) =>
-            TypedResults.Ok(await db.AuditEntries.AsNoTracking()
-                .Where(a => (entityType == null || a.EntityType == entityType) && (entityId == null || a.EntityId == entityId))
-                .OrderByDescending(a => a.Id).Take(200).ToListAsync(ct))).WithTags("Admin: audit");
     }
-
-    internal static string Actor(ClaimsPrincipal user) => user.Identity?.Name ?? "unknown";
-
-    internal static void Audit(SluiceDbContext db, TimeProvider clock, ClaimsPrincipal user, string action, string type, string id, object? oldValue, object? newValue) =>
-        db.AuditEntries.Add(new AuditEntry
-        {
-            Actor = Actor(user), Action = action, EntityType = type, EntityId = id,
-            OldValue = oldValue is null ? null : JsonSerializer.Serialize(oldValue, SluiceJson.Options),
-            NewValue = newValue is null ? null : JsonSerializer.Serialize(newValue, SluiceJson.Options),
-            At = clock.GetUtcNow(),
-        });
 
     private static MerchantView ToView(Merchant m) => new(m.Id, m.ServiceProviderId, m.Name, m.Kind.ToString().ToLowerInvariant(), m.CreatedAt);
 
@@ -90,7 +74,7 @@ public static class AdminMerchantEndpoints
         var sp = new ServiceProvider { Id = ids.Next("sp"), Name = r.Name.Trim(), CreatedAt = clock.GetUtcNow() };
         db.ServiceProviders.Add(sp);
         var view = new ServiceProviderView(sp.Id, sp.Name, sp.CreatedAt);
-        Audit(db, clock, user, "create", "service_provider", sp.Id, null, view);
+        AuditLog.Add(db, clock, user, "create", "service_provider", sp.Id, null, view);
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/admin/api/service-providers/{sp.Id}", view);
     }
@@ -121,7 +105,7 @@ public static class AdminMerchantEndpoints
 
         var m = new Merchant { Id = ids.Next("mch"), ServiceProviderId = r.ServiceProviderId, Name = r.Name.Trim(), Kind = kind.Value, CreatedAt = clock.GetUtcNow() };
         db.Merchants.Add(m);
-        Audit(db, clock, user, "create", "merchant", m.Id, null, ToView(m));
+        AuditLog.Add(db, clock, user, "create", "merchant", m.Id, null, ToView(m));
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/admin/api/merchants/{m.Id}", ToView(m));
     }
@@ -152,7 +136,7 @@ public static class AdminMerchantEndpoints
         };
         db.Apps.Add(app);
         var view = new AppView(app.Id, app.MerchantId, app.Name, app.NotifyUrl, app.CreatedAt);
-        Audit(db, clock, user, "create", "app", app.Id, null, view);
+        AuditLog.Add(db, clock, user, "create", "app", app.Id, null, view);
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/admin/api/apps/{app.Id}", new CreatedAppView(view, secret));
     }
@@ -165,7 +149,7 @@ public static class AdminMerchantEndpoints
             return Problems.NotFound("app");
         }
 
-        var created = await IssueApiKeyAsync(db, ids, clock, appId, "live", ct, k => Audit(db, clock, user, "create", "api_key", k.Id, null, k));
+        var created = await IssueApiKeyAsync(db, ids, clock, appId, "live", ct, k => AuditLog.Add(db, clock, user, "create", "api_key", k.Id, null, k));
         return TypedResults.Created($"/admin/api/apps/{appId}/api-keys/{created.Key.Id}", created);
     }
 
@@ -194,23 +178,8 @@ public static class AdminMerchantEndpoints
         var before = new ApiKeyView(key.Id, key.AppId, key.Prefix, key.CreatedAt, key.RevokedAt);
         key.RevokedAt ??= clock.GetUtcNow();
         var after = before with { RevokedAt = key.RevokedAt };
-        Audit(db, clock, user, "revoke", "api_key", key.Id, before, after);
+        AuditLog.Add(db, clock, user, "revoke", "api_key", key.Id, before, after);
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(after);
-    }
-
-    private static async Task<Results<Ok<AdminPaymentView>, ProblemHttpResult>> GetPaymentAsync(string id, SluiceDbContext db, CancellationToken ct)
-    {
-        var o = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (o is null)
-        {
-            return Problems.NotFound("payment");
-        }
-
-        var events = await db.PaymentEvents.AsNoTracking().Where(e => e.PaymentId == id).OrderBy(e => e.Id)
-            .Select(e => new PaymentEventView(e.Kind, e.Source, e.FromStatus, e.ToStatus, e.Detail, e.CreatedAt)).ToListAsync(ct);
-        events.Insert(0, PaymentEventView.CreatedFrom(o));
-        return TypedResults.Ok(new AdminPaymentView(PaymentView.From(o), o.AppId, o.MerchantId, o.ChannelAccountId, o.ChannelTradeNo,
-            o.LastChannelOutcome, o.RawCode, o.RawSubCode, o.RawMessage, events));
     }
 }

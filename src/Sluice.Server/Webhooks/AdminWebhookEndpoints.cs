@@ -5,7 +5,7 @@ using Sluice.Data;
 using Sluice.Errors;
 using Sluice.Server.Api;
 using Sluice.Server.Auth;
-using Sluice.Server.Merchants;
+using Sluice.Server.Audit;
 using Sluice.Webhooks;
 
 namespace Sluice.Server.Webhooks;
@@ -85,7 +85,7 @@ public static class AdminWebhookEndpoints
         d.DeliveredAt = null;
         d.LeaseOwner = null;
         d.LeaseExpiresAt = null;
-        AdminMerchantEndpoints.Audit(db, clock, user, "resend", "webhook_delivery", d.Id, before.Status, "pending");
+        AuditLog.Add(db, clock, user, "resend", "webhook_delivery", d.Id, before.Status, "pending");
         try
         {
             await db.SaveChangesAsync(ct);

@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Sluice.Data;
+using Sluice.Server.Api;
+using Sluice.Server.Auth;
+
+namespace Sluice.Server.Payments;
+
+/// <summary>Operators' view of payments: raw channel codes and the whole timeline.</summary>
+public static class AdminPaymentEndpoints
+{
+    public static void MapAdminPaymentEndpoints(this IEndpointRouteBuilder routes) =>
+        routes.MapGet("/admin/api/payments/{id}", GetPaymentAsync).RequireAuthorization(SluiceAuth.AdminPolicy).WithTags("Admin: payments");
+
+    private static async Task<Results<Ok<AdminPaymentView>, ProblemHttpResult>> GetPaymentAsync(string id, SluiceDbContext db, CancellationToken ct)
+    {
+        var o = await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (o is null)
+        {
+            return Problems.NotFound("payment");
+        }
+
+        var events = await db.PaymentEvents.AsNoTracking().Where(e => e.PaymentId == id).OrderBy(e => e.Id)
+            .Select(e => new PaymentEventView(e.Kind, e.Source, e.FromStatus, e.ToStatus, e.Detail, e.CreatedAt)).ToListAsync(ct);
+        events.Insert(0, PaymentEventView.CreatedFrom(o));
+        return TypedResults.Ok(new AdminPaymentView(PaymentView.From(o), o.AppId, o.MerchantId, o.ChannelAccountId, o.ChannelTradeNo,
+            o.LastChannelOutcome, o.RawCode, o.RawSubCode, o.RawMessage, events));
+    }
+}
