@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging.Console;
 using Npgsql;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -19,12 +20,8 @@ public static class ServiceDefaults
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
         builder.Logging.ClearProviders();
-        builder.Logging.AddJsonConsole(o =>
-        {
-            o.IncludeScopes = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.UseUtcTimestamp = true;
-        });
+        builder.Logging.AddConsole(o => o.FormatterName = MaskingJsonConsoleFormatter.FormatterName)
+            .AddConsoleFormatter<MaskingJsonConsoleFormatter, ConsoleFormatterOptions>(o => o.IncludeScopes = true);
 
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("sluice", serviceInstanceId: builder.Configuration["Sluice:NodeId"]))
