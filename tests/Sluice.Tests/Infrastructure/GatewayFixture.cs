@@ -48,31 +48,46 @@ public abstract class GatewayFixture : IAsyncLifetime
         ConnectionString = Provider == DatabaseProvider.Postgres
             ? await TestPostgres.CreateDatabaseAsync()
             : $"Data Source={Path.Combine(_dataFolder, "sluice.db")}";
+        var node = StartNode("test-node-a");
+        _factory = node.Factory;
+        BaseAddress = node.BaseAddress;
+        Demo = Services.GetRequiredService<DemoSeedHolder>().Seed
+            ?? throw new InvalidOperationException("The demo seed did not run on a fresh database.");
+    }
+
+    /// <summary>The master key every node of this gateway shares (as production nodes share Sluice:MasterKey).</summary>
+    public string MasterKey { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>
+    /// Starts another node of the same gateway: its own Kestrel server and process-level state, the same database,
+    /// master key, admin token and clock, as a second machine behind a load balancer would be.
+    /// </summary>
+    public GatewayNode StartNode(string nodeId)
+    {
         var port = FreePort();
-        BaseAddress = new Uri($"http://127.0.0.1:{port}/");
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        var baseAddress = new Uri($"http://127.0.0.1:{port}/");
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseEnvironment("Testing");
             b.UseSetting("ConnectionStrings:Sluice", ConnectionString);
             b.UseSetting("Sluice:Database:Provider", Provider == DatabaseProvider.Postgres ? "postgres" : "sqlite");
             b.UseSetting("Sluice:DataFolder", _dataFolder);
-            b.UseSetting("Sluice:MasterKey", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            b.UseSetting("Sluice:MasterKey", MasterKey);
             b.UseSetting("Sluice:Admin:BootstrapToken", AdminToken);
-            b.UseSetting("Sluice:PublicBaseUrl", BaseAddress.ToString());
-            b.UseSetting("Sluice:NodeId", "test-node-a");
+            b.UseSetting("Sluice:PublicBaseUrl", (_factory is null ? baseAddress : BaseAddress).ToString());
+            b.UseSetting("Sluice:NodeId", nodeId);
             b.UseSetting("Sluice:Workers:Enabled", "false");
             b.UseSetting("Sluice:Demo:Quiet", "true");
-            b.UseSetting("Urls", BaseAddress.ToString());
+            b.UseSetting("Urls", baseAddress.ToString());
             b.ConfigureLogging(l => l.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug).AddProvider(Logs));
             if (UseFakeClock)
             {
                 b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
             }
         });
-        _factory.UseKestrel(port);
-        _factory.StartServer();
-        Demo = Services.GetRequiredService<DemoSeedHolder>().Seed
-            ?? throw new InvalidOperationException("The demo seed did not run on a fresh database.");
+        factory.UseKestrel(port);
+        factory.StartServer();
+        return new GatewayNode(factory, baseAddress);
     }
 
     public async ValueTask DisposeAsync()
@@ -140,4 +155,27 @@ public sealed class SqliteGateway : GatewayFixture
 public sealed class PostgresGateway : GatewayFixture
 {
     public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+}
+
+/// <summary>One running node of a gateway.</summary>
+public sealed class GatewayNode(WebApplicationFactory<Program> factory, Uri baseAddress) : IAsyncDisposable
+{
+    public WebApplicationFactory<Program> Factory { get; } = factory;
+
+    public Uri BaseAddress { get; } = baseAddress;
+
+    public IServiceProvider Services => Factory.Services;
+
+    public HttpClient Client(string? bearer = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        if (bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        return client;
+    }
+
+    public ValueTask DisposeAsync() => Factory.DisposeAsync();
 }
