@@ -1,0 +1,313 @@
+namespace Sluice.Routing;
+
+/// <summary>
+/// Chooses a channel for a payment or withdrawal. It filters every channel by the request (business type, status,
+/// maintenance window at the request's time, method, currency, environment, product code, a usable account, single
+/// and daily limits, bank), lets whitelisted channels compete first, then scores the rest by the rule set (fee rate,
+/// weight, recent success rate and latency, each normalised over the candidates) and picks the highest, with a
+/// deterministic tie-break; or, with the weighted-split strategy, picks by weight with a stable hash of the routing
+/// key. It reads memory only and allocates one array per decision.
+/// </summary>
+public static class RoutingEngine
+{
+    public static RoutingDecision Decide(RoutingRequest request, IReadOnlyList<RoutingChannel> channels, RoutingRuleSet rules, IRoutingFacts facts)
+    {
+        var evaluations = new ChannelEvaluation[channels.Count];
+        var zones = new ZoneClock(request.At);
+        var eligible = 0;
+        for (var i = 0; i < channels.Count; i++)
+        {
+            var filter = Filter(request, channels[i], facts, ref zones);
+            evaluations[i] = new ChannelEvaluation(filter, 0, 0, 0, 0, 0, 0);
+            eligible += filter == RoutingFilter.None ? 1 : 0;
+        }
+
+        var (matched, fellBack) = ApplyWhitelist(request, channels, rules, evaluations, ref eligible);
+        if (eligible == 0)
+        {
+            return new RoutingDecision(request, channels, evaluations, -1, rules.Strategy, matched, fellBack);
+        }
+
+        Score(request, channels, rules.Weights, facts, evaluations);
+        var chosen = rules.Strategy == RoutingStrategy.WeightedSplit
+            ? PickByWeight(request, channels, evaluations)
+            : PickBest(channels, evaluations);
+        return new RoutingDecision(request, channels, evaluations, chosen, rules.Strategy, matched, fellBack);
+    }
+
+    /// <summary>The filters in their documented order; the first that fails names the reason.</summary>
+    private static RoutingFilter Filter(RoutingRequest r, RoutingChannel c, IRoutingFacts facts, ref ZoneClock zones)
+    {
+        if (c.BusinessType != r.BusinessType)
+        {
+            return RoutingFilter.BusinessType;
+        }
+
+        if (!c.Online)
+        {
+            return RoutingFilter.Offline;
+        }
+
+        for (var w = 0; w < c.Maintenance.Count; w++)
+        {
+            if (zones.IsActive(c.Maintenance[w]))
+            {
+                return RoutingFilter.Maintenance;
+            }
+        }
+
+        if (!c.Methods.Contains(r.PaymentMethod))
+        {
+            return RoutingFilter.Method;
+        }
+
+        if (!c.Currencies.Contains(r.Currency))
+        {
+            return RoutingFilter.Currency;
+        }
+
+        if (c.Environments is not null && (r.Environment is null || !c.Environments.Contains(r.Environment)))
+        {
+            return RoutingFilter.Environment;
+        }
+
+        if (c.ProductCodes is not null && (r.ProductCode is null || !c.ProductCodes.Contains(r.ProductCode)))
+        {
+            return RoutingFilter.ProductCode;
+        }
+
+        if (!facts.HasUsableAccount(c.Code))
+        {
+            return RoutingFilter.NoUsableAccount;
+        }
+
+        if (r.Amount < c.SingleMin)
+        {
+            return RoutingFilter.BelowMinimum;
+        }
+
+        if (r.Amount > c.SingleMax)
+        {
+            return RoutingFilter.AboveMaximum;
+        }
+
+        if (r.BankCode is not null)
+        {
+            var card = r.CardType ?? CardType.Debit;
+            if (c.Banks is null || !c.Banks.TryGetValue((r.BankCode, card), out var bank))
+            {
+                return RoutingFilter.BankNotServed;
+            }
+
+            if (r.Amount > bank.SingleMax)
+            {
+                return RoutingFilter.AboveBankLimit;
+            }
+
+            if (bank.DailyLimit is { } bankDaily && facts.UsedTodayAtBank(c.Code, r.BankCode, card) + r.Amount > bankDaily)
+            {
+                return RoutingFilter.BankDailyLimit;
+            }
+        }
+
+        if (c.DailyLimit is { } daily && facts.UsedToday(c.Code) + r.Amount > daily)
+        {
+            return RoutingFilter.DailyLimit;
+        }
+
+        return RoutingFilter.None;
+    }
+
+    private static (bool Matched, bool FellBack) ApplyWhitelist(
+        RoutingRequest r, IReadOnlyList<RoutingChannel> channels, RoutingRuleSet rules, ChannelEvaluation[] evaluations, ref int eligible)
+    {
+        if (rules.Whitelist.Count == 0 || (r.CardNumberHash is null && r.BuyerId is null && r.SellerId is null))
+        {
+            return (false, false);
+        }
+
+        HashSet<string>? preferred = null;
+        foreach (var entry in rules.Whitelist)
+        {
+            var value = entry.Kind switch
+            {
+                WhitelistKind.CardHash => r.CardNumberHash,
+                WhitelistKind.BuyerId => r.BuyerId,
+                _ => r.SellerId,
+            };
+            if (value is not null && string.Equals(entry.Value, value, StringComparison.Ordinal))
+            {
+                preferred ??= new HashSet<string>(StringComparer.Ordinal);
+                preferred.UnionWith(entry.ChannelCodes);
+            }
+        }
+
+        if (preferred is null)
+        {
+            return (false, false);
+        }
+
+        var preferredEligible = 0;
+        for (var i = 0; i < channels.Count; i++)
+        {
+            preferredEligible += evaluations[i].Eligible && preferred.Contains(channels[i].Code) ? 1 : 0;
+        }
+
+        if (preferredEligible == 0)
+        {
+            return (true, true);
+        }
+
+        for (var i = 0; i < channels.Count; i++)
+        {
+            if (evaluations[i].Eligible && !preferred.Contains(channels[i].Code))
+            {
+                evaluations[i] = evaluations[i] with { DroppedBy = RoutingFilter.NotWhitelisted };
+            }
+        }
+
+        eligible = preferredEligible;
+        return (true, false);
+    }
+
+    private static void Score(RoutingRequest r, IReadOnlyList<RoutingChannel> channels, ScoreWeights weights, IRoutingFacts facts, ChannelEvaluation[] evaluations)
+    {
+        int minFee = int.MaxValue, maxFee = int.MinValue, maxWeight = 1;
+        double minLatency = double.MaxValue, maxLatency = double.MinValue;
+        Span<ChannelHealth> health = channels.Count <= 256 ? stackalloc ChannelHealth[channels.Count] : new ChannelHealth[channels.Count];
+        for (var i = 0; i < channels.Count; i++)
+        {
+            if (!evaluations[i].Eligible)
+            {
+                continue;
+            }
+
+            var c = channels[i];
+            var fee = c.FeeRatePpm.GetValueOrDefault(r.PaymentMethod);
+            minFee = Math.Min(minFee, fee);
+            maxFee = Math.Max(maxFee, fee);
+            maxWeight = Math.Max(maxWeight, c.Weight);
+            health[i] = facts.Health(c.Code);
+            minLatency = Math.Min(minLatency, health[i].LatencyMsP50);
+            maxLatency = Math.Max(maxLatency, health[i].LatencyMsP50);
+        }
+
+        for (var i = 0; i < channels.Count; i++)
+        {
+            if (!evaluations[i].Eligible)
+            {
+                continue;
+            }
+
+            var c = channels[i];
+            var fee = c.FeeRatePpm.GetValueOrDefault(r.PaymentMethod);
+            var feeScore = maxFee == minFee ? 1.0 : (double)(maxFee - fee) / (maxFee - minFee);
+            var weightScore = (double)Math.Max(c.Weight, 0) / maxWeight;
+            var successScore = Math.Clamp(health[i].SuccessRate, 0, 1);
+            var latencyScore = maxLatency <= minLatency ? 1.0 : (maxLatency - health[i].LatencyMsP50) / (maxLatency - minLatency);
+            var score = (weights.Fee * feeScore) + (weights.Weight * weightScore) + (weights.SuccessRate * successScore) + (weights.Latency * latencyScore);
+            evaluations[i] = new ChannelEvaluation(RoutingFilter.None, score, feeScore, weightScore, successScore, latencyScore, fee);
+        }
+    }
+
+    private static int PickBest(IReadOnlyList<RoutingChannel> channels, ChannelEvaluation[] evaluations)
+    {
+        var best = -1;
+        for (var i = 0; i < channels.Count; i++)
+        {
+            if (evaluations[i].Eligible && (best < 0 || Compare(channels[i], evaluations[i], channels[best], evaluations[best]) < 0))
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Order of preference: higher score, then lower fee rate, then channel code (ordinal). Never a tie.</summary>
+    internal static int Compare(RoutingChannel a, ChannelEvaluation ea, RoutingChannel b, ChannelEvaluation eb)
+    {
+        var byScore = eb.Score.CompareTo(ea.Score);
+        if (byScore != 0 && Math.Abs(ea.Score - eb.Score) > 1e-12)
+        {
+            return byScore;
+        }
+
+        var byFee = ea.FeeRatePpm.CompareTo(eb.FeeRatePpm);
+        return byFee != 0 ? byFee : string.CompareOrdinal(a.Code, b.Code);
+    }
+
+    /// <summary>Traffic shares by weight: a stable hash of the routing key picks a point on the eligible weights.</summary>
+    private static int PickByWeight(RoutingRequest r, IReadOnlyList<RoutingChannel> channels, ChannelEvaluation[] evaluations)
+    {
+        long total = 0;
+        for (var i = 0; i < channels.Count; i++)
+        {
+            total += evaluations[i].Eligible ? Math.Max(channels[i].Weight, 0) : 0;
+        }
+
+        if (total == 0)
+        {
+            return PickBest(channels, evaluations);
+        }
+
+        var point = (long)(StableHash(r.RoutingKey ?? $"{r.PaymentMethod}|{r.Amount}|{r.At.UtcTicks}") % (ulong)total);
+        for (var i = 0; i < channels.Count; i++)
+        {
+            if (!evaluations[i].Eligible)
+            {
+                continue;
+            }
+
+            point -= Math.Max(channels[i].Weight, 0);
+            if (point < 0)
+            {
+                return i;
+            }
+        }
+
+        return PickBest(channels, evaluations);
+    }
+
+    /// <summary>FNV-1a over the UTF-16 code units, then a final avalanche: the same key always lands on the same point.</summary>
+    internal static ulong StableHash(string key)
+    {
+        var hash = 14695981039346656037UL;
+        foreach (var ch in key)
+        {
+            hash = (hash ^ ch) * 1099511628211UL;
+        }
+
+        hash ^= hash >> 33;
+        hash *= 0xff51afd7ed558ccdUL;
+        hash ^= hash >> 33;
+        return hash;
+    }
+
+    /// <summary>Local time per time zone for one decision: most channels share a zone, so it converts once.</summary>
+    private struct ZoneClock(DateTimeOffset at)
+    {
+        private TimeZoneInfo? _zone;
+        private DayOfWeek _day;
+        private int _minute;
+
+        public bool IsActive(RoutingWindow window)
+        {
+            var zone = window.Zone;
+            if (zone is null)
+            {
+                return window.IsActiveAt(at);
+            }
+
+            if (!ReferenceEquals(zone, _zone))
+            {
+                var local = TimeZoneInfo.ConvertTime(at, zone);
+                _zone = zone;
+                _day = local.DayOfWeek;
+                _minute = local.Hour * 60 + local.Minute;
+            }
+
+            return window.CoversLocal(_day, _minute);
+        }
+    }
+}
