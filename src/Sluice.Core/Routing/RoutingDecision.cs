@@ -1,7 +1,7 @@
 namespace Sluice.Routing;
 
 /// <summary>The filter that dropped a channel, in the order the engine applies them.</summary>
-public enum RoutingFilter
+public enum RoutingFilter : byte
 {
     None,
     BusinessType,
@@ -50,16 +50,20 @@ public sealed record ChannelExplanation(
 /// </summary>
 public sealed class RoutingDecision
 {
-    private readonly ChannelEvaluation[] _evaluations;
+    private readonly RoutingFilter[] _filters;
+    private readonly ChannelEvaluation[] _scored;
+    private readonly int[] _scoredIndex;
     private readonly int _chosen;
     private IReadOnlyList<RoutingChannel>? _ranked;
 
-    internal RoutingDecision(RoutingRequest request, IReadOnlyList<RoutingChannel> channels, ChannelEvaluation[] evaluations, int chosen,
-        RoutingStrategy strategy, bool whitelistMatched, bool whitelistFellBack)
+    internal RoutingDecision(RoutingRequest request, IReadOnlyList<RoutingChannel> channels, RoutingFilter[] filters, ChannelEvaluation[] scored,
+        int[] scoredIndex, int chosen, RoutingStrategy strategy, bool whitelistMatched, bool whitelistFellBack)
     {
         Request = request;
         Channels = channels;
-        _evaluations = evaluations;
+        _filters = filters;
+        _scored = scored;
+        _scoredIndex = scoredIndex;
         _chosen = chosen;
         Strategy = strategy;
         WhitelistMatched = whitelistMatched;
@@ -80,7 +84,12 @@ public sealed class RoutingDecision
 
     public RoutingChannel? Chosen => _chosen >= 0 ? Channels[_chosen] : null;
 
-    public ChannelEvaluation EvaluationOf(int index) => _evaluations[index];
+    /// <summary>The evaluation of the channel at <paramref name="index"/> of <see cref="Channels"/>.</summary>
+    public ChannelEvaluation EvaluationOf(int index)
+    {
+        var at = Array.IndexOf(_scoredIndex, index);
+        return at >= 0 ? _scored[at] : new ChannelEvaluation(_filters[index], 0, 0, 0, 0, 0, 0);
+    }
 
     /// <summary>Eligible channels in failover order: the chosen one first, then by score, lower fee, channel code.</summary>
     public IReadOnlyList<RoutingChannel> Ranked => _ranked ??= Rank();
@@ -91,7 +100,7 @@ public sealed class RoutingDecision
         var lines = new List<ChannelExplanation>(Channels.Count);
         for (var i = 0; i < Channels.Count; i++)
         {
-            var e = _evaluations[i];
+            var e = EvaluationOf(i);
             var channel = Channels[i];
             lines.Add(e.Eligible
                 ? new ChannelExplanation(channel.Code, true, null, null, Math.Round(e.Score, 6), new Dictionary<string, double>
@@ -151,20 +160,21 @@ public sealed class RoutingDecision
     private List<RoutingChannel> Rank()
     {
         var order = new List<int>();
-        for (var i = 0; i < Channels.Count; i++)
+        for (var k = 0; k < _scoredIndex.Length; k++)
         {
-            if (_evaluations[i].Eligible && i != _chosen)
+            if (_scored[k].Eligible && _scoredIndex[k] != _chosen)
             {
-                order.Add(i);
+                order.Add(k);
             }
         }
 
-        order.Sort((a, b) => RoutingEngine.Compare(Channels[a], _evaluations[a], Channels[b], _evaluations[b]));
+        order.Sort((a, b) => RoutingEngine.Compare(Channels[_scoredIndex[a]], _scored[a], Channels[_scoredIndex[b]], _scored[b]));
+        var ranked = order.ConvertAll(k => Channels[_scoredIndex[k]]);
         if (_chosen >= 0)
         {
-            order.Insert(0, _chosen);
+            ranked.Insert(0, Channels[_chosen]);
         }
 
-        return order.ConvertAll(i => Channels[i]);
+        return ranked;
     }
 }

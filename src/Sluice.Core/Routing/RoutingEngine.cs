@@ -12,27 +12,37 @@ public static class RoutingEngine
 {
     public static RoutingDecision Decide(RoutingRequest request, IReadOnlyList<RoutingChannel> channels, RoutingRuleSet rules, IRoutingFacts facts)
     {
-        var evaluations = new ChannelEvaluation[channels.Count];
+        var filters = new RoutingFilter[channels.Count];
         var zones = new ZoneClock(request.At);
         var eligible = 0;
         for (var i = 0; i < channels.Count; i++)
         {
             var filter = Filter(request, channels[i], facts, ref zones);
-            evaluations[i] = new ChannelEvaluation(filter, 0, 0, 0, 0, 0, 0);
+            filters[i] = filter;
             eligible += filter == RoutingFilter.None ? 1 : 0;
         }
 
-        var (matched, fellBack) = ApplyWhitelist(request, channels, rules, evaluations, ref eligible);
-        if (eligible == 0)
+        var (matched, fellBack) = ApplyWhitelist(request, channels, rules, filters, ref eligible);
+        var scoredIndex = new int[eligible];
+        var scored = new ChannelEvaluation[eligible];
+        for (int i = 0, k = 0; i < channels.Count; i++)
         {
-            return new RoutingDecision(request, channels, evaluations, -1, rules.Strategy, matched, fellBack);
+            if (filters[i] == RoutingFilter.None)
+            {
+                scoredIndex[k++] = i;
+            }
         }
 
-        Score(request, channels, rules.Weights, facts, evaluations);
+        if (eligible == 0)
+        {
+            return new RoutingDecision(request, channels, filters, scored, scoredIndex, -1, rules.Strategy, matched, fellBack);
+        }
+
+        Score(request, channels, rules.Weights, facts, scoredIndex, scored);
         var chosen = rules.Strategy == RoutingStrategy.WeightedSplit
-            ? PickByWeight(request, channels, evaluations)
-            : PickBest(channels, evaluations);
-        return new RoutingDecision(request, channels, evaluations, chosen, rules.Strategy, matched, fellBack);
+            ? PickByWeight(request, channels, scoredIndex, scored)
+            : PickBest(channels, scoredIndex, scored);
+        return new RoutingDecision(request, channels, filters, scored, scoredIndex, chosen, rules.Strategy, matched, fellBack);
     }
 
     /// <summary>The filters in their documented order; the first that fails names the reason.</summary>
@@ -119,7 +129,7 @@ public static class RoutingEngine
     }
 
     private static (bool Matched, bool FellBack) ApplyWhitelist(
-        RoutingRequest r, IReadOnlyList<RoutingChannel> channels, RoutingRuleSet rules, ChannelEvaluation[] evaluations, ref int eligible)
+        RoutingRequest r, IReadOnlyList<RoutingChannel> channels, RoutingRuleSet rules, RoutingFilter[] filters, ref int eligible)
     {
         if (rules.Whitelist.Count == 0 || (r.CardNumberHash is null && r.BuyerId is null && r.SellerId is null))
         {
@@ -150,7 +160,7 @@ public static class RoutingEngine
         var preferredEligible = 0;
         for (var i = 0; i < channels.Count; i++)
         {
-            preferredEligible += evaluations[i].Eligible && preferred.Contains(channels[i].Code) ? 1 : 0;
+            preferredEligible += filters[i] == RoutingFilter.None && preferred.Contains(channels[i].Code) ? 1 : 0;
         }
 
         if (preferredEligible == 0)
@@ -160,9 +170,9 @@ public static class RoutingEngine
 
         for (var i = 0; i < channels.Count; i++)
         {
-            if (evaluations[i].Eligible && !preferred.Contains(channels[i].Code))
+            if (filters[i] == RoutingFilter.None && !preferred.Contains(channels[i].Code))
             {
-                evaluations[i] = evaluations[i] with { DroppedBy = RoutingFilter.NotWhitelisted };
+                filters[i] = RoutingFilter.NotWhitelisted;
             }
         }
 
@@ -170,58 +180,50 @@ public static class RoutingEngine
         return (true, false);
     }
 
-    private static void Score(RoutingRequest r, IReadOnlyList<RoutingChannel> channels, ScoreWeights weights, IRoutingFacts facts, ChannelEvaluation[] evaluations)
+    private static void Score(RoutingRequest r, IReadOnlyList<RoutingChannel> channels, ScoreWeights weights, IRoutingFacts facts, int[] index, ChannelEvaluation[] scored)
     {
         int minFee = int.MaxValue, maxFee = int.MinValue, maxWeight = 1;
         double minLatency = double.MaxValue, maxLatency = double.MinValue;
-        Span<ChannelHealth> health = channels.Count <= 256 ? stackalloc ChannelHealth[channels.Count] : new ChannelHealth[channels.Count];
-        for (var i = 0; i < channels.Count; i++)
+        for (var k = 0; k < index.Length; k++)
         {
-            if (!evaluations[i].Eligible)
-            {
-                continue;
-            }
-
-            var c = channels[i];
+            var c = channels[index[k]];
             var fee = c.FeeRatePpm.GetValueOrDefault(r.PaymentMethod);
+            var health = facts.Health(c.Code);
             minFee = Math.Min(minFee, fee);
             maxFee = Math.Max(maxFee, fee);
             maxWeight = Math.Max(maxWeight, c.Weight);
-            health[i] = facts.Health(c.Code);
-            minLatency = Math.Min(minLatency, health[i].LatencyMsP50);
-            maxLatency = Math.Max(maxLatency, health[i].LatencyMsP50);
+            minLatency = Math.Min(minLatency, health.LatencyMsP50);
+            maxLatency = Math.Max(maxLatency, health.LatencyMsP50);
+
+            // Park the raw figures; the second pass normalises them over the candidates.
+            scored[k] = new ChannelEvaluation(RoutingFilter.None, 0, 0, 0, health.SuccessRate, health.LatencyMsP50, fee);
         }
 
-        for (var i = 0; i < channels.Count; i++)
+        for (var k = 0; k < index.Length; k++)
         {
-            if (!evaluations[i].Eligible)
-            {
-                continue;
-            }
-
-            var c = channels[i];
-            var fee = c.FeeRatePpm.GetValueOrDefault(r.PaymentMethod);
-            var feeScore = maxFee == minFee ? 1.0 : (double)(maxFee - fee) / (maxFee - minFee);
+            var c = channels[index[k]];
+            var raw = scored[k];
+            var feeScore = maxFee == minFee ? 1.0 : (double)(maxFee - raw.FeeRatePpm) / (maxFee - minFee);
             var weightScore = (double)Math.Max(c.Weight, 0) / maxWeight;
-            var successScore = Math.Clamp(health[i].SuccessRate, 0, 1);
-            var latencyScore = maxLatency <= minLatency ? 1.0 : (maxLatency - health[i].LatencyMsP50) / (maxLatency - minLatency);
+            var successScore = Math.Clamp(raw.SuccessScore, 0, 1);
+            var latencyScore = maxLatency <= minLatency ? 1.0 : (maxLatency - raw.LatencyScore) / (maxLatency - minLatency);
             var score = (weights.Fee * feeScore) + (weights.Weight * weightScore) + (weights.SuccessRate * successScore) + (weights.Latency * latencyScore);
-            evaluations[i] = new ChannelEvaluation(RoutingFilter.None, score, feeScore, weightScore, successScore, latencyScore, fee);
+            scored[k] = new ChannelEvaluation(RoutingFilter.None, score, feeScore, weightScore, successScore, latencyScore, raw.FeeRatePpm);
         }
     }
 
-    private static int PickBest(IReadOnlyList<RoutingChannel> channels, ChannelEvaluation[] evaluations)
+    private static int PickBest(IReadOnlyList<RoutingChannel> channels, int[] index, ChannelEvaluation[] scored)
     {
         var best = -1;
-        for (var i = 0; i < channels.Count; i++)
+        for (var k = 0; k < index.Length; k++)
         {
-            if (evaluations[i].Eligible && (best < 0 || Compare(channels[i], evaluations[i], channels[best], evaluations[best]) < 0))
+            if (best < 0 || Compare(channels[index[k]], scored[k], channels[index[best]], scored[best]) < 0)
             {
-                best = i;
+                best = k;
             }
         }
 
-        return best;
+        return best < 0 ? -1 : index[best];
     }
 
     /// <summary>Order of preference: higher score, then lower fee rate, then channel code (ordinal). Never a tie.</summary>
@@ -238,35 +240,30 @@ public static class RoutingEngine
     }
 
     /// <summary>Traffic shares by weight: a stable hash of the routing key picks a point on the eligible weights.</summary>
-    private static int PickByWeight(RoutingRequest r, IReadOnlyList<RoutingChannel> channels, ChannelEvaluation[] evaluations)
+    private static int PickByWeight(RoutingRequest r, IReadOnlyList<RoutingChannel> channels, int[] index, ChannelEvaluation[] scored)
     {
         long total = 0;
-        for (var i = 0; i < channels.Count; i++)
+        for (var k = 0; k < index.Length; k++)
         {
-            total += evaluations[i].Eligible ? Math.Max(channels[i].Weight, 0) : 0;
+            total += Math.Max(channels[index[k]].Weight, 0);
         }
 
         if (total == 0)
         {
-            return PickBest(channels, evaluations);
+            return PickBest(channels, index, scored);
         }
 
         var point = (long)(StableHash(r.RoutingKey ?? $"{r.PaymentMethod}|{r.Amount}|{r.At.UtcTicks}") % (ulong)total);
-        for (var i = 0; i < channels.Count; i++)
+        for (var k = 0; k < index.Length; k++)
         {
-            if (!evaluations[i].Eligible)
-            {
-                continue;
-            }
-
-            point -= Math.Max(channels[i].Weight, 0);
+            point -= Math.Max(channels[index[k]].Weight, 0);
             if (point < 0)
             {
-                return i;
+                return index[k];
             }
         }
 
-        return PickBest(channels, evaluations);
+        return PickBest(channels, index, scored);
     }
 
     /// <summary>FNV-1a over the UTF-16 code units, then a final avalanche: the same key always lands on the same point.</summary>
