@@ -3,6 +3,7 @@ using Sluice.Channels;
 using Sluice.Common;
 using Sluice.Merchants;
 using Sluice.Payments;
+using Sluice.Routing;
 using Sluice.Sandbox;
 using Sluice.Webhooks;
 
@@ -27,6 +28,8 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<SandboxTransaction> SandboxTransactions => Set<SandboxTransaction>();
+    public DbSet<ChannelDailyUsage> ChannelDailyUsage => Set<ChannelDailyUsage>();
+    public DbSet<LimitReservation> LimitReservations => Set<LimitReservation>();
 
     /// <summary>True on PostgreSQL, where raw SQL may use <c>FOR UPDATE SKIP LOCKED</c>.</summary>
     public abstract bool IsPostgres { get; }
@@ -148,6 +151,22 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
             e.Property(x => x.OldValue).HasMaxLength(16384);
             e.Property(x => x.NewValue).HasMaxLength(16384);
             e.HasIndex(x => new { x.EntityType, x.EntityId });
+        });
+
+        b.Entity<ChannelDailyUsage>(e =>
+        {
+            e.HasKey(x => new { x.ChannelCode, x.BusinessDay });
+            e.Property(x => x.ChannelCode).HasMaxLength(64);
+            e.Property(x => x.BusinessDay).HasMaxLength(10);
+        });
+
+        b.Entity<LimitReservation>(e =>
+        {
+            e.HasKey(x => x.OrderId);
+            e.Property(x => x.OrderId).HasMaxLength(40);
+            e.Property(x => x.ChannelCode).HasMaxLength(64);
+            e.Property(x => x.BusinessDay).HasMaxLength(10);
+            e.HasIndex(x => new { x.ChannelCode, x.BusinessDay });
         });
 
         b.Entity<SandboxTransaction>(e =>

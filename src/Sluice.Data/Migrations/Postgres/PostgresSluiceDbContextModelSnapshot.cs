@@ -639,6 +639,68 @@ namespace Sluice.Data.Migrations.Postgres
                     b.ToTable("payments", (string)null);
                 });
 
+            modelBuilder.Entity("Sluice.Routing.ChannelDailyUsage", b =>
+                {
+                    b.Property<string>("ChannelCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("channel_code");
+
+                    b.Property<string>("BusinessDay")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("business_day");
+
+                    b.Property<long>("ReservedAmount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("reserved_amount");
+
+                    b.HasKey("ChannelCode", "BusinessDay")
+                        .HasName("pk_channel_daily_usage");
+
+                    b.ToTable("channel_daily_usage", (string)null);
+                });
+
+            modelBuilder.Entity("Sluice.Routing.LimitReservation", b =>
+                {
+                    b.Property<string>("OrderId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("order_id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("BusinessDay")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("business_day");
+
+                    b.Property<string>("ChannelCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("channel_code");
+
+                    b.Property<DateTimeOffset?>("ReleasedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("released_at");
+
+                    b.Property<DateTimeOffset>("ReservedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reserved_at");
+
+                    b.HasKey("OrderId")
+                        .HasName("pk_limit_reservations");
+
+                    b.HasIndex("ChannelCode", "BusinessDay")
+                        .HasDatabaseName("ix_limit_reservations_channel_code_business_day");
+
+                    b.ToTable("limit_reservations", (string)null);
+                });
+
             modelBuilder.Entity("Sluice.Sandbox.SandboxTransaction", b =>
                 {
                     b.Property<string>("TradeNo")

@@ -1,0 +1,77 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Sluice.Data;
+using Sluice.Server.Routing;
+using Sluice.Tests.Infrastructure;
+
+namespace Sluice.Tests.Routing;
+
+/// <summary>Daily limits hold exactly under concurrency and across nodes: never exceeded, never under-used.</summary>
+public abstract class DailyLimitTests(GatewayFixture gateway)
+{
+    private async Task<bool> ReserveAsync(IServiceProvider services, string orderId, string channel, long amount, long limit)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SluiceDbContext>();
+        return await scope.ServiceProvider.GetRequiredService<DailyLimitLedger>().TryReserveAsync(db, orderId, channel, amount, limit, CancellationToken.None);
+    }
+
+    private async Task<bool> ReleaseAsync(IServiceProvider services, string orderId)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SluiceDbContext>();
+        return await scope.ServiceProvider.GetRequiredService<DailyLimitLedger>().ReleaseAsync(db, orderId, CancellationToken.None);
+    }
+
+    private Task<long> ReservedAsync(string channel) =>
+        gateway.WithDbAsync(db => db.ChannelDailyUsage.Where(u => u.ChannelCode == channel).SumAsync(u => u.ReservedAmount));
+
+    [Fact]
+    public async Task Two_hundred_racing_payments_on_two_nodes_fill_the_limit_exactly()
+    {
+        await using var nodeB = gateway.StartNode("limit-node-b");
+        var channel = "race-" + Guid.NewGuid().ToString("N")[..8];
+        const long limit = 1_000_000;
+        const long amount = 7_000; // 142 fit (994,000); the 143rd would exceed the limit.
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
+            ReserveAsync(i % 2 == 0 ? gateway.Services : nodeB.Services, $"pay_race_{channel}_{i}", channel, amount, limit)));
+
+        results.Count(ok => ok).ShouldBe(142);
+        (await ReservedAsync(channel)).ShouldBe(142 * amount);
+        (await gateway.WithDbAsync(db => db.LimitReservations.CountAsync(r => r.ChannelCode == channel))).ShouldBe(142);
+    }
+
+    [Fact]
+    public async Task A_released_amount_is_given_back_once_and_can_be_reserved_again()
+    {
+        var channel = "release-" + Guid.NewGuid().ToString("N")[..8];
+        (await ReserveAsync(gateway.Services, "pay_r1_" + channel, channel, 600, 1_000)).ShouldBeTrue();
+        (await ReserveAsync(gateway.Services, "pay_r2_" + channel, channel, 600, 1_000)).ShouldBeFalse();
+
+        var releases = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => ReleaseAsync(gateway.Services, "pay_r1_" + channel)));
+
+        releases.Count(r => r).ShouldBe(1);
+        (await ReservedAsync(channel)).ShouldBe(0);
+        (await ReserveAsync(gateway.Services, "pay_r2_" + channel, channel, 600, 1_000)).ShouldBeTrue();
+        (await ReservedAsync(channel)).ShouldBe(600);
+    }
+
+    [Fact]
+    public async Task The_business_day_turns_at_midnight_in_shanghai()
+    {
+        DailyLimitLedger.BusinessDayOf(new DateTimeOffset(2026, 11, 24, 15, 59, 0, TimeSpan.Zero)).ShouldBe("2026-11-24");
+        DailyLimitLedger.BusinessDayOf(new DateTimeOffset(2026, 11, 24, 16, 0, 0, TimeSpan.Zero)).ShouldBe("2026-11-25");
+
+        var channel = "day-" + Guid.NewGuid().ToString("N")[..8];
+        (await ReserveAsync(gateway.Services, "pay_d1_" + channel, channel, 900, 1_000)).ShouldBeTrue();
+        (await ReserveAsync(gateway.Services, "pay_d2_" + channel, channel, 900, 1_000)).ShouldBeFalse();
+        var untilMidnight = TimeSpan.FromHours(24) - TimeZoneInfo.ConvertTime(gateway.Clock.GetUtcNow(), DailyLimitLedger.BusinessZone).TimeOfDay;
+        gateway.Clock.Advance(untilMidnight + TimeSpan.FromMinutes(1));
+        (await ReserveAsync(gateway.Services, "pay_d2_" + channel, channel, 900, 1_000)).ShouldBeTrue();
+    }
+}
+
+public sealed class DailyLimitSqliteTests(SqliteGateway gateway) : DailyLimitTests(gateway), IClassFixture<SqliteGateway>;
+
+public sealed class DailyLimitPostgresTests(PostgresGateway gateway) : DailyLimitTests(gateway), IClassFixture<PostgresGateway>;
