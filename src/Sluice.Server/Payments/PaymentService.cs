@@ -36,8 +36,9 @@ public sealed partial class PaymentService(
     public async Task<ApiOutcome> CreateAsync(MerchantCaller caller, CreatePaymentRequest r, CancellationToken ct)
     {
         // The unique index on (app, merchant order number) decides duplicates: no look-up before the insert.
-        var candidates = await accounts.EnabledForMerchantAsync(db, caller.MerchantId, ct);
-        var chosen = candidates.FirstOrDefault(a => a.Supports(r.PaymentMethod!));
+        var enabled = await accounts.EnabledForMerchantAsync(db, caller.MerchantId, ct);
+        var candidates = enabled.Where(a => a.Supports(r.PaymentMethod!)).ToList();
+        var chosen = candidates.FirstOrDefault();
         if (chosen is null)
         {
             return ApiOutcome.Fail(Problems.Of(422, UnifiedCode.PaymentMethodUnavailable,
@@ -85,11 +86,53 @@ public sealed partial class PaymentService(
         metrics.PaymentsCreated.Add(1, new KeyValuePair<string, object?>("channel", chosen.ChannelCode));
 
         // The order is acknowledged from here on: a merchant hanging up must not cut the channel call or its record.
-        await PayAtChannelAsync(order, chosen, CancellationToken.None);
+        order = await PayWithFailoverAsync(order, candidates, CancellationToken.None);
         return ApiOutcome.Ok(201, PaymentView.From(order));
     }
 
-    private async Task PayAtChannelAsync(PaymentOrder order, ChannelAccount account, CancellationToken ct)
+    /// <summary>
+    /// Asks the candidates in order. Only a definite "not taken" (connection refused, the channel busy before
+    /// accepting) moves the still-created order to the next candidate; after any other answer, and above all after an
+    /// unknown one, the order stays with the channel that may hold it.
+    /// </summary>
+    private async Task<PaymentOrder> PayWithFailoverAsync(PaymentOrder order, IReadOnlyList<ChannelAccount> candidates, CancellationToken ct)
+    {
+        for (var i = 0; ; i++)
+        {
+            var account = candidates[i];
+            var pay = await CallPayAsync(order, account, ct);
+            var result = pay.Result;
+            if (result.Outcome != ChannelOutcome.Failed || !result.NotTakenByChannel || i == candidates.Count - 1)
+            {
+                await ApplyPayResultAsync(order, pay, ct);
+                return order;
+            }
+
+            var next = candidates[i + 1];
+            var from = order.ChannelAccountId;
+            order.ChannelAccountId = next.Id;
+            order.ChannelCode = next.ChannelCode;
+            order.Version++;
+            order.UpdatedAt = clock.GetUtcNow();
+            db.PaymentEvents.Add(new PaymentEvent
+            {
+                PaymentId = order.Id, Kind = "failover", Source = "routing", CreatedAt = order.UpdatedAt,
+                Detail = $"{from} did not take the order ({result.RawCode}); trying {next.Id} ({next.ChannelCode})",
+            });
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateConcurrencyException)
+            {
+                // A notice moved the order meanwhile: it is no longer ours to re-route; answer with what is stored.
+                db.ChangeTracker.Clear();
+                return await db.Payments.AsNoTracking().FirstAsync(p => p.Id == order.Id, ct);
+            }
+        }
+    }
+
+    private async Task<ChannelPayResult> CallPayAsync(PaymentOrder order, ChannelAccount account, CancellationToken ct)
     {
         var adapter = adapters.For(account.Protocol);
         using var activity = SluiceTracing.StartChannelCall("pay", account.Protocol, account.Id, order.Id);
@@ -110,9 +153,14 @@ public sealed partial class PaymentService(
         metrics.ChannelCallDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             new KeyValuePair<string, object?>("protocol", account.Protocol), new KeyValuePair<string, object?>("operation", "pay"));
 
+        activity?.SetTag("sluice.channel.outcome", pay.Result.Outcome.ToString().ToLowerInvariant());
+        activity?.SetTag("sluice.channel.raw_code", pay.Result.RawCode);
+        return pay;
+    }
+
+    private async Task ApplyPayResultAsync(PaymentOrder order, ChannelPayResult pay, CancellationToken ct)
+    {
         var result = pay.Result;
-        activity?.SetTag("sluice.channel.outcome", result.Outcome.ToString().ToLowerInvariant());
-        activity?.SetTag("sluice.channel.raw_code", result.RawCode);
         void Record(PaymentOrder o)
         {
             o.LastChannelOutcome = result.Outcome.ToString().ToLowerInvariant();

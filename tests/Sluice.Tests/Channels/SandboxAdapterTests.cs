@@ -130,3 +130,58 @@ public abstract class SandboxAdapterTests(GatewayFixture gateway)
 public sealed class SandboxAdapterSqliteTests(SqliteGateway gateway) : SandboxAdapterTests(gateway), IClassFixture<SqliteGateway>;
 
 public sealed class SandboxAdapterPostgresTests(PostgresGateway gateway) : SandboxAdapterTests(gateway), IClassFixture<PostgresGateway>;
+
+public abstract class FailoverTests(GatewayFixture gateway)
+{
+    private async Task<(TestMerchant Merchant, string SecondAccountId)> MerchantWithTwoAccountsAsync(string firstBaseUrl, string firstSecretFor)
+    {
+        var keys = gateway.Services.GetRequiredService<SandboxKeys>();
+        var merchantNo = "SBXF" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+        var merchant = await gateway.NewMerchantWithAccountAsync(new()
+        {
+            ["merchant_no"] = merchantNo, ["api_secret"] = keys.SecretFor(firstSecretFor == "right" ? merchantNo : "someone-else"), ["base_url"] = firstBaseUrl,
+        });
+        gateway.Clock.Advance(TimeSpan.FromSeconds(1));
+        using var admin = gateway.Admin();
+        var second = await (await admin.PostAsync("/admin/api/channel-accounts", Api.JsonBody(new
+        {
+            channel_code = "sandbox", protocol = "sandbox", merchant_id = merchant.MerchantId, payment_methods = new[] { "alipay_qr" },
+            credentials = new Dictionary<string, string> { ["merchant_no"] = merchantNo + "B", ["api_secret"] = keys.SecretFor(merchantNo + "B"), ["base_url"] = gateway.BaseAddress.ToString() },
+        }))).ReadJsonAsync();
+        return (merchant, second.Str("id"));
+    }
+
+    [Fact]
+    public async Task A_channel_that_refuses_the_connection_falls_over_to_the_next_account()
+    {
+        var (merchant, secondAccount) = await MerchantWithTwoAccountsAsync($"http://127.0.0.1:{GatewayFixture.FreePort()}/", "right");
+        using var client = gateway.Merchant(merchant.ApiKey);
+
+        var payment = await client.CreatePaymentAsync("F-" + Guid.NewGuid().ToString("N")[..10]);
+
+        payment.Str("status").ShouldBe("pending");
+        var stored = await gateway.WithDbAsync(db => db.Payments.AsNoTracking().FirstAsync(p => p.Id == payment.Str("id")));
+        stored.ChannelAccountId.ShouldBe(secondAccount);
+        var events = await gateway.WithDbAsync(db => db.PaymentEvents.Where(e => e.PaymentId == stored.Id).Select(e => e.Kind).ToListAsync());
+        events.ShouldContain("failover");
+    }
+
+    [Fact]
+    public async Task An_unknown_outcome_never_falls_over_so_the_order_cannot_be_paid_twice()
+    {
+        var (merchant, _) = await MerchantWithTwoAccountsAsync(gateway.BaseAddress.ToString(), "wrong");
+        using var client = gateway.Merchant(merchant.ApiKey);
+
+        var payment = await client.CreatePaymentAsync("U-" + Guid.NewGuid().ToString("N")[..10]);
+
+        payment.Str("status").ShouldBe("created");
+        var stored = await gateway.WithDbAsync(db => db.Payments.AsNoTracking().FirstAsync(p => p.Id == payment.Str("id")));
+        stored.ChannelAccountId.ShouldBe(merchant.ChannelAccountId);
+        stored.LastChannelOutcome.ShouldBe("unknown");
+        (await gateway.WithDbAsync(db => db.PaymentEvents.CountAsync(e => e.PaymentId == stored.Id && e.Kind == "failover"))).ShouldBe(0);
+    }
+}
+
+public sealed class FailoverSqliteTests(SqliteGateway gateway) : FailoverTests(gateway), IClassFixture<SqliteGateway>;
+
+public sealed class FailoverPostgresTests(PostgresGateway gateway) : FailoverTests(gateway), IClassFixture<PostgresGateway>;
