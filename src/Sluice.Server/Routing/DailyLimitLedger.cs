@@ -17,6 +17,10 @@ public sealed class DailyLimitLedger(TimeProvider clock)
     /// <summary>Daily limits count natural days in China Standard Time, as Chinese channels do.</summary>
     public static readonly TimeZoneInfo BusinessZone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
+    /// <summary>The usage key of a channel's limit at one bank for one card type, kept beside the channel's own key.</summary>
+    public static string BankKey(string channelCode, string bankCode, CardType cardType) =>
+        $"{channelCode}@{bankCode}:{cardType.ToString().ToLowerInvariant()}";
+
     public static string BusinessDayOf(DateTimeOffset instant) =>
         TimeZoneInfo.ConvertTime(instant, BusinessZone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

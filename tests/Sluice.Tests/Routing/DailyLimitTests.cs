@@ -75,3 +75,25 @@ public abstract class DailyLimitTests(GatewayFixture gateway)
 public sealed class DailyLimitSqliteTests(SqliteGateway gateway) : DailyLimitTests(gateway), IClassFixture<SqliteGateway>;
 
 public sealed class DailyLimitPostgresTests(PostgresGateway gateway) : DailyLimitTests(gateway), IClassFixture<PostgresGateway>;
+
+public class RoutingFactsTests
+{
+    [Fact]
+    public void Facts_know_the_merchants_channels_and_read_channel_and_bank_usage_by_their_keys()
+    {
+        var accounts = new[]
+        {
+            new Sluice.Channels.ChannelAccount { Id = "cha_1", ChannelCode = "alipay", Protocol = "alipay", MerchantId = "m", PaymentMethods = "alipay_qr", CredentialsCiphertext = "x" },
+        };
+        var usage = new Dictionary<string, long> { ["alipay"] = 500, [DailyLimitLedger.BankKey("alipay", "ICBC", Sluice.Routing.CardType.Debit)] = 70 };
+
+        var facts = new RoutingFacts(accounts, usage);
+
+        facts.HasUsableAccount("alipay").ShouldBeTrue();
+        facts.HasUsableAccount("wechat").ShouldBeFalse();
+        facts.UsedToday("alipay").ShouldBe(500);
+        facts.UsedTodayAtBank("alipay", "ICBC", Sluice.Routing.CardType.Debit).ShouldBe(70);
+        facts.UsedTodayAtBank("alipay", "ICBC", Sluice.Routing.CardType.Credit).ShouldBe(0);
+        facts.AccountFor("alipay")!.Id.ShouldBe("cha_1");
+    }
+}
