@@ -9,6 +9,7 @@ using Sluice.Server.Audit;
 using Sluice.Server.Auth;
 using Sluice.Server.Callbacks;
 using Sluice.Server.ChannelAccounts;
+using Sluice.Server.Channels;
 using Sluice.Server.Hosting;
 using Sluice.Server.Idempotency;
 using Sluice.Server.Merchants;
@@ -42,6 +43,7 @@ builder.Services.AddSingleton(new NodeIdentity(nodeId));
 builder.Services.AddSluiceDatabase(builder.Configuration);
 builder.Services.AddChannelAdapters();
 builder.Services.AddSingleton<ChannelAccountContexts>();
+builder.Services.AddSingleton<ChannelCatalog>();
 builder.Services.AddScoped<PaymentService>();
 builder.Services.AddScoped<PaymentTransitions>();
 builder.Services.AddScoped<IdempotencyStore>();
@@ -102,6 +104,8 @@ await using (var scope = app.Services.CreateAsyncScope())
     }
 }
 
+await app.Services.GetRequiredService<ChannelCatalog>().RefreshAsync(CancellationToken.None);
+
 app.UseExceptionHandler();
 app.UseStatusCodePages(ctx => Problems.ForBareStatus(ctx.HttpContext));
 app.UseAuthentication();
@@ -117,6 +121,7 @@ app.MapAdminMerchantEndpoints();
 app.MapAdminPaymentEndpoints();
 app.MapAuditEndpoints();
 app.MapAdminChannelAccountEndpoints();
+app.MapAdminCatalogEndpoints();
 app.MapAdminWebhookEndpoints();
 app.MapSandboxChannel();
 app.MapDemoWebhookInbox();

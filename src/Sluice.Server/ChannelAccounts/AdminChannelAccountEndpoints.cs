@@ -59,6 +59,17 @@ public static class AdminChannelAccountEndpoints
             return Problems.Validation(UnifiedCode.InvalidField, "protocol", $"protocol must be one of: {string.Join(", ", adapters.Protocols)}.");
         }
 
+        var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Code == r.ChannelCode, ct);
+        if (channel is null)
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "channel_code", "channel_code must name an existing channel (POST /admin/api/channels).");
+        }
+
+        if (channel.Protocol != r.Protocol)
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "protocol", $"protocol must be the channel's protocol ({channel.Protocol}).");
+        }
+
         if (string.IsNullOrWhiteSpace(r.MerchantId) || !await db.Merchants.AnyAsync(m => m.Id == r.MerchantId, ct))
         {
             return Problems.Validation(UnifiedCode.InvalidField, "merchant_id", "merchant_id must name an existing merchant.");
@@ -72,6 +83,12 @@ public static class AdminChannelAccountEndpoints
         if (r.PaymentMethods is null || r.PaymentMethods.Count == 0 || r.PaymentMethods.Any(m => !PaymentValidation.KnownMethods.Contains(m)))
         {
             return Problems.Validation(UnifiedCode.InvalidField, "payment_methods", "payment_methods must list known payment methods.");
+        }
+
+        var channelMethods = Channel.SplitList(channel.PaymentMethods);
+        if (r.PaymentMethods.FirstOrDefault(m => !channelMethods.Contains(m, StringComparer.Ordinal)) is { } unsupported)
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "payment_methods", $"Channel '{channel.Code}' does not take '{unsupported}'.");
         }
 
         if (r.Credentials is null || r.Credentials.Count == 0)
