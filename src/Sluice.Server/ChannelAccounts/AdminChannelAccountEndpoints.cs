@@ -80,11 +80,12 @@ public static class AdminChannelAccountEndpoints
             return Problems.Validation(UnifiedCode.InvalidField, "service_provider_id", "service_provider_id must name an existing service provider.");
         }
 
-        if (r.PaymentMethods is null || r.PaymentMethods.Count == 0 || r.PaymentMethods.Any(m => !PaymentValidation.KnownMethods.Contains(m)))
+        if (r.PaymentMethods is null || r.PaymentMethods.Count == 0)
         {
-            return Problems.Validation(UnifiedCode.InvalidField, "payment_methods", "payment_methods must list known payment methods.");
+            return Problems.Validation(UnifiedCode.InvalidField, "payment_methods", "payment_methods must list payment methods the channel takes.");
         }
 
+        // The channel's methods are defined payment methods (the catalog checks that), so this also refuses unknown ones.
         var channelMethods = Channel.SplitList(channel.PaymentMethods);
         if (r.PaymentMethods.FirstOrDefault(m => !channelMethods.Contains(m, StringComparer.Ordinal)) is { } unsupported)
         {

@@ -150,6 +150,29 @@ public abstract class CatalogTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task Racing_updates_with_the_same_version_let_exactly_one_through()
+    {
+        using var admin = gateway.Admin();
+        var code = NewCode();
+        await CreateChannelAsync(admin, ChannelBody(code));
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
+        {
+            var body = ChannelBody(code);
+            body.Remove("status");
+            body["version"] = 1;
+            body["weight"] = 10 + i;
+            return admin.PutAsync($"/admin/api/channels/{code}", Api.JsonBody(body));
+        }));
+
+        answers.Count(a => a.StatusCode == HttpStatusCode.OK).ShouldBe(1);
+        answers.Count(a => a.StatusCode == HttpStatusCode.Conflict).ShouldBe(5);
+        var stored = await gateway.WithDbAsync(db => db.Channels.AsNoTracking().SingleAsync(c => c.Code == code));
+        stored.Version.ShouldBe(2);
+        (await AuditAsync(admin, "channel", code)).Count(a => a.Str("action") == "update").ShouldBe(1);
+    }
+
+    [Fact]
     public async Task Invalid_channels_are_refused_with_unified_codes_and_nothing_is_written()
     {
         using var admin = gateway.Admin();
