@@ -123,4 +123,53 @@ public sealed class MaintenanceWindowTests
         snapshot.ChannelsFor("alipay_qr").ShouldBe(ImmutableArray.Create(online));
         snapshot.ChannelsFor("wechat_h5").IsEmpty.ShouldBeTrue();
     }
+
+    [Fact]
+    public void Reading_the_snapshot_on_the_payment_path_allocates_nothing()
+    {
+        var banks = new[] { new ChannelBankLimit("ICBC", CardType.Debit, 500_000, null) }.ToFrozenDictionary(b => (b.BankCode, b.CardType));
+        var channel = new ChannelInfo
+        {
+            Code = "c", InstitutionName = "I", BusinessType = ChannelBusinessType.Payment, Protocol = "sandbox", Status = ChannelStatus.Online, Weight = 1,
+            LimitCurrency = "CNY", SingleMinMinor = 1, SingleMaxMinor = 100, DailyLimitMinor = null,
+            PaymentMethods = FrozenSet.Create(StringComparer.Ordinal, "alipay_qr"), Environments = FrozenSet<string>.Empty,
+            ProductCodes = FrozenSet<string>.Empty, Currencies = FrozenSet.Create(StringComparer.Ordinal, "CNY"),
+            FeeRatePpm = new Dictionary<string, int> { ["alipay_qr"] = 6000 }.ToFrozenDictionary(StringComparer.Ordinal),
+            MaintenanceWindows =
+            [
+                Recurring("Asia/Shanghai", "23:30", "00:30"),
+                Recurring("America/New_York", "01:30", "02:30", DayOfWeek.Sunday),
+                new MaintenanceWindow { Id = "mw_o", ChannelCode = "c", Kind = MaintenanceWindowKind.OneOff, StartsAt = Utc(2026, 1, 1, 0, 0), EndsAt = Utc(2026, 1, 2, 0, 0) },
+            ],
+            Banks = banks, Version = 1,
+        };
+        var snapshot = new ChannelCatalogSnapshot(1, [], [channel]);
+        var instant = Utc(2026, 11, 1, 6, 30);
+        var hits = 0;
+
+        void Read()
+        {
+            foreach (var c in snapshot.ChannelsFor("alipay_qr"))
+            {
+                if (c.IsAvailableAt(instant) && c.TryGetFeeRatePpm("alipay_qr", out var fee) && c.TryGetBank("ICBC", CardType.Debit, out var bank)
+                    && snapshot.TryGetChannel("c", out _) && fee + bank!.SingleMaxMinor > 0)
+                {
+                    hits++;
+                }
+            }
+        }
+
+        Read();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            Read();
+        }
+
+        (GC.GetAllocatedBytesForCurrentThread() - before).ShouldBe(0);
+        hits.ShouldBe(0); // 06:30Z on 2026-11-01 is 01:30 EST on a Sunday: in the New York window
+        instant = Utc(2026, 11, 1, 12, 0);
+        Read();
+        hits.ShouldBe(1);
+    }
 }
