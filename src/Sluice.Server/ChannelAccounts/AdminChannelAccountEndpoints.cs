@@ -70,7 +70,8 @@ public static class AdminChannelAccountEndpoints
             return Problems.Validation(UnifiedCode.InvalidField, "protocol", $"protocol must be the channel's protocol ({channel.Protocol}).");
         }
 
-        if (string.IsNullOrWhiteSpace(r.MerchantId) || !await db.Merchants.AnyAsync(m => m.Id == r.MerchantId, ct))
+        var merchant = string.IsNullOrWhiteSpace(r.MerchantId) ? null : await db.Merchants.AsNoTracking().FirstOrDefaultAsync(m => m.Id == r.MerchantId, ct);
+        if (merchant is null)
         {
             return Problems.Validation(UnifiedCode.InvalidField, "merchant_id", "merchant_id must name an existing merchant.");
         }
@@ -78,6 +79,22 @@ public static class AdminChannelAccountEndpoints
         if (r.ServiceProviderId is not null && !await db.ServiceProviders.AnyAsync(s => s.Id == r.ServiceProviderId, ct))
         {
             return Problems.Validation(UnifiedCode.InvalidField, "service_provider_id", "service_provider_id must name an existing service provider.");
+        }
+
+        // Partner mode: the service provider holds the account and the merchant is its sub-merchant at the channel.
+        if (r.ServiceProviderId is not null && merchant.ServiceProviderId != r.ServiceProviderId)
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "service_provider_id", "In partner mode the merchant must belong to the service provider.");
+        }
+
+        if (r.ServiceProviderId is not null && (string.IsNullOrWhiteSpace(r.SubMerchantId) || r.SubMerchantId.Length > 64))
+        {
+            return Problems.Validation(UnifiedCode.MissingField, "sub_merchant_id", "Partner mode (service_provider_id) needs the merchant's sub_merchant_id at the channel (at most 64 characters).");
+        }
+
+        if (r.ServiceProviderId is null && r.SubMerchantId is not null)
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "sub_merchant_id", "sub_merchant_id is for partner mode only; give service_provider_id as well.");
         }
 
         if (r.PaymentMethods is null || r.PaymentMethods.Count == 0)
@@ -102,7 +119,7 @@ public static class AdminChannelAccountEndpoints
             Id = ids.Next("cha"),
             ChannelCode = r.ChannelCode,
             Protocol = r.Protocol,
-            MerchantId = r.MerchantId,
+            MerchantId = merchant.Id,
             ServiceProviderId = r.ServiceProviderId,
             SubMerchantId = r.SubMerchantId,
             PaymentMethods = string.Join(',', r.PaymentMethods.Distinct(StringComparer.Ordinal)),

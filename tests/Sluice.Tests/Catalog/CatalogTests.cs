@@ -374,6 +374,31 @@ public abstract class CatalogTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task Partner_mode_accounts_belong_to_the_merchants_service_provider_and_carry_a_sub_merchant_id()
+    {
+        using var admin = gateway.Admin();
+        const string secret = "partner-secret-93b1c07d5e";
+        var otherSp = (await (await admin.PostAsync("/admin/api/service-providers", Api.JsonBody(new { name = "Other ISV" }))).ReadJsonAsync()).Str("id");
+        object Account(string? sp, string? sub) => new
+        {
+            channel_code = "sandbox", protocol = "sandbox", merchant_id = gateway.Demo.MerchantId, service_provider_id = sp, sub_merchant_id = sub,
+            payment_methods = new[] { "alipay_qr" }, credentials = new Dictionary<string, string> { ["merchant_no"] = "SBXPARTNER", ["api_secret"] = secret },
+        };
+
+        await ShouldBeProblemAsync(await admin.PostAsync("/admin/api/channel-accounts", Api.JsonBody(Account(gateway.Demo.ServiceProviderId, null))), "missing_field", "sub_merchant_id");
+        await ShouldBeProblemAsync(await admin.PostAsync("/admin/api/channel-accounts", Api.JsonBody(Account(otherSp, "SUB-1"))), "invalid_field", "service_provider_id");
+        await ShouldBeProblemAsync(await admin.PostAsync("/admin/api/channel-accounts", Api.JsonBody(Account(null, "SUB-1"))), "invalid_field", "sub_merchant_id");
+
+        var created = await admin.PostAsync("/admin/api/channel-accounts", Api.JsonBody(Account(gateway.Demo.ServiceProviderId, "SUB-1")));
+        var json = await created.ReadJsonAsync();
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, json.ToString());
+        json.Str("service_provider_id").ShouldBe(gateway.Demo.ServiceProviderId);
+        json.Str("sub_merchant_id").ShouldBe("SUB-1");
+        json.ToString().ShouldNotContain(secret);
+        (await admin.GetStringAsync("/admin/api/channel-accounts")).ShouldNotContain(secret);
+    }
+
+    [Fact]
     public async Task A_change_made_through_one_node_is_in_force_on_another_within_the_check_interval_without_a_restart()
     {
         await using var nodeB = gateway.StartNode("test-node-catalog-b");
