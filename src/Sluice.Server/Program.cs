@@ -60,6 +60,7 @@ builder.Services.AddHttpClient(SandboxNotifier.HttpClientName, c => c.Timeout = 
 if (options.Workers.Enabled)
 {
     builder.Services.AddHostedService<WebhookDispatcherService>();
+    builder.Services.AddHostedService<ChannelCatalogRefresher>();
 }
 
 builder.Services.AddSluiceAuthentication(adminToken);

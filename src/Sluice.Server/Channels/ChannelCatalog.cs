@@ -48,6 +48,9 @@ public sealed partial class ChannelCatalog(IServiceScopeFactory scopes, TimeProv
         }
     }
 
+    /// <summary>The snapshot loaded now, without starting a check (for tests and diagnostics).</summary>
+    internal ChannelCatalogSnapshot Loaded => Volatile.Read(ref _snapshot);
+
     /// <summary>The snapshot in force, after checking the database version first when a check is due.</summary>
     public async ValueTask<ChannelCatalogSnapshot> GetAsync(CancellationToken ct)
     {
@@ -152,4 +155,27 @@ public sealed partial class ChannelCatalog(IServiceScopeFactory scopes, TimeProv
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Channel catalog version check failed; serving the last snapshot")]
     private static partial void LogCheckFailed(ILogger logger, Exception exception);
+}
+
+/// <summary>
+/// Keeps an idle node's catalog fresh: checks the version every <see cref="ChannelCatalog.CheckInterval"/>, so even the
+/// synchronous <see cref="ChannelCatalog.Current"/> read never serves a snapshot much older than that after a quiet spell.
+/// </summary>
+public sealed class ChannelCatalogRefresher(ChannelCatalog catalog, TimeProvider clock) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(ChannelCatalog.CheckInterval, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                // Failures are logged by the catalog, which keeps serving its last snapshot.
+                await catalog.GetAsync(stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
 }

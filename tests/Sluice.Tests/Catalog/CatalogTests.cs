@@ -429,6 +429,29 @@ public abstract class CatalogTests(GatewayFixture gateway)
         gateway.Clock.Advance(ChannelCatalog.CheckInterval + TimeSpan.FromMilliseconds(1));
         await Api.EventuallyAsync(() => Task.FromResult(catalogA.Current), s => !s.ByCode[code].IsOnline, "node A to see the channel offline");
     }
+
+    [Fact]
+    public async Task An_idle_node_is_refreshed_in_the_background_every_check_interval()
+    {
+        await using var nodeB = gateway.StartNode("test-node-catalog-idle");
+        var catalogB = nodeB.Services.GetRequiredService<ChannelCatalog>();
+        var refresher = ActivatorUtilities.CreateInstance<ChannelCatalogRefresher>(nodeB.Services);
+        await refresher.StartAsync(CancellationToken.None);
+        try
+        {
+            using var adminA = gateway.Admin();
+            var code = NewCode("idle");
+            await CreateChannelAsync(adminA, ChannelBody(code));
+            catalogB.Loaded.ByCode.ContainsKey(code).ShouldBeFalse();
+
+            gateway.Clock.Advance(ChannelCatalog.CheckInterval + TimeSpan.FromMilliseconds(1));
+            await Api.EventuallyAsync(() => Task.FromResult(catalogB.Loaded), s => s.ByCode.ContainsKey(code), "the refresher to load the new channel on node B");
+        }
+        finally
+        {
+            await refresher.StopAsync(CancellationToken.None);
+        }
+    }
 }
 
 public sealed class CatalogSqliteTests(SqliteGateway gateway) : CatalogTests(gateway), IClassFixture<SqliteGateway>;
