@@ -33,8 +33,57 @@ public sealed class DemoSeeder(
 {
     public const string SandboxChannelCode = "sandbox";
 
+    /// <summary>
+    /// Creates the online <c>sandbox</c> channel when it is missing (a fresh database, or one from before the channel
+    /// catalog whose sandbox channel accounts name it), in one transaction with a catalog version increment.
+    /// </summary>
+    public async Task EnsureSandboxChannelAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (!await db.Channels.AnyAsync(c => c.Code == SandboxChannelCode, ct))
+        {
+            var methods = await db.PaymentMethods.AsNoTracking().Where(m => m.Kind == PaymentMethodKind.Payment).OrderBy(m => m.Code).Select(m => m.Code).ToListAsync(ct);
+            db.Channels.Add(new Channel
+            {
+                Code = SandboxChannelCode,
+                InstitutionName = "Sluice Sandbox",
+                BusinessType = ChannelBusinessType.Payment,
+                Protocol = SandboxChannelAdapter.ProtocolName,
+                PaymentMethods = string.Join(',', methods),
+                Environments = "h5,wechat_mini_program,app_sdk,pc_web,pos",
+                ProductCodes = "",
+                Currencies = "CNY,USD,HKD,EUR,JPY",
+                LimitCurrency = "CNY",
+                Weight = 100,
+                SingleMinMinor = 1,
+                SingleMaxMinor = 100_000_000,
+                DailyLimitMinor = null,
+                Status = ChannelStatus.Online,
+                CreatedAt = now,
+                UpdatedAt = now,
+            });
+            db.ChannelMethodFees.AddRange(methods.Select(m => new ChannelMethodFee { ChannelCode = SandboxChannelCode, PaymentMethod = m, RatePpm = 6000 }));
+            await db.CatalogVersions.Where(v => v.Id == CatalogVersion.SingletonId)
+                .ExecuteUpdateAsync(u => u.SetProperty(v => v.Version, v => v.Version + 1), ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException ex) when (SluiceDatabase.IsUniqueViolation(ex))
+            {
+                // Another node starting at the same time created it first.
+                db.ChangeTracker.Clear();
+                return;
+            }
+        }
+
+        await tx.CommitAsync(ct);
+    }
+
     public async Task<DemoSeed?> SeedIfEmptyAsync(CancellationToken ct)
     {
+        await EnsureSandboxChannelAsync(ct);
         if (await db.ServiceProviders.AnyAsync(ct))
         {
             return null;
@@ -67,40 +116,11 @@ public sealed class DemoSeeder(
             CreatedAt = now,
         };
 
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (!await db.Channels.AnyAsync(c => c.Code == SandboxChannelCode, ct))
-        {
-            var methods = await db.PaymentMethods.AsNoTracking().Where(m => m.Kind == PaymentMethodKind.Payment).OrderBy(m => m.Code).Select(m => m.Code).ToListAsync(ct);
-            db.Channels.Add(new Channel
-            {
-                Code = SandboxChannelCode,
-                InstitutionName = "Sluice Sandbox",
-                BusinessType = ChannelBusinessType.Payment,
-                Protocol = SandboxChannelAdapter.ProtocolName,
-                PaymentMethods = string.Join(',', methods),
-                Environments = "h5,wechat_mini_program,app_sdk,pc_web,pos",
-                ProductCodes = "",
-                Currencies = "CNY,USD,HKD,EUR,JPY",
-                LimitCurrency = "CNY",
-                Weight = 100,
-                SingleMinMinor = 1,
-                SingleMaxMinor = 100_000_000,
-                DailyLimitMinor = null,
-                Status = ChannelStatus.Online,
-                CreatedAt = now,
-                UpdatedAt = now,
-            });
-            db.ChannelMethodFees.AddRange(methods.Select(m => new ChannelMethodFee { ChannelCode = SandboxChannelCode, PaymentMethod = m, RatePpm = 6000 }));
-            await db.CatalogVersions.Where(v => v.Id == CatalogVersion.SingletonId)
-                .ExecuteUpdateAsync(u => u.SetProperty(v => v.Version, v => v.Version + 1), ct);
-        }
-
         db.ServiceProviders.Add(sp);
         db.Merchants.Add(merchant);
         db.Apps.Add(app);
         db.ChannelAccounts.Add(account);
         await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
         var key = await AdminMerchantEndpoints.IssueApiKeyAsync(db, ids, clock, app.Id, "test", ct);
         return new DemoSeed(sp.Id, merchant.Id, app.Id, account.Id, key.Secret, webhookSecret);
     }

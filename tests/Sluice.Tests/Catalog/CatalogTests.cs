@@ -431,6 +431,27 @@ public abstract class CatalogTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task A_database_from_before_the_catalog_gets_its_sandbox_channel_at_start()
+    {
+        // Simulate an upgraded database: merchants and sandbox accounts exist, the sandbox channel does not.
+        await gateway.WithDbAsync(async db =>
+        {
+            await db.ChannelMethodFees.Where(f => f.ChannelCode == "sandbox").ExecuteDeleteAsync();
+            return await db.Channels.Where(c => c.Code == "sandbox").ExecuteDeleteAsync();
+        });
+        (await gateway.WithDbAsync(db => db.Channels.AnyAsync(c => c.Code == "sandbox"))).ShouldBeFalse();
+
+        await using var nodeB = gateway.StartNode("test-node-catalog-upgrade");
+
+        var sandbox = (await nodeB.Services.GetRequiredService<ChannelCatalog>().GetAsync(CancellationToken.None)).ByCode["sandbox"];
+        sandbox.IsOnline.ShouldBeTrue();
+        sandbox.Protocol.ShouldBe("sandbox");
+        sandbox.Supports("alipay_qr").ShouldBeTrue();
+        sandbox.Supports("withdraw_wallet").ShouldBeFalse();
+        (await gateway.WithDbAsync(db => db.ServiceProviders.CountAsync(s => s.Name == "Demo Service Provider"))).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task An_idle_node_is_refreshed_in_the_background_every_check_interval()
     {
         await using var nodeB = gateway.StartNode("test-node-catalog-idle");
