@@ -21,6 +21,9 @@ public sealed record CreateChannelAccountRequest(
     IReadOnlyList<string>? PaymentMethods,
     Dictionary<string, string>? Credentials);
 
+/// <summary>Changes to a channel account; absent fields keep their value. New credentials replace the old ones whole.</summary>
+public sealed record UpdateChannelAccountRequest(bool? Enabled, IReadOnlyList<string>? PaymentMethods, Dictionary<string, string>? Credentials);
+
 /// <summary>A channel account as the admin API shows it: credential names only, never their values.</summary>
 public sealed record ChannelAccountView(
     string Id, string ChannelCode, string Protocol, string MerchantId, string? ServiceProviderId, string? SubMerchantId,
@@ -32,6 +35,7 @@ public static class AdminChannelAccountEndpoints
     {
         var admin = routes.MapGroup("/admin/api/channel-accounts").RequireAuthorization(SluiceAuth.AdminPolicy).WithTags("Admin: channel accounts");
         admin.MapPost("/", CreateAsync);
+        admin.MapPatch("/{id}", UpdateAsync);
         admin.MapGet("/", async (string? merchantId, SluiceDbContext db, ChannelAccountContexts contexts, CancellationToken ct) =>
         {
             var rows = await db.ChannelAccounts.AsNoTracking().Where(a => merchantId == null || a.MerchantId == merchantId).OrderBy(a => a.Id).ToListAsync(ct);
@@ -132,5 +136,54 @@ public static class AdminChannelAccountEndpoints
         await db.SaveChangesAsync(ct);
         contexts.Invalidate(account.MerchantId);
         return TypedResults.Created($"/admin/api/channel-accounts/{account.Id}", view);
+    }
+
+    private static async Task<Results<Ok<ChannelAccountView>, ProblemHttpResult>> UpdateAsync(
+        string id, UpdateChannelAccountRequest? r, SluiceDbContext db, ChannelAccountContexts contexts, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var account = await db.ChannelAccounts.FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (account is null)
+        {
+            return Problems.NotFound("channel account");
+        }
+
+        if (r is null || (r.Enabled is null && r.PaymentMethods is null && r.Credentials is null))
+        {
+            return Problems.Validation(UnifiedCode.MissingField, "enabled", "Send at least one of enabled, payment_methods, credentials.");
+        }
+
+        if (r.PaymentMethods is not null)
+        {
+            var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Code == account.ChannelCode, ct);
+            var channelMethods = channel is null ? [] : Channel.SplitList(channel.PaymentMethods);
+            if (r.PaymentMethods.Count == 0 || r.PaymentMethods.FirstOrDefault(m => !channelMethods.Contains(m, StringComparer.Ordinal)) is { } unsupported)
+            {
+                return Problems.Validation(UnifiedCode.InvalidField, "payment_methods", $"payment_methods must list methods channel '{account.ChannelCode}' takes.");
+            }
+        }
+
+        if (r.Credentials is { Count: 0 })
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "credentials", "credentials, when given, must not be empty.");
+        }
+
+        var before = View(account, contexts);
+        account.Enabled = r.Enabled ?? account.Enabled;
+        if (r.PaymentMethods is not null)
+        {
+            account.PaymentMethods = string.Join(',', r.PaymentMethods.Distinct(StringComparer.Ordinal));
+        }
+
+        if (r.Credentials is not null)
+        {
+            account.CredentialsCiphertext = contexts.Protect(r.Credentials);
+        }
+
+        var after = View(account, contexts);
+        // Views carry credential names only; a rotation is recorded as such, never with the values.
+        AuditLog.Add(db, clock, user, r.Credentials is null ? "update" : "update_rotate_credentials", "channel_account", account.Id, before, after);
+        await db.SaveChangesAsync(ct);
+        contexts.Invalidate(account.MerchantId);
+        return TypedResults.Ok(after);
     }
 }

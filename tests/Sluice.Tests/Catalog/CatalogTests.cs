@@ -374,6 +374,50 @@ public abstract class CatalogTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task A_channel_account_is_disabled_narrowed_and_rotated_with_audit_and_no_credential_ever_shown()
+    {
+        using var admin = gateway.Admin();
+        const string oldSecret = "rotate-old-secret-5c8e1a2b";
+        const string newSecret = "rotate-new-secret-9d3f7e6a";
+        var created = await (await admin.PostAsync("/admin/api/channel-accounts", Api.JsonBody(new
+        {
+            channel_code = "sandbox", protocol = "sandbox", merchant_id = gateway.Demo.MerchantId, payment_methods = new[] { "alipay_qr", "wechat_native" },
+            credentials = new Dictionary<string, string> { ["merchant_no"] = "SBXROTATE", ["api_secret"] = oldSecret },
+        }))).ReadJsonAsync();
+        var id = created.Str("id");
+        var url = $"/admin/api/channel-accounts/{id}";
+        var cipherBefore = await gateway.WithDbAsync(db => db.ChannelAccounts.Where(a => a.Id == id).Select(a => a.CredentialsCiphertext).SingleAsync());
+
+        await ShouldBeProblemAsync(await admin.PatchAsync(url, Api.JsonBody(new { payment_methods = new[] { "withdraw_wallet" } })), "invalid_field", "payment_methods");
+        await ShouldBeProblemAsync(await admin.PatchAsync(url, Api.JsonBody(new { })), "missing_field", "enabled");
+        (await admin.PatchAsync("/admin/api/channel-accounts/cha_missing", Api.JsonBody(new { enabled = false }))).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+
+        var updated = await admin.PatchAsync(url, Api.JsonBody(new
+        {
+            enabled = false, payment_methods = new[] { "alipay_qr" },
+            credentials = new Dictionary<string, string> { ["merchant_no"] = "SBXROTATE", ["api_secret"] = newSecret, ["app_cert_sn"] = "abc" },
+        }));
+        var text = await updated.Content.ReadAsStringAsync();
+        updated.StatusCode.ShouldBe(HttpStatusCode.OK, text);
+        text.ShouldNotContain(newSecret);
+        text.ShouldContain("app_cert_sn");
+        var json = JsonDocument.Parse(text).RootElement;
+        json.GetProperty("enabled").GetBoolean().ShouldBeFalse();
+        json.GetProperty("payment_methods").EnumerateArray().Select(m => m.GetString()).ShouldBe(["alipay_qr"]);
+
+        var cipherAfter = await gateway.WithDbAsync(db => db.ChannelAccounts.Where(a => a.Id == id).Select(a => a.CredentialsCiphertext).SingleAsync());
+        cipherAfter.ShouldNotBe(cipherBefore);
+        cipherAfter.ShouldNotContain(newSecret);
+        var audit = await AuditAsync(admin, "channel_account", id);
+        audit.Select(a => a.Str("action")).ShouldBe(["create", "update_rotate_credentials"]);
+        audit[1].Str("old_value").ShouldContain("\"enabled\":true");
+        audit[1].Str("new_value").ShouldContain("\"enabled\":false");
+        var auditText = await admin.GetStringAsync("/admin/api/audit");
+        auditText.ShouldNotContain(oldSecret);
+        auditText.ShouldNotContain(newSecret);
+    }
+
+    [Fact]
     public async Task Partner_mode_accounts_belong_to_the_merchants_service_provider_and_carry_a_sub_merchant_id()
     {
         using var admin = gateway.Admin();
