@@ -30,6 +30,12 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<SandboxTransaction> SandboxTransactions => Set<SandboxTransaction>();
     public DbSet<ChannelDailyUsage> ChannelDailyUsage => Set<ChannelDailyUsage>();
     public DbSet<LimitReservation> LimitReservations => Set<LimitReservation>();
+    public DbSet<PaymentMethodDefinition> PaymentMethods => Set<PaymentMethodDefinition>();
+    public DbSet<Channel> Channels => Set<Channel>();
+    public DbSet<ChannelMethodFee> ChannelMethodFees => Set<ChannelMethodFee>();
+    public DbSet<MaintenanceWindow> MaintenanceWindows => Set<MaintenanceWindow>();
+    public DbSet<ChannelBank> ChannelBanks => Set<ChannelBank>();
+    public DbSet<CatalogVersion> CatalogVersions => Set<CatalogVersion>();
 
     /// <summary>True on PostgreSQL, where raw SQL may use <c>FOR UPDATE SKIP LOCKED</c>.</summary>
     public abstract bool IsPostgres { get; }
@@ -80,6 +86,7 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
             e.Property(x => x.CredentialsCiphertext).HasMaxLength(16384);
             e.Property(x => x.PaymentMethods).HasMaxLength(1024);
             e.HasIndex(x => x.MerchantId);
+            e.HasIndex(x => x.ChannelCode);
         });
 
         b.Entity<ChannelCallbackLog>(e =>
@@ -176,6 +183,96 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
             e.Property(x => x.NotifyUrl).HasMaxLength(2048);
             e.Property(x => x.ReturnUrl).HasMaxLength(2048);
             e.HasIndex(x => new { x.MerchantNo, x.Kind, x.OutTradeNo }).IsUnique();
+        });
+
+        ConfigureCatalog(b);
+    }
+
+    /// <summary>The payment methods every new database starts with; operators add more through the admin API.</summary>
+    public static readonly IReadOnlyList<(string Code, string Name, PaymentMethodKind Kind)> BuiltInMethods =
+    [
+        ("alipay_qr", "Alipay QR code", PaymentMethodKind.Payment),
+        ("alipay_wap", "Alipay mobile web", PaymentMethodKind.Payment),
+        ("alipay_page", "Alipay PC web", PaymentMethodKind.Payment),
+        ("alipay_app", "Alipay app", PaymentMethodKind.Payment),
+        ("wechat_native", "WeChat Pay native (QR)", PaymentMethodKind.Payment),
+        ("wechat_jsapi", "WeChat Pay JSAPI", PaymentMethodKind.Payment),
+        ("wechat_h5", "WeChat Pay H5", PaymentMethodKind.Payment),
+        ("wechat_app", "WeChat Pay app", PaymentMethodKind.Payment),
+        ("wechat_mini_program", "WeChat Pay mini-program", PaymentMethodKind.Payment),
+        ("unionpay_gateway", "UnionPay online gateway", PaymentMethodKind.Payment),
+        ("unionpay_qr", "UnionPay QR code", PaymentMethodKind.Payment),
+        ("bank_card", "Bank card", PaymentMethodKind.Payment),
+        ("withdraw_bank_account", "Withdrawal to bank account", PaymentMethodKind.Withdrawal),
+        ("withdraw_wallet", "Withdrawal to wallet", PaymentMethodKind.Withdrawal),
+    ];
+
+    private static readonly DateTimeOffset SeededAt = new(2026, 11, 24, 0, 0, 0, TimeSpan.Zero);
+
+    private static void ConfigureCatalog(ModelBuilder b)
+    {
+        b.Entity<PaymentMethodDefinition>(e =>
+        {
+            e.ToTable("payment_methods");
+            e.HasKey(x => x.Code);
+            e.Property(x => x.Code).HasMaxLength(40);
+            e.Property(x => x.Name).HasMaxLength(128);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.HasData(BuiltInMethods.Select(m => new PaymentMethodDefinition
+            {
+                Code = m.Code, Name = m.Name, Kind = m.Kind, Enabled = true, Version = 1, CreatedAt = SeededAt, UpdatedAt = SeededAt,
+            }));
+        });
+
+        b.Entity<Channel>(e =>
+        {
+            e.HasKey(x => x.Code);
+            e.Property(x => x.Code).HasMaxLength(64);
+            e.Property(x => x.InstitutionName).HasMaxLength(128);
+            e.Property(x => x.Protocol).HasMaxLength(32);
+            e.Property(x => x.PaymentMethods).HasMaxLength(1024);
+            e.Property(x => x.Environments).HasMaxLength(256);
+            e.Property(x => x.ProductCodes).HasMaxLength(1024);
+            e.Property(x => x.Currencies).HasMaxLength(256);
+            e.Property(x => x.LimitCurrency).HasMaxLength(3);
+            e.Property(x => x.Version).IsConcurrencyToken();
+        });
+
+        b.Entity<ChannelMethodFee>(e =>
+        {
+            e.HasKey(x => new { x.ChannelCode, x.PaymentMethod });
+            e.Property(x => x.ChannelCode).HasMaxLength(64);
+            e.Property(x => x.PaymentMethod).HasMaxLength(40);
+            e.HasOne<Channel>().WithMany().HasForeignKey(x => x.ChannelCode).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<PaymentMethodDefinition>().WithMany().HasForeignKey(x => x.PaymentMethod).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        b.Entity<MaintenanceWindow>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.ChannelCode).HasMaxLength(64);
+            e.Property(x => x.TimeZoneId).HasMaxLength(64);
+            e.Property(x => x.Reason).HasMaxLength(512);
+            e.Ignore(x => x.Zone);
+            e.HasIndex(x => x.ChannelCode);
+            e.HasOne<Channel>().WithMany().HasForeignKey(x => x.ChannelCode).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        b.Entity<ChannelBank>(e =>
+        {
+            e.HasKey(x => new { x.ChannelCode, x.BankCode, x.CardType });
+            e.Property(x => x.ChannelCode).HasMaxLength(64);
+            e.Property(x => x.BankCode).HasMaxLength(16);
+            e.HasIndex(x => x.BankCode);
+            e.HasOne<Channel>().WithMany().HasForeignKey(x => x.ChannelCode).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        b.Entity<CatalogVersion>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.HasData(new CatalogVersion { Id = CatalogVersion.SingletonId, Version = 1 });
         });
     }
 }

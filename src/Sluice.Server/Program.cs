@@ -9,6 +9,7 @@ using Sluice.Server.Audit;
 using Sluice.Server.Auth;
 using Sluice.Server.Callbacks;
 using Sluice.Server.ChannelAccounts;
+using Sluice.Server.Channels;
 using Sluice.Server.Hosting;
 using Sluice.Server.Idempotency;
 using Sluice.Server.Merchants;
@@ -44,6 +45,7 @@ builder.Services.AddSluiceDatabase(builder.Configuration);
 builder.Services.AddChannelAdapters();
 builder.Services.AddSingleton<ChannelAccountContexts>();
 builder.Services.AddSingleton<DailyLimitLedger>();
+builder.Services.AddSingleton<ChannelCatalog>();
 builder.Services.AddScoped<PaymentService>();
 builder.Services.AddScoped<PaymentTransitions>();
 builder.Services.AddScoped<IdempotencyStore>();
@@ -60,6 +62,7 @@ builder.Services.AddHttpClient(SandboxNotifier.HttpClientName, c => c.Timeout = 
 if (options.Workers.Enabled)
 {
     builder.Services.AddHostedService<WebhookDispatcherService>();
+    builder.Services.AddHostedService<ChannelCatalogRefresher>();
 }
 
 builder.Services.AddSluiceAuthentication(adminToken);
@@ -104,6 +107,8 @@ await using (var scope = app.Services.CreateAsyncScope())
     }
 }
 
+await app.Services.GetRequiredService<ChannelCatalog>().RefreshAsync(CancellationToken.None);
+
 app.UseExceptionHandler();
 app.UseStatusCodePages(ctx => Problems.ForBareStatus(ctx.HttpContext));
 app.UseAuthentication();
@@ -119,6 +124,7 @@ app.MapAdminMerchantEndpoints();
 app.MapAdminPaymentEndpoints();
 app.MapAuditEndpoints();
 app.MapAdminChannelAccountEndpoints();
+app.MapAdminCatalogEndpoints();
 app.MapAdminWebhookEndpoints();
 app.MapSandboxChannel();
 app.MapDemoWebhookInbox();

@@ -22,6 +22,7 @@ public static class UnifiedCode
     public const string ChannelUnavailable = "channel_unavailable";
     public const string ChannelRejected = "channel_rejected";
     public const string ConcurrentModification = "concurrent_modification";
+    public const string AlreadyExists = "already_exists";
     public const string PayloadTooLarge = "payload_too_large";
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string MethodNotAllowed = "method_not_allowed";

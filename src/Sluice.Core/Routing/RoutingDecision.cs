@@ -1,3 +1,5 @@
+using Sluice.Channels;
+
 namespace Sluice.Routing;
 
 /// <summary>The filter that dropped a channel, in the order the engine applies them.</summary>
@@ -12,6 +14,7 @@ public enum RoutingFilter : byte
     Environment,
     ProductCode,
     NoUsableAccount,
+    LimitCurrency,
     BelowMinimum,
     AboveMaximum,
     BankNotServed,
@@ -54,9 +57,9 @@ public sealed class RoutingDecision
     private readonly ChannelEvaluation[] _scored;
     private readonly int[] _scoredIndex;
     private readonly int _chosen;
-    private IReadOnlyList<RoutingChannel>? _ranked;
+    private IReadOnlyList<ChannelInfo>? _ranked;
 
-    internal RoutingDecision(RoutingRequest request, IReadOnlyList<RoutingChannel> channels, RoutingFilter[] filters, ChannelEvaluation[] scored,
+    internal RoutingDecision(RoutingRequest request, IReadOnlyList<ChannelInfo> channels, RoutingFilter[] filters, ChannelEvaluation[] scored,
         int[] scoredIndex, int chosen, RoutingStrategy strategy, bool whitelistMatched, bool whitelistFellBack)
     {
         Request = request;
@@ -72,7 +75,7 @@ public sealed class RoutingDecision
 
     public RoutingRequest Request { get; }
 
-    public IReadOnlyList<RoutingChannel> Channels { get; }
+    public IReadOnlyList<ChannelInfo> Channels { get; }
 
     public RoutingStrategy Strategy { get; }
 
@@ -82,7 +85,7 @@ public sealed class RoutingDecision
     /// <summary>A whitelist matched but none of its channels was eligible, so the others competed.</summary>
     public bool WhitelistFellBack { get; }
 
-    public RoutingChannel? Chosen => _chosen >= 0 ? Channels[_chosen] : null;
+    public ChannelInfo? Chosen => _chosen >= 0 ? Channels[_chosen] : null;
 
     /// <summary>The evaluation of the channel at <paramref name="index"/> of <see cref="Channels"/>.</summary>
     public ChannelEvaluation EvaluationOf(int index)
@@ -92,7 +95,7 @@ public sealed class RoutingDecision
     }
 
     /// <summary>Eligible channels in failover order: the chosen one first, then by score, lower fee, channel code.</summary>
-    public IReadOnlyList<RoutingChannel> Ranked => _ranked ??= Rank();
+    public IReadOnlyList<ChannelInfo> Ranked => _ranked ??= Rank();
 
     /// <summary>Every channel with the filter that dropped it (and why) or its score.</summary>
     public IReadOnlyList<ChannelExplanation> Explain()
@@ -127,6 +130,7 @@ public sealed class RoutingDecision
         RoutingFilter.Environment => "payment_environment",
         RoutingFilter.ProductCode => "product_code",
         RoutingFilter.NoUsableAccount => "no_usable_account",
+        RoutingFilter.LimitCurrency => "limit_currency",
         RoutingFilter.BelowMinimum => "single_min",
         RoutingFilter.AboveMaximum => "single_max",
         RoutingFilter.BankNotServed => "bank_not_served",
@@ -137,27 +141,32 @@ public sealed class RoutingDecision
         _ => "none",
     };
 
-    private static string Reason(RoutingFilter filter, RoutingChannel c, RoutingRequest r) => filter switch
+    private static string Reason(RoutingFilter filter, ChannelInfo c, RoutingRequest r) => filter switch
     {
         RoutingFilter.BusinessType => $"channel handles {c.BusinessType.ToString().ToLowerInvariant()}, not {r.BusinessType.ToString().ToLowerInvariant()}",
         RoutingFilter.Offline => "channel is offline",
-        RoutingFilter.Maintenance => $"in a maintenance window at {r.At:O}: {string.Join("; ", c.Maintenance.Where(w => w.IsActiveAt(r.At)))}",
+        RoutingFilter.Maintenance => $"in a maintenance window at {r.At:O}: {string.Join("; ", c.MaintenanceWindows.Where(w => w.IsActiveAt(r.At)).Select(Describe))}",
         RoutingFilter.Method => $"does not support payment method {r.PaymentMethod}",
         RoutingFilter.Currency => $"does not take {r.Currency}",
         RoutingFilter.Environment => $"does not support environment {r.Environment}",
         RoutingFilter.ProductCode => $"not enabled for product code {r.ProductCode}",
         RoutingFilter.NoUsableAccount => "the merchant has no usable account at this channel",
-        RoutingFilter.BelowMinimum => $"amount {r.Amount} is below the single-transaction minimum {c.SingleMin}",
-        RoutingFilter.AboveMaximum => $"amount {r.Amount} is above the single-transaction maximum {c.SingleMax}",
+        RoutingFilter.LimitCurrency => $"limits are set in {c.LimitCurrency}, the amount is in {r.Currency}",
+        RoutingFilter.BelowMinimum => $"amount {r.Amount} is below the single-transaction minimum {c.SingleMinMinor}",
+        RoutingFilter.AboveMaximum => $"amount {r.Amount} is above the single-transaction maximum {c.SingleMaxMinor}",
         RoutingFilter.BankNotServed => $"does not serve bank {r.BankCode} ({r.CardType?.ToString().ToLowerInvariant()} cards)",
         RoutingFilter.AboveBankLimit => $"amount {r.Amount} is above the single limit at bank {r.BankCode}",
         RoutingFilter.BankDailyLimit => $"the daily limit at bank {r.BankCode} would be exceeded",
-        RoutingFilter.DailyLimit => $"the daily limit {c.DailyLimit} would be exceeded",
+        RoutingFilter.DailyLimit => $"the daily limit {c.DailyLimitMinor} would be exceeded",
         RoutingFilter.NotWhitelisted => "a whitelist entry matched and gives other channels precedence",
         _ => "",
     };
 
-    private List<RoutingChannel> Rank()
+    private static string Describe(MaintenanceWindow w) => w.IsRecurring
+        ? $"{w.Kind.ToString().ToLowerInvariant()} {w.LocalStart:HH\\:mm}-{w.LocalEnd:HH\\:mm} {w.TimeZoneId}{(w.Reason is null ? "" : " (" + w.Reason + ")")}"
+        : $"one-off {w.StartsAt:O} to {w.EndsAt:O}{(w.Reason is null ? "" : " (" + w.Reason + ")")}";
+
+    private List<ChannelInfo> Rank()
     {
         var order = new List<int>();
         for (var k = 0; k < _scoredIndex.Length; k++)

@@ -1,3 +1,5 @@
+using Sluice.Channels;
+
 namespace Sluice.Routing;
 
 /// <summary>
@@ -10,7 +12,7 @@ namespace Sluice.Routing;
 /// </summary>
 public static class RoutingEngine
 {
-    public static RoutingDecision Decide(RoutingRequest request, IReadOnlyList<RoutingChannel> channels, RoutingRuleSet rules, IRoutingFacts facts)
+    public static RoutingDecision Decide(RoutingRequest request, IReadOnlyList<ChannelInfo> channels, RoutingRuleSet rules, IRoutingFacts facts)
     {
         var filters = new RoutingFilter[channels.Count];
         var zones = new ZoneClock(request.At);
@@ -46,27 +48,27 @@ public static class RoutingEngine
     }
 
     /// <summary>The filters in their documented order; the first that fails names the reason.</summary>
-    private static RoutingFilter Filter(RoutingRequest r, RoutingChannel c, IRoutingFacts facts, ref ZoneClock zones)
+    private static RoutingFilter Filter(RoutingRequest r, ChannelInfo c, IRoutingFacts facts, ref ZoneClock zones)
     {
         if (c.BusinessType != r.BusinessType)
         {
             return RoutingFilter.BusinessType;
         }
 
-        if (!c.Online)
+        if (!c.IsOnline)
         {
             return RoutingFilter.Offline;
         }
 
-        for (var w = 0; w < c.Maintenance.Count; w++)
+        foreach (var window in c.MaintenanceWindows)
         {
-            if (zones.IsActive(c.Maintenance[w]))
+            if (zones.IsActive(window))
             {
                 return RoutingFilter.Maintenance;
             }
         }
 
-        if (!c.Methods.Contains(r.PaymentMethod))
+        if (!c.PaymentMethods.Contains(r.PaymentMethod))
         {
             return RoutingFilter.Method;
         }
@@ -76,12 +78,13 @@ public static class RoutingEngine
             return RoutingFilter.Currency;
         }
 
-        if (c.Environments is not null && (r.Environment is null || !c.Environments.Contains(r.Environment)))
+        // An empty set means the channel is not restricted by environment or product code.
+        if (c.Environments.Count > 0 && (r.Environment is null || !c.Environments.Contains(r.Environment)))
         {
             return RoutingFilter.Environment;
         }
 
-        if (c.ProductCodes is not null && (r.ProductCode is null || !c.ProductCodes.Contains(r.ProductCode)))
+        if (c.ProductCodes.Count > 0 && (r.ProductCode is null || !c.ProductCodes.Contains(r.ProductCode)))
         {
             return RoutingFilter.ProductCode;
         }
@@ -91,12 +94,18 @@ public static class RoutingEngine
             return RoutingFilter.NoUsableAccount;
         }
 
-        if (r.Amount < c.SingleMin)
+        // Limits are kept in the channel's limit currency; an amount in another currency cannot be checked against them.
+        if (!string.Equals(r.Currency, c.LimitCurrency, StringComparison.Ordinal))
+        {
+            return RoutingFilter.LimitCurrency;
+        }
+
+        if (r.Amount < c.SingleMinMinor)
         {
             return RoutingFilter.BelowMinimum;
         }
 
-        if (r.Amount > c.SingleMax)
+        if (r.Amount > c.SingleMaxMinor)
         {
             return RoutingFilter.AboveMaximum;
         }
@@ -104,23 +113,23 @@ public static class RoutingEngine
         if (r.BankCode is not null)
         {
             var card = r.CardType ?? CardType.Debit;
-            if (c.Banks is null || !c.Banks.TryGetValue((r.BankCode, card), out var bank))
+            if (!c.Banks.TryGetValue((r.BankCode, card), out var bank))
             {
                 return RoutingFilter.BankNotServed;
             }
 
-            if (r.Amount > bank.SingleMax)
+            if (r.Amount > bank.SingleMaxMinor)
             {
                 return RoutingFilter.AboveBankLimit;
             }
 
-            if (bank.DailyLimit is { } bankDaily && facts.UsedTodayAtBank(c.Code, r.BankCode, card) + r.Amount > bankDaily)
+            if (bank.DailyLimitMinor is { } bankDaily && facts.UsedTodayAtBank(c.Code, r.BankCode, card) + r.Amount > bankDaily)
             {
                 return RoutingFilter.BankDailyLimit;
             }
         }
 
-        if (c.DailyLimit is { } daily && facts.UsedToday(c.Code) + r.Amount > daily)
+        if (c.DailyLimitMinor is { } daily && facts.UsedToday(c.Code) + r.Amount > daily)
         {
             return RoutingFilter.DailyLimit;
         }
@@ -129,7 +138,7 @@ public static class RoutingEngine
     }
 
     private static (bool Matched, bool FellBack) ApplyWhitelist(
-        RoutingRequest r, IReadOnlyList<RoutingChannel> channels, RoutingRuleSet rules, RoutingFilter[] filters, ref int eligible)
+        RoutingRequest r, IReadOnlyList<ChannelInfo> channels, RoutingRuleSet rules, RoutingFilter[] filters, ref int eligible)
     {
         if (rules.Whitelist.Count == 0 || (r.CardNumberHash is null && r.BuyerId is null && r.SellerId is null))
         {
@@ -180,7 +189,7 @@ public static class RoutingEngine
         return (true, false);
     }
 
-    private static void Score(RoutingRequest r, IReadOnlyList<RoutingChannel> channels, ScoreWeights weights, IRoutingFacts facts, int[] index, ChannelEvaluation[] scored)
+    private static void Score(RoutingRequest r, IReadOnlyList<ChannelInfo> channels, ScoreWeights weights, IRoutingFacts facts, int[] index, ChannelEvaluation[] scored)
     {
         int minFee = int.MaxValue, maxFee = int.MinValue, maxWeight = 1;
         double minLatency = double.MaxValue, maxLatency = double.MinValue;
@@ -212,7 +221,7 @@ public static class RoutingEngine
         }
     }
 
-    private static int PickBest(IReadOnlyList<RoutingChannel> channels, int[] index, ChannelEvaluation[] scored)
+    private static int PickBest(IReadOnlyList<ChannelInfo> channels, int[] index, ChannelEvaluation[] scored)
     {
         var best = -1;
         for (var k = 0; k < index.Length; k++)
@@ -227,7 +236,7 @@ public static class RoutingEngine
     }
 
     /// <summary>Order of preference: higher score, then lower fee rate, then channel code (ordinal). Never a tie.</summary>
-    internal static int Compare(RoutingChannel a, ChannelEvaluation ea, RoutingChannel b, ChannelEvaluation eb)
+    internal static int Compare(ChannelInfo a, ChannelEvaluation ea, ChannelInfo b, ChannelEvaluation eb)
     {
         var byScore = eb.Score.CompareTo(ea.Score);
         if (byScore != 0 && Math.Abs(ea.Score - eb.Score) > 1e-12)
@@ -240,7 +249,7 @@ public static class RoutingEngine
     }
 
     /// <summary>Traffic shares by weight: a stable hash of the routing key picks a point on the eligible weights.</summary>
-    private static int PickByWeight(RoutingRequest r, IReadOnlyList<RoutingChannel> channels, int[] index, ChannelEvaluation[] scored)
+    private static int PickByWeight(RoutingRequest r, IReadOnlyList<ChannelInfo> channels, int[] index, ChannelEvaluation[] scored)
     {
         long total = 0;
         for (var k = 0; k < index.Length; k++)
@@ -285,26 +294,23 @@ public static class RoutingEngine
     private struct ZoneClock(DateTimeOffset at)
     {
         private TimeZoneInfo? _zone;
-        private DayOfWeek _day;
-        private int _minute;
+        private DateTime _local;
 
-        public bool IsActive(RoutingWindow window)
+        public bool IsActive(MaintenanceWindow window)
         {
-            var zone = window.Zone;
-            if (zone is null)
+            if (!window.IsRecurring)
             {
                 return window.IsActiveAt(at);
             }
 
+            var zone = window.Zone;
             if (!ReferenceEquals(zone, _zone))
             {
-                var local = TimeZoneInfo.ConvertTime(at, zone);
                 _zone = zone;
-                _day = local.DayOfWeek;
-                _minute = local.Hour * 60 + local.Minute;
+                _local = TimeZoneInfo.ConvertTime(at, zone).DateTime;
             }
 
-            return window.CoversLocal(_day, _minute);
+            return window.CoversLocal(_local);
         }
     }
 }

@@ -1,10 +1,10 @@
-using System.Collections.Frozen;
+using Sluice.Channels;
 
 namespace Sluice.Routing;
 
 /// <summary>What the routing engine is asked: where should this payment (or withdrawal) go?</summary>
 public sealed record RoutingRequest(
-    BusinessType BusinessType,
+    ChannelBusinessType BusinessType,
     string PaymentMethod,
     long Amount,
     string Currency,
@@ -17,49 +17,6 @@ public sealed record RoutingRequest(
     string? BuyerId = null,
     string? SellerId = null,
     string? RoutingKey = null);
-
-public enum BusinessType
-{
-    Payment,
-    Refund,
-    Withdrawal,
-}
-
-public enum CardType
-{
-    Debit,
-    Credit,
-}
-
-/// <summary>A channel's limits at one bank for one card type (minor units of the channel's currency).</summary>
-public readonly record struct BankLimit(long? SingleMax, long? DailyLimit);
-
-/// <summary>
-/// One channel as routing sees it: an immutable snapshot built from the channel catalog, so a decision reads only
-/// memory. Sets are null when the channel accepts any value (no environment or product-code restriction).
-/// </summary>
-public sealed class RoutingChannel
-{
-    public required string Code { get; init; }
-    public required BusinessType BusinessType { get; init; }
-    public bool Online { get; init; } = true;
-    public required FrozenSet<string> Methods { get; init; }
-    public required FrozenSet<string> Currencies { get; init; }
-    public FrozenSet<string>? Environments { get; init; }
-    public FrozenSet<string>? ProductCodes { get; init; }
-
-    /// <summary>Fee rate per payment method in parts per million of the amount (6000 = 0.6 %).</summary>
-    public required FrozenDictionary<string, int> FeeRatePpm { get; init; }
-
-    public int Weight { get; init; } = 100;
-    public long SingleMin { get; init; } = 1;
-    public long? SingleMax { get; init; }
-    public long? DailyLimit { get; init; }
-    public IReadOnlyList<RoutingWindow> Maintenance { get; init; } = [];
-
-    /// <summary>Banks served for bank-card payments, by (bank code, card type). Null: the channel takes no bank cards by bank.</summary>
-    public FrozenDictionary<(string Bank, CardType Card), BankLimit>? Banks { get; init; }
-}
 
 /// <summary>Recent behaviour of a channel, used for scoring: success rate in [0,1] and median latency.</summary>
 public readonly record struct ChannelHealth(double SuccessRate, double LatencyMsP50);

@@ -32,6 +32,8 @@ public static class Problems
 
     public static ProblemHttpResult NotFound(string what) => Of(StatusCodes.Status404NotFound, UnifiedCode.NotFound, $"No {what} with that id for this app.");
 
+    public static ProblemHttpResult Conflict(string code, string detail) => Of(StatusCodes.Status409Conflict, code, detail);
+
     public static ProblemHttpResult Unauthenticated(string detail) => Of(StatusCodes.Status401Unauthorized, UnifiedCode.Unauthenticated, detail);
 
     /// <summary>Gives a body-less error status (no route, wrong method, wrong media type) a problem with a unified code.</summary>
@@ -66,6 +68,8 @@ public static class Problems
         UnifiedCode.PaymentNotClosable => "The payment cannot be closed in its current state.",
         UnifiedCode.PaymentMethodUnavailable => "No channel can take this payment method for this merchant.",
         UnifiedCode.ChannelUnavailable => "The channel could not be reached.",
+        UnifiedCode.ConcurrentModification => "Someone else changed this resource first; read it again and retry.",
+        UnifiedCode.AlreadyExists => "A resource with that code already exists.",
         _ => "The request could not be processed.",
     };
 }

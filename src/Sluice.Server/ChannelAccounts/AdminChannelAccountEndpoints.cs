@@ -21,6 +21,9 @@ public sealed record CreateChannelAccountRequest(
     IReadOnlyList<string>? PaymentMethods,
     Dictionary<string, string>? Credentials);
 
+/// <summary>Changes to a channel account; absent fields keep their value. New credentials replace the old ones whole.</summary>
+public sealed record UpdateChannelAccountRequest(bool? Enabled, IReadOnlyList<string>? PaymentMethods, Dictionary<string, string>? Credentials);
+
 /// <summary>A channel account as the admin API shows it: credential names only, never their values.</summary>
 public sealed record ChannelAccountView(
     string Id, string ChannelCode, string Protocol, string MerchantId, string? ServiceProviderId, string? SubMerchantId,
@@ -32,6 +35,7 @@ public static class AdminChannelAccountEndpoints
     {
         var admin = routes.MapGroup("/admin/api/channel-accounts").RequireAuthorization(SluiceAuth.AdminPolicy).WithTags("Admin: channel accounts");
         admin.MapPost("/", CreateAsync);
+        admin.MapPatch("/{id}", UpdateAsync);
         admin.MapGet("/", async (string? merchantId, SluiceDbContext db, ChannelAccountContexts contexts, CancellationToken ct) =>
         {
             var rows = await db.ChannelAccounts.AsNoTracking().Where(a => merchantId == null || a.MerchantId == merchantId).OrderBy(a => a.Id).ToListAsync(ct);
@@ -59,7 +63,19 @@ public static class AdminChannelAccountEndpoints
             return Problems.Validation(UnifiedCode.InvalidField, "protocol", $"protocol must be one of: {string.Join(", ", adapters.Protocols)}.");
         }
 
-        if (string.IsNullOrWhiteSpace(r.MerchantId) || !await db.Merchants.AnyAsync(m => m.Id == r.MerchantId, ct))
+        var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Code == r.ChannelCode, ct);
+        if (channel is null)
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "channel_code", "channel_code must name an existing channel (POST /admin/api/channels).");
+        }
+
+        if (channel.Protocol != r.Protocol)
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "protocol", $"protocol must be the channel's protocol ({channel.Protocol}).");
+        }
+
+        var merchant = string.IsNullOrWhiteSpace(r.MerchantId) ? null : await db.Merchants.AsNoTracking().FirstOrDefaultAsync(m => m.Id == r.MerchantId, ct);
+        if (merchant is null)
         {
             return Problems.Validation(UnifiedCode.InvalidField, "merchant_id", "merchant_id must name an existing merchant.");
         }
@@ -69,9 +85,32 @@ public static class AdminChannelAccountEndpoints
             return Problems.Validation(UnifiedCode.InvalidField, "service_provider_id", "service_provider_id must name an existing service provider.");
         }
 
-        if (r.PaymentMethods is null || r.PaymentMethods.Count == 0 || r.PaymentMethods.Any(m => !PaymentValidation.KnownMethods.Contains(m)))
+        // Partner mode: the service provider holds the account and the merchant is its sub-merchant at the channel.
+        if (r.ServiceProviderId is not null && merchant.ServiceProviderId != r.ServiceProviderId)
         {
-            return Problems.Validation(UnifiedCode.InvalidField, "payment_methods", "payment_methods must list known payment methods.");
+            return Problems.Validation(UnifiedCode.InvalidField, "service_provider_id", "In partner mode the merchant must belong to the service provider.");
+        }
+
+        if (r.ServiceProviderId is not null && (string.IsNullOrWhiteSpace(r.SubMerchantId) || r.SubMerchantId.Length > 64))
+        {
+            return Problems.Validation(UnifiedCode.MissingField, "sub_merchant_id", "Partner mode (service_provider_id) needs the merchant's sub_merchant_id at the channel (at most 64 characters).");
+        }
+
+        if (r.ServiceProviderId is null && r.SubMerchantId is not null)
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "sub_merchant_id", "sub_merchant_id is for partner mode only; give service_provider_id as well.");
+        }
+
+        if (r.PaymentMethods is null || r.PaymentMethods.Count == 0)
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "payment_methods", "payment_methods must list payment methods the channel takes.");
+        }
+
+        // The channel's methods are defined payment methods (the catalog checks that), so this also refuses unknown ones.
+        var channelMethods = Channel.SplitList(channel.PaymentMethods);
+        if (r.PaymentMethods.FirstOrDefault(m => !channelMethods.Contains(m, StringComparer.Ordinal)) is { } unsupported)
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "payment_methods", $"Channel '{channel.Code}' does not take '{unsupported}'.");
         }
 
         if (r.Credentials is null || r.Credentials.Count == 0)
@@ -84,7 +123,7 @@ public static class AdminChannelAccountEndpoints
             Id = ids.Next("cha"),
             ChannelCode = r.ChannelCode,
             Protocol = r.Protocol,
-            MerchantId = r.MerchantId,
+            MerchantId = merchant.Id,
             ServiceProviderId = r.ServiceProviderId,
             SubMerchantId = r.SubMerchantId,
             PaymentMethods = string.Join(',', r.PaymentMethods.Distinct(StringComparer.Ordinal)),
@@ -97,5 +136,54 @@ public static class AdminChannelAccountEndpoints
         await db.SaveChangesAsync(ct);
         contexts.Invalidate(account.MerchantId);
         return TypedResults.Created($"/admin/api/channel-accounts/{account.Id}", view);
+    }
+
+    private static async Task<Results<Ok<ChannelAccountView>, ProblemHttpResult>> UpdateAsync(
+        string id, UpdateChannelAccountRequest? r, SluiceDbContext db, ChannelAccountContexts contexts, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var account = await db.ChannelAccounts.FirstOrDefaultAsync(a => a.Id == id, ct);
+        if (account is null)
+        {
+            return Problems.NotFound("channel account");
+        }
+
+        if (r is null || (r.Enabled is null && r.PaymentMethods is null && r.Credentials is null))
+        {
+            return Problems.Validation(UnifiedCode.MissingField, "enabled", "Send at least one of enabled, payment_methods, credentials.");
+        }
+
+        if (r.PaymentMethods is not null)
+        {
+            var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Code == account.ChannelCode, ct);
+            var channelMethods = channel is null ? [] : Channel.SplitList(channel.PaymentMethods);
+            if (r.PaymentMethods.Count == 0 || r.PaymentMethods.FirstOrDefault(m => !channelMethods.Contains(m, StringComparer.Ordinal)) is { } unsupported)
+            {
+                return Problems.Validation(UnifiedCode.InvalidField, "payment_methods", $"payment_methods must list methods channel '{account.ChannelCode}' takes.");
+            }
+        }
+
+        if (r.Credentials is { Count: 0 })
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "credentials", "credentials, when given, must not be empty.");
+        }
+
+        var before = View(account, contexts);
+        account.Enabled = r.Enabled ?? account.Enabled;
+        if (r.PaymentMethods is not null)
+        {
+            account.PaymentMethods = string.Join(',', r.PaymentMethods.Distinct(StringComparer.Ordinal));
+        }
+
+        if (r.Credentials is not null)
+        {
+            account.CredentialsCiphertext = contexts.Protect(r.Credentials);
+        }
+
+        var after = View(account, contexts);
+        // Views carry credential names only; a rotation is recorded as such, never with the values.
+        AuditLog.Add(db, clock, user, r.Credentials is null ? "update" : "update_rotate_credentials", "channel_account", account.Id, before, after);
+        await db.SaveChangesAsync(ct);
+        contexts.Invalidate(account.MerchantId);
+        return TypedResults.Ok(after);
     }
 }

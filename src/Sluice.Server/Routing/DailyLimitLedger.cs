@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Sluice.Channels;
 using Sluice.Data;
 using Sluice.Routing;
 

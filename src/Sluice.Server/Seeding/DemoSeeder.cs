@@ -20,7 +20,7 @@ public sealed record DemoSeed(string ServiceProviderId, string MerchantId, strin
 
 /// <summary>
 /// On first start with an empty database: a demo service provider, merchant and app with a sandbox channel account
-/// that takes every payment method, so the quick start works without any set-up.
+/// that takes every payment method, and the online <c>sandbox</c> channel it belongs to, so the quick start works without any set-up.
 /// </summary>
 public sealed class DemoSeeder(
     SluiceDbContext db,
@@ -31,8 +31,59 @@ public sealed class DemoSeeder(
     SandboxKeys sandboxKeys,
     IOptions<SluiceOptions> options)
 {
+    public const string SandboxChannelCode = "sandbox";
+
+    /// <summary>
+    /// Creates the online <c>sandbox</c> channel when it is missing (a fresh database, or one from before the channel
+    /// catalog whose sandbox channel accounts name it), in one transaction with a catalog version increment.
+    /// </summary>
+    public async Task EnsureSandboxChannelAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        if (!await db.Channels.AnyAsync(c => c.Code == SandboxChannelCode, ct))
+        {
+            var methods = await db.PaymentMethods.AsNoTracking().Where(m => m.Kind == PaymentMethodKind.Payment).OrderBy(m => m.Code).Select(m => m.Code).ToListAsync(ct);
+            db.Channels.Add(new Channel
+            {
+                Code = SandboxChannelCode,
+                InstitutionName = "Sluice Sandbox",
+                BusinessType = ChannelBusinessType.Payment,
+                Protocol = SandboxChannelAdapter.ProtocolName,
+                PaymentMethods = string.Join(',', methods),
+                Environments = "h5,wechat_mini_program,app_sdk,pc_web,pos",
+                ProductCodes = "",
+                Currencies = "CNY,USD,HKD,EUR,JPY",
+                LimitCurrency = "CNY",
+                Weight = 100,
+                SingleMinMinor = 1,
+                SingleMaxMinor = 100_000_000,
+                DailyLimitMinor = null,
+                Status = ChannelStatus.Online,
+                CreatedAt = now,
+                UpdatedAt = now,
+            });
+            db.ChannelMethodFees.AddRange(methods.Select(m => new ChannelMethodFee { ChannelCode = SandboxChannelCode, PaymentMethod = m, RatePpm = 6000 }));
+            await db.CatalogVersions.Where(v => v.Id == CatalogVersion.SingletonId)
+                .ExecuteUpdateAsync(u => u.SetProperty(v => v.Version, v => v.Version + 1), ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException ex) when (SluiceDatabase.IsUniqueViolation(ex))
+            {
+                // Another node starting at the same time created it first.
+                db.ChangeTracker.Clear();
+                return;
+            }
+        }
+
+        await tx.CommitAsync(ct);
+    }
+
     public async Task<DemoSeed?> SeedIfEmptyAsync(CancellationToken ct)
     {
+        await EnsureSandboxChannelAsync(ct);
         if (await db.ServiceProviders.AnyAsync(ct))
         {
             return null;
@@ -52,7 +103,7 @@ public sealed class DemoSeeder(
         var account = new ChannelAccount
         {
             Id = ids.Next("cha"),
-            ChannelCode = "sandbox",
+            ChannelCode = SandboxChannelCode,
             Protocol = SandboxChannelAdapter.ProtocolName,
             MerchantId = merchant.Id,
             PaymentMethods = string.Join(',', PaymentValidation.KnownMethods.Order(StringComparer.Ordinal)),

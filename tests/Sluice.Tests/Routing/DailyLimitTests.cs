@@ -85,15 +85,15 @@ public class RoutingFactsTests
         {
             new Sluice.Channels.ChannelAccount { Id = "cha_1", ChannelCode = "alipay", Protocol = "alipay", MerchantId = "m", PaymentMethods = "alipay_qr", CredentialsCiphertext = "x" },
         };
-        var usage = new Dictionary<string, long> { ["alipay"] = 500, [DailyLimitLedger.BankKey("alipay", "ICBC", Sluice.Routing.CardType.Debit)] = 70 };
+        var usage = new Dictionary<string, long> { ["alipay"] = 500, [DailyLimitLedger.BankKey("alipay", "ICBC", Sluice.Channels.CardType.Debit)] = 70 };
 
         var facts = new RoutingFacts(accounts, usage);
 
         facts.HasUsableAccount("alipay").ShouldBeTrue();
         facts.HasUsableAccount("wechat").ShouldBeFalse();
         facts.UsedToday("alipay").ShouldBe(500);
-        facts.UsedTodayAtBank("alipay", "ICBC", Sluice.Routing.CardType.Debit).ShouldBe(70);
-        facts.UsedTodayAtBank("alipay", "ICBC", Sluice.Routing.CardType.Credit).ShouldBe(0);
+        facts.UsedTodayAtBank("alipay", "ICBC", Sluice.Channels.CardType.Debit).ShouldBe(70);
+        facts.UsedTodayAtBank("alipay", "ICBC", Sluice.Channels.CardType.Credit).ShouldBe(0);
         facts.AccountFor("alipay")!.Id.ShouldBe("cha_1");
     }
 }

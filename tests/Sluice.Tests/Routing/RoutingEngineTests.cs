@@ -1,4 +1,6 @@
 using System.Collections.Frozen;
+using System.Collections.Immutable;
+using Sluice.Channels;
 using Sluice.Routing;
 
 namespace Sluice.Tests.Routing;
@@ -26,35 +28,50 @@ public class RoutingEngineTests
     private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
     private static readonly TimeZoneInfo NewYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
 
-    public static RoutingChannel Channel(
-        string code, int feePpm = 6000, int weight = 100, long min = 1, long? max = null, long? daily = null, bool online = true,
+    public static ChannelInfo Channel(
+        string code, int feePpm = 6000, int weight = 100, long min = 1, long max = 100_000_000, long? daily = null, bool online = true,
         string[]? methods = null, string[]? currencies = null, string[]? environments = null, string[]? products = null,
-        RoutingWindow[]? maintenance = null, Dictionary<(string, CardType), BankLimit>? banks = null, BusinessType type = BusinessType.Payment)
+        MaintenanceWindow[]? maintenance = null, Dictionary<(string, CardType), (long SingleMax, long? Daily)>? banks = null,
+        ChannelBusinessType type = ChannelBusinessType.Payment)
     {
         methods ??= ["alipay_qr", "wechat_native", "bank_card"];
-        return new RoutingChannel
+        return new ChannelInfo
         {
             Code = code,
+            InstitutionName = code + " Ltd",
             BusinessType = type,
-            Online = online,
-            Methods = methods.ToFrozenSet(),
-            Currencies = (currencies ?? ["CNY"]).ToFrozenSet(),
-            Environments = environments?.ToFrozenSet(),
-            ProductCodes = products?.ToFrozenSet(),
-            FeeRatePpm = methods.ToFrozenDictionary(m => m, _ => feePpm),
+            Protocol = "sandbox",
+            Status = online ? ChannelStatus.Online : ChannelStatus.Offline,
             Weight = weight,
-            SingleMin = min,
-            SingleMax = max,
-            DailyLimit = daily,
-            Maintenance = maintenance ?? [],
-            Banks = banks?.ToFrozenDictionary(),
+            LimitCurrency = (currencies ?? ["CNY"])[0],
+            SingleMinMinor = min,
+            SingleMaxMinor = max,
+            DailyLimitMinor = daily,
+            PaymentMethods = methods.ToFrozenSet(),
+            Environments = (environments ?? []).ToFrozenSet(),
+            ProductCodes = (products ?? []).ToFrozenSet(),
+            Currencies = (currencies ?? ["CNY"]).ToFrozenSet(),
+            FeeRatePpm = methods.ToFrozenDictionary(m => m, _ => feePpm),
+            MaintenanceWindows = [.. maintenance ?? []],
+            Banks = (banks ?? []).ToFrozenDictionary(b => b.Key, b => new ChannelBankLimit(b.Key.Item1, b.Key.Item2, b.Value.SingleMax, b.Value.Daily)),
+            Version = 1,
         };
     }
 
-    private static RoutingRequest Pay(long amount = 10_000, string method = "alipay_qr", DateTimeOffset? at = null) =>
-        new(BusinessType.Payment, method, amount, "CNY", at ?? Noon);
+    private static MaintenanceWindow OneOff(DateTimeOffset start, DateTimeOffset end) =>
+        new() { Id = "mw_" + Guid.NewGuid().ToString("N")[..8], ChannelCode = "x", Kind = MaintenanceWindowKind.OneOff, StartsAt = start, EndsAt = end };
 
-    private static RoutingDecision Decide(RoutingRequest r, IReadOnlyList<RoutingChannel> channels, TestFacts? facts = null, RoutingRuleSet? rules = null) =>
+    private static MaintenanceWindow Recurring(TimeZoneInfo zone, TimeOnly start, TimeOnly end, params DayOfWeek[] days) => new()
+    {
+        Id = "mw_" + Guid.NewGuid().ToString("N")[..8], ChannelCode = "x",
+        Kind = days.Length == 0 ? MaintenanceWindowKind.Daily : MaintenanceWindowKind.Weekly,
+        LocalStart = start, LocalEnd = end, TimeZoneId = zone.Id, DaysOfWeekMask = MaintenanceWindow.MaskOf(days),
+    };
+
+    private static RoutingRequest Pay(long amount = 10_000, string method = "alipay_qr", DateTimeOffset? at = null) =>
+        new(ChannelBusinessType.Payment, method, amount, "CNY", at ?? Noon);
+
+    private static RoutingDecision Decide(RoutingRequest r, IReadOnlyList<ChannelInfo> channels, TestFacts? facts = null, RoutingRuleSet? rules = null) =>
         RoutingEngine.Decide(r, channels, rules ?? RoutingRuleSet.Default, facts ?? new TestFacts());
 
     private static string? DroppedBy(RoutingDecision d, string code) => d.Explain().Single(l => l.Channel == code).DroppedBy;
@@ -68,9 +85,9 @@ public class RoutingEngineTests
         var channels = new[]
         {
             Channel("ok"),
-            Channel("withdrawal-only", type: BusinessType.Withdrawal),
+            Channel("withdrawal-only", type: ChannelBusinessType.Withdrawal),
             Channel("offline", online: false),
-            Channel("in-maintenance", maintenance: [RoutingWindow.OneOff(Noon.AddHours(-1), Noon.AddHours(1))]),
+            Channel("in-maintenance", maintenance: [OneOff(Noon.AddHours(-1), Noon.AddHours(1))]),
             Channel("wechat-only", methods: ["wechat_native"]),
             Channel("usd-only", currencies: ["USD"]),
             Channel("pos-only", environments: ["pos"]),
@@ -81,7 +98,7 @@ public class RoutingEngineTests
             Channel("daily-full", daily: 1_000_000),
         };
 
-        var decision = Decide(Pay(10_000) with { Environment = "h5" }, channels, facts);
+        var decision = Decide(Pay(10_000) with { Environment = "h5" }, [.. channels, Channel("usd-limits", currencies: ["USD", "CNY"])], facts);
 
         decision.Chosen!.Code.ShouldBe("ok");
         DroppedBy(decision, "withdrawal-only").ShouldBe("business_type");
@@ -95,6 +112,7 @@ public class RoutingEngineTests
         DroppedBy(decision, "min-20000").ShouldBe("single_min");
         DroppedBy(decision, "max-5000").ShouldBe("single_max");
         DroppedBy(decision, "daily-full").ShouldBe("daily_limit");
+        DroppedBy(decision, "usd-limits").ShouldBe("limit_currency");
         decision.Explain().Where(l => !l.Eligible).ShouldAllBe(l => !string.IsNullOrWhiteSpace(l.Reason));
     }
 
@@ -117,10 +135,10 @@ public class RoutingEngineTests
         var channels = new[]
         {
             Channel("no-banks"),
-            Channel("credit-only", banks: new() { [("ICBC", CardType.Credit)] = new(null, null) }),
-            Channel("icbc-small", banks: new() { [("ICBC", CardType.Debit)] = new(5_000, null) }),
-            Channel("icbc-daily", banks: new() { [("ICBC", CardType.Debit)] = new(null, 50_000) }),
-            Channel("icbc", feePpm: 9000, banks: new() { [("ICBC", CardType.Debit)] = new(100_000, 1_000_000) }),
+            Channel("credit-only", banks: new() { [("ICBC", CardType.Credit)] = (100_000_000, null) }),
+            Channel("icbc-small", banks: new() { [("ICBC", CardType.Debit)] = (5_000, null) }),
+            Channel("icbc-daily", banks: new() { [("ICBC", CardType.Debit)] = (100_000_000, 50_000) }),
+            Channel("icbc", feePpm: 9000, banks: new() { [("ICBC", CardType.Debit)] = (100_000, 1_000_000) }),
         };
 
         var decision = Decide(Pay(10_000, "bank_card") with { BankCode = "ICBC", CardType = CardType.Debit }, channels, facts);
@@ -135,7 +153,7 @@ public class RoutingEngineTests
     [Fact]
     public void A_recurring_window_across_midnight_in_shanghai_covers_both_sides_of_midnight()
     {
-        var window = RoutingWindow.Recurring(Shanghai, new TimeOnly(23, 30), new TimeOnly(0, 30));
+        var window = Recurring(Shanghai, new TimeOnly(23, 30), new TimeOnly(0, 30));
         var channels = new[] { Channel("nightly", maintenance: [window]), Channel("backup", feePpm: 9000) };
 
         // 23:29, 23:45, 00:15, 00:30 Shanghai time (UTC+8).
@@ -148,7 +166,7 @@ public class RoutingEngineTests
     [Fact]
     public void A_weekly_window_across_midnight_belongs_to_the_day_it_starts()
     {
-        var saturdayNight = RoutingWindow.Recurring(Shanghai, new TimeOnly(23, 30), new TimeOnly(0, 30), DayOfWeek.Saturday);
+        var saturdayNight = Recurring(Shanghai, new TimeOnly(23, 30), new TimeOnly(0, 30), DayOfWeek.Saturday);
 
         saturdayNight.IsActiveAt(new DateTimeOffset(2026, 11, 28, 23, 45, 0, TimeSpan.FromHours(8))).ShouldBeTrue();  // Saturday 23:45
         saturdayNight.IsActiveAt(new DateTimeOffset(2026, 11, 29, 0, 15, 0, TimeSpan.FromHours(8))).ShouldBeTrue();   // Sunday 00:15
@@ -159,7 +177,7 @@ public class RoutingEngineTests
     [Fact]
     public void Windows_follow_daylight_saving_changes_of_their_time_zone()
     {
-        var window = RoutingWindow.Recurring(NewYork, new TimeOnly(1, 30), new TimeOnly(2, 30));
+        var window = Recurring(NewYork, new TimeOnly(1, 30), new TimeOnly(2, 30));
 
         // 2026-03-08: clocks jump from 02:00 EST to 03:00 EDT.
         window.IsActiveAt(new DateTimeOffset(2026, 3, 8, 6, 45, 0, TimeSpan.Zero)).ShouldBeTrue();   // 01:45 EST

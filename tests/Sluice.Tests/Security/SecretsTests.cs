@@ -22,6 +22,12 @@ public abstract class SecretsTests(GatewayFixture gateway)
         var webhookSecret = app.Str("webhook_secret");
         var apiKey = (await (await admin.PostAsync($"/admin/api/apps/{appId}/api-keys", null)).ReadJsonAsync()).Str("secret");
         const string channelSecret = "chan-secret-7f3a9d1c5b2e4f60";
+        using var channel = await admin.PostAsync("/admin/api/channels", Api.JsonBody(new
+        {
+            code = "sandbox-2", institution_name = "Second sandbox", business_type = "payment", protocol = "sandbox",
+            payment_methods = new[] { "wechat_native" }, currencies = new[] { "CNY" }, single_min = 1, single_max = 1_000_000, status = "online",
+        }));
+        channel.StatusCode.ShouldBe(HttpStatusCode.Created, await channel.Content.ReadAsStringAsync());
         var account = await admin.PostAsync("/admin/api/channel-accounts", Api.JsonBody(new
         {
             channel_code = "sandbox-2", protocol = "sandbox", merchant_id = gateway.Demo.MerchantId,
