@@ -30,6 +30,7 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<SandboxTransaction> SandboxTransactions => Set<SandboxTransaction>();
     public DbSet<ChannelDailyUsage> ChannelDailyUsage => Set<ChannelDailyUsage>();
     public DbSet<LimitReservation> LimitReservations => Set<LimitReservation>();
+    public DbSet<PaymentRoutingRecord> PaymentRouting => Set<PaymentRoutingRecord>();
     public DbSet<PaymentMethodDefinition> PaymentMethods => Set<PaymentMethodDefinition>();
     public DbSet<Channel> Channels => Set<Channel>();
     public DbSet<ChannelMethodFee> ChannelMethodFees => Set<ChannelMethodFee>();
@@ -165,6 +166,14 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
             e.HasKey(x => new { x.ChannelCode, x.BusinessDay });
             e.Property(x => x.ChannelCode).HasMaxLength(64);
             e.Property(x => x.BusinessDay).HasMaxLength(10);
+        });
+
+        b.Entity<PaymentRoutingRecord>(e =>
+        {
+            e.HasKey(x => x.PaymentId);
+            e.Property(x => x.PaymentId).HasMaxLength(40);
+            e.Property(x => x.ChosenChannel).HasMaxLength(64);
+            e.Property(x => x.ExplanationJson).HasMaxLength(262144);
         });
 
         b.Entity<LimitReservation>(e =>

@@ -45,6 +45,7 @@ builder.Services.AddSluiceDatabase(builder.Configuration);
 builder.Services.AddChannelAdapters();
 builder.Services.AddSingleton<ChannelAccountContexts>();
 builder.Services.AddSingleton<DailyLimitLedger>();
+builder.Services.AddSingleton<PaymentRouter>();
 builder.Services.AddSingleton<ChannelCatalog>();
 builder.Services.AddScoped<PaymentService>();
 builder.Services.AddScoped<PaymentTransitions>();

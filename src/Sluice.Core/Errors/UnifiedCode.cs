@@ -19,6 +19,7 @@ public static class UnifiedCode
     public const string InvalidIdempotencyKey = "invalid_idempotency_key";
     public const string PaymentNotClosable = "payment_not_closable";
     public const string PaymentMethodUnavailable = "payment_method_unavailable";
+    public const string NoChannelAvailable = "no_channel_available";
     public const string ChannelUnavailable = "channel_unavailable";
     public const string ChannelRejected = "channel_rejected";
     public const string ConcurrentModification = "concurrent_modification";

@@ -17,6 +17,9 @@ public sealed record Currency(string Code, int MinorUnitDigits)
         new("ZAR", 2), new("TRY", 2), new("ILS", 2), new("CLP", 0), new("ISK", 0), new("UGX", 0),
     }.ToFrozenDictionary(c => c.Code, StringComparer.Ordinal);
 
+    /// <summary>Every currency Sluice knows, by code.</summary>
+    public static IEnumerable<string> AllCodes => Known.Keys.Order(StringComparer.Ordinal);
+
     /// <summary>Finds a currency by its upper-case ISO 4217 alphabetic code.</summary>
     public static bool TryGet(string? code, [NotNullWhen(true)] out Currency? currency)
     {

@@ -78,8 +78,9 @@ public static class RoutingEngine
             return RoutingFilter.Currency;
         }
 
-        // An empty set means the channel is not restricted by environment or product code.
-        if (c.Environments.Count > 0 && (r.Environment is null || !c.Environments.Contains(r.Environment)))
+        // An empty set means the channel is not restricted. The environment binds when the request states one; a
+        // channel kept for some product codes takes only requests that carry one of them.
+        if (r.Environment is not null && c.Environments.Count > 0 && !c.Environments.Contains(r.Environment))
         {
             return RoutingFilter.Environment;
         }
@@ -94,10 +95,11 @@ public static class RoutingEngine
             return RoutingFilter.NoUsableAccount;
         }
 
-        // Limits are kept in the channel's limit currency; an amount in another currency cannot be checked against them.
+        // Limits are kept in the channel's limit currency. Without exchange rates an amount in another currency cannot
+        // be compared with them, so they bind only payments in that currency.
         if (!string.Equals(r.Currency, c.LimitCurrency, StringComparison.Ordinal))
         {
-            return RoutingFilter.LimitCurrency;
+            return RoutingFilter.None;
         }
 
         if (r.Amount < c.SingleMinMinor)

@@ -13,7 +13,13 @@ public sealed record CreatePaymentRequest(
     string? ReturnUrl = null,
     string? ClientIp = null,
     int? ExpiresInSeconds = null,
-    Dictionary<string, string>? Metadata = null);
+    Dictionary<string, string>? Metadata = null,
+    string? PaymentEnvironment = null,
+    string? ProductCode = null,
+    string? BankCode = null,
+    string? CardType = null,
+    string? BuyerId = null,
+    string? SellerId = null);
 
 public sealed record PayActionView(string Type, string Value);
 

@@ -11,6 +11,8 @@ using Sluice.Server.Api;
 using Sluice.Server.Auth;
 using Sluice.Server.ChannelAccounts;
 using Sluice.Server.Hosting;
+using Sluice.Server.Routing;
+using Sluice.Routing;
 
 namespace Sluice.Server.Payments;
 
@@ -27,6 +29,8 @@ public sealed partial class PaymentService(
     SluiceDbContext db,
     ChannelAdapterRegistry adapters,
     ChannelAccountContexts accounts,
+    PaymentRouter router,
+    DailyLimitLedger ledger,
     PaymentTransitions transitions,
     IdGenerator ids,
     TimeProvider clock,
@@ -35,20 +39,30 @@ public sealed partial class PaymentService(
 {
     public async Task<ApiOutcome> CreateAsync(MerchantCaller caller, CreatePaymentRequest r, CancellationToken ct)
     {
-        // The unique index on (app, merchant order number) decides duplicates: no look-up before the insert.
-        var enabled = await accounts.EnabledForMerchantAsync(db, caller.MerchantId, ct);
-        var candidates = enabled.Where(a => a.Supports(r.PaymentMethod!)).ToList();
-        var chosen = candidates.FirstOrDefault();
-        if (chosen is null)
+        var now = clock.GetUtcNow();
+        var routed = await router.RouteAsync(db, caller.MerchantId, new RoutingRequest(
+            ChannelBusinessType.Payment, r.PaymentMethod!, r.Amount!.Value, r.Currency!, now,
+            ProductCode: r.ProductCode, Environment: r.PaymentEnvironment, BankCode: r.BankCode,
+            CardType: PaymentValidation.CardTypeOf(r.CardType), BuyerId: r.BuyerId, SellerId: r.SellerId,
+            RoutingKey: caller.AppId + "/" + r.MerchantOrderNo), ct);
+        var candidates = routed.Candidates;
+        var orderId = ids.Next("pay");
+
+        // The chosen channel's daily limit is reserved before the order exists; a channel whose limit another request
+        // just took is passed over for the next one before any channel is asked.
+        var first = await FirstReservableAsync(orderId, candidates, 0, r.Amount!.Value, r.Currency!, ct);
+        if (first < 0)
         {
-            return ApiOutcome.Fail(Problems.Of(422, UnifiedCode.PaymentMethodUnavailable,
-                $"No channel account of this merchant can take payment method '{r.PaymentMethod}'."));
+            LogNoChannel(logger, caller.MerchantId, r.PaymentMethod!, r.Amount!.Value, r.Currency!,
+                string.Join("; ", routed.Decision.Explain().Where(l => !l.Eligible).Select(l => $"{l.Channel}: {l.DroppedBy}")));
+            return ApiOutcome.Fail(Problems.Of(422, UnifiedCode.NoChannelAvailable,
+                $"No channel can take this {r.PaymentMethod} payment right now. Operators can see the reasons per channel."));
         }
 
-        var now = clock.GetUtcNow();
+        var (channel, account) = candidates[first];
         var order = new PaymentOrder
         {
-            Id = ids.Next("pay"),
+            Id = orderId,
             AppId = caller.AppId,
             MerchantId = caller.MerchantId,
             MerchantOrderNo = r.MerchantOrderNo!,
@@ -61,15 +75,17 @@ public sealed partial class PaymentService(
             ClientIp = r.ClientIp,
             MetadataJson = r.Metadata is null ? null : JsonSerializer.Serialize(r.Metadata),
             Status = PaymentStatus.Created,
-            ChannelCode = chosen.ChannelCode,
-            ChannelAccountId = chosen.Id,
+            ChannelCode = channel.Code,
+            ChannelAccountId = account.Id,
             CreatedAt = now,
             UpdatedAt = now,
             ExpiresAt = now.AddSeconds(r.ExpiresInSeconds ?? PaymentValidation.DefaultExpirySeconds),
         };
-        // One INSERT, committed before the channel hears of the order, so an order the channel holds is never unknown
-        // here. Its "created" timeline entry is the row itself (see PaymentEventView.CreatedFrom).
+
+        // Committed before the channel hears of the order, so an order the channel holds is never unknown here; the
+        // routing decision is stored with it. Its "created" timeline entry is the row itself.
         db.Payments.Add(order);
+        db.PaymentRouting.Add(routed.RecordFor(order.Id, now));
 
         try
         {
@@ -79,45 +95,66 @@ public sealed partial class PaymentService(
         {
             // This order number exists (a retry, or a concurrent request won): answer like a retry of that request.
             db.ChangeTracker.Clear();
+            await ledger.ReleaseAsync(db, orderId, CancellationToken.None);
             var winner = await FindByOrderNoAsync(caller.AppId, r.MerchantOrderNo!, ct);
             return winner is not null && SameOrder(winner, r) ? ApiOutcome.Ok(200, PaymentView.From(winner)) : DuplicateOrderNo(winner);
         }
 
-        metrics.PaymentsCreated.Add(1, new KeyValuePair<string, object?>("channel", chosen.ChannelCode));
+        metrics.PaymentsCreated.Add(1, new KeyValuePair<string, object?>("channel", channel.Code));
 
         // The order is acknowledged from here on: a merchant hanging up must not cut the channel call or its record.
-        order = await PayWithFailoverAsync(order, candidates, CancellationToken.None);
+        order = await PayWithFailoverAsync(order, candidates, first, CancellationToken.None);
         return ApiOutcome.Ok(201, PaymentView.From(order));
+    }
+
+    /// <summary>The first candidate from <paramref name="start"/> whose daily limit takes the amount (reserved), or -1.</summary>
+    private async Task<int> FirstReservableAsync(
+        string orderId, IReadOnlyList<(ChannelInfo Channel, ChannelAccount Account)> candidates, int start, long amount, string currency, CancellationToken ct)
+    {
+        for (var i = start; i < candidates.Count; i++)
+        {
+            var channel = candidates[i].Channel;
+            if (channel.DailyLimitMinor is not { } limit || channel.LimitCurrency != currency
+                || await ledger.TryReserveAsync(db, orderId, channel.Code, amount, limit, ct))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>
     /// Asks the candidates in order. Only a definite "not taken" (connection refused, the channel busy before
-    /// accepting) moves the still-created order to the next candidate; after any other answer, and above all after an
-    /// unknown one, the order stays with the channel that may hold it.
+    /// accepting) moves the still-created order to the next candidate, giving back its share of the daily limit; after
+    /// any other answer, and above all after an unknown one, the order stays with the channel that may hold it.
     /// </summary>
-    private async Task<PaymentOrder> PayWithFailoverAsync(PaymentOrder order, IReadOnlyList<ChannelAccount> candidates, CancellationToken ct)
+    private async Task<PaymentOrder> PayWithFailoverAsync(
+        PaymentOrder order, IReadOnlyList<(ChannelInfo Channel, ChannelAccount Account)> candidates, int current, CancellationToken ct)
     {
-        for (var i = 0; ; i++)
+        for (var i = current; ; )
         {
-            var account = candidates[i];
-            var pay = await CallPayAsync(order, account, ct);
+            var pay = await CallPayAsync(order, candidates[i].Account, ct);
             var result = pay.Result;
-            if (result.Outcome != ChannelOutcome.Failed || !result.NotTakenByChannel || i == candidates.Count - 1)
+            var next = result.Outcome == ChannelOutcome.Failed && result.NotTakenByChannel && i < candidates.Count - 1
+                ? await NextAfterReleaseAsync(order, candidates, i, ct)
+                : -1;
+            if (next < 0)
             {
                 await ApplyPayResultAsync(order, pay, ct);
                 return order;
             }
 
-            var next = candidates[i + 1];
             var from = order.ChannelAccountId;
-            order.ChannelAccountId = next.Id;
-            order.ChannelCode = next.ChannelCode;
+            var (channel, account) = candidates[next];
+            order.ChannelAccountId = account.Id;
+            order.ChannelCode = channel.Code;
             order.Version++;
             order.UpdatedAt = clock.GetUtcNow();
             db.PaymentEvents.Add(new PaymentEvent
             {
                 PaymentId = order.Id, Kind = "failover", Source = "routing", CreatedAt = order.UpdatedAt,
-                Detail = $"{from} did not take the order ({result.RawCode}); trying {next.Id} ({next.ChannelCode})",
+                Detail = $"{from} did not take the order ({result.RawCode}); trying {account.Id} ({channel.Code})",
             });
             try
             {
@@ -129,7 +166,16 @@ public sealed partial class PaymentService(
                 db.ChangeTracker.Clear();
                 return await db.Payments.AsNoTracking().FirstAsync(p => p.Id == order.Id, ct);
             }
+
+            i = next;
         }
+    }
+
+    private async Task<int> NextAfterReleaseAsync(
+        PaymentOrder order, IReadOnlyList<(ChannelInfo Channel, ChannelAccount Account)> candidates, int i, CancellationToken ct)
+    {
+        await ledger.ReleaseAsync(db, order.Id, ct);
+        return await FirstReservableAsync(order.Id, candidates, i + 1, order.Amount, order.Currency, ct);
     }
 
     private async Task<ChannelPayResult> CallPayAsync(PaymentOrder order, ChannelAccount account, CancellationToken ct)
@@ -343,6 +389,9 @@ public sealed partial class PaymentService(
             new Dictionary<string, object?> { ["payment_id"] = existing?.Id }));
 
     private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No channel for merchant {MerchantId}: {Method} {Amount} {Currency}; dropped: {Reasons}")]
+    private static partial void LogNoChannel(ILogger logger, string merchantId, string method, long amount, string currency, string reasons);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Channel adapter {Protocol} threw while paying {PaymentId}; outcome recorded as unknown")]
     private static partial void LogAdapterFault(ILogger logger, Exception exception, string paymentId, string protocol);

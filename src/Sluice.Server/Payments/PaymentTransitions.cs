@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Sluice.Data;
 using Sluice.Payments;
 using Sluice.Server.Hosting;
+using Sluice.Server.Routing;
 using Sluice.Server.Webhooks;
 
 namespace Sluice.Server.Payments;
@@ -23,7 +24,8 @@ public enum TransitionResult
 /// of), the timeline event and the merchant webhook committed together. A lost race reloads and re-decides, so
 /// duplicate, late and out-of-order notices are harmless.
 /// </summary>
-public sealed partial class PaymentTransitions(WebhookOutbox outbox, TimeProvider clock, SluiceMetrics metrics, ILogger<PaymentTransitions> logger)
+public sealed partial class PaymentTransitions(
+    WebhookOutbox outbox, DailyLimitLedger ledger, TimeProvider clock, SluiceMetrics metrics, ILogger<PaymentTransitions> logger)
 {
     private const int MaxRaces = 5;
 
@@ -75,6 +77,12 @@ public sealed partial class PaymentTransitions(WebhookOutbox outbox, TimeProvide
                 await db.SaveChangesAsync(ct);
                 metrics.PaymentTransitions.Add(1, new KeyValuePair<string, object?>("to", PaymentStateMachine.WireName(target)));
                 LogTransition(logger, order.Id, from, target, source);
+                if (target is PaymentStatus.Failed or PaymentStatus.Closed)
+                {
+                    // An order that will never be paid gives its share of the channel's daily limit back (once).
+                    await ledger.ReleaseAsync(db, order.Id, ct);
+                }
+
                 return TransitionResult.Applied;
             }
             catch (DbUpdateConcurrencyException) when (race < MaxRaces)

@@ -102,8 +102,28 @@ public static partial class PaymentValidation
             return Problems.Validation(UnifiedCode.InvalidField, "metadata", "metadata holds at most 20 keys of 1-40 characters with string values of at most 500 characters.");
         }
 
+        foreach (var (field, value) in new[] { ("payment_environment", r.PaymentEnvironment), ("product_code", r.ProductCode), ("bank_code", r.BankCode), ("buyer_id", r.BuyerId), ("seller_id", r.SellerId) })
+        {
+            if (value is not null && (value.Length is 0 or > 64 || value.Any(char.IsControl)))
+            {
+                return Problems.Validation(UnifiedCode.InvalidField, field, $"{field} must be 1-64 printable characters.");
+            }
+        }
+
+        if (r.CardType is not null && CardTypeOf(r.CardType) is null)
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "card_type", "card_type must be debit or credit.");
+        }
+
         return null;
     }
+
+    public static Sluice.Channels.CardType? CardTypeOf(string? value) => value switch
+    {
+        "debit" => Sluice.Channels.CardType.Debit,
+        "credit" => Sluice.Channels.CardType.Credit,
+        _ => null,
+    };
 
     public static bool IsHttpUrl(string value) =>
         value.Length <= 2048

@@ -38,7 +38,7 @@ public sealed class DailyLimitLedger(TimeProvider clock)
         await db.Database.ExecuteSqlInterpolatedAsync(
             $"INSERT INTO channel_daily_usage (channel_code, business_day, reserved_amount) VALUES ({channelCode}, {day}, {0L}) ON CONFLICT DO NOTHING", ct);
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await OwnTransactionAsync(db, ct);
         var taken = await db.ChannelDailyUsage
             .Where(u => u.ChannelCode == channelCode && u.BusinessDay == day && u.ReservedAmount + amount <= dailyLimit)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.ReservedAmount, u => u.ReservedAmount + amount), ct);
@@ -49,7 +49,7 @@ public sealed class DailyLimitLedger(TimeProvider clock)
 
         db.LimitReservations.Add(new LimitReservation { OrderId = orderId, ChannelCode = channelCode, BusinessDay = day, Amount = amount, ReservedAt = now });
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        await CommitIfOwnAsync(transaction, ct);
         return true;
     }
 
@@ -57,7 +57,7 @@ public sealed class DailyLimitLedger(TimeProvider clock)
     public async Task<bool> ReleaseAsync(SluiceDbContext db, string orderId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await OwnTransactionAsync(db, ct);
         var reservation = await db.LimitReservations.AsNoTracking().FirstOrDefaultAsync(r => r.OrderId == orderId && r.ReleasedAt == null, ct);
         if (reservation is null)
         {
@@ -75,9 +75,16 @@ public sealed class DailyLimitLedger(TimeProvider clock)
         await db.ChannelDailyUsage
             .Where(u => u.ChannelCode == reservation.ChannelCode && u.BusinessDay == reservation.BusinessDay)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.ReservedAmount, u => u.ReservedAmount - reservation.Amount), ct);
-        await transaction.CommitAsync(ct);
+        await CommitIfOwnAsync(transaction, ct);
         return true;
     }
+
+    /// <summary>A transaction of our own, or none when the caller's transaction already covers this work.</summary>
+    private static async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction?> OwnTransactionAsync(SluiceDbContext db, CancellationToken ct) =>
+        db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+
+    private static Task CommitIfOwnAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? transaction, CancellationToken ct) =>
+        transaction?.CommitAsync(ct) ?? Task.CompletedTask;
 
     /// <summary>The amount reserved today per channel, for routing's daily-limit filter.</summary>
     public async Task<Dictionary<string, long>> UsedTodayAsync(SluiceDbContext db, CancellationToken ct)

@@ -53,7 +53,7 @@ public sealed class DemoSeeder(
                 PaymentMethods = string.Join(',', methods),
                 Environments = "h5,wechat_mini_program,app_sdk,pc_web,pos",
                 ProductCodes = "",
-                Currencies = "CNY,USD,HKD,EUR,JPY",
+                Currencies = string.Join(',', Money.Currency.AllCodes),
                 LimitCurrency = "CNY",
                 Weight = 100,
                 SingleMinMinor = 1,

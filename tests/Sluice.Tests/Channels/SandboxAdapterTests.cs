@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Sluice.Channels;
@@ -133,50 +134,65 @@ public sealed class SandboxAdapterPostgresTests(PostgresGateway gateway) : Sandb
 
 public abstract class FailoverTests(GatewayFixture gateway)
 {
-    private async Task<(TestMerchant Merchant, string SecondAccountId)> MerchantWithTwoAccountsAsync(string firstBaseUrl, string firstSecretFor)
+    /// <summary>
+    /// A merchant with a working account at the sandbox channel and a broken one at a cheaper channel, which routing
+    /// therefore tries first. Returns the merchant and the broken account's id.
+    /// </summary>
+    private async Task<(TestMerchant Merchant, string BrokenAccountId)> MerchantWithBrokenCheapChannelAsync(string brokenBaseUrl, bool rightSecret)
     {
         var keys = gateway.Services.GetRequiredService<SandboxKeys>();
         var merchantNo = "SBXF" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
         var merchant = await gateway.NewMerchantWithAccountAsync(new()
         {
-            ["merchant_no"] = merchantNo, ["api_secret"] = keys.SecretFor(firstSecretFor == "right" ? merchantNo : "someone-else"), ["base_url"] = firstBaseUrl,
+            ["merchant_no"] = merchantNo, ["api_secret"] = keys.SecretFor(merchantNo), ["base_url"] = gateway.BaseAddress.ToString(),
         });
-        gateway.Clock.Advance(TimeSpan.FromSeconds(1));
         using var admin = gateway.Admin();
-        var second = await (await admin.PostAsync("/admin/api/channel-accounts", Api.JsonBody(new
+        var cheap = "sbx-cheap-" + Guid.NewGuid().ToString("N")[..6];
+        var channel = await admin.PostAsync("/admin/api/channels", Api.JsonBody(new
         {
-            channel_code = "sandbox", protocol = "sandbox", merchant_id = merchant.MerchantId, payment_methods = new[] { "alipay_qr" },
-            credentials = new Dictionary<string, string> { ["merchant_no"] = merchantNo + "B", ["api_secret"] = keys.SecretFor(merchantNo + "B"), ["base_url"] = gateway.BaseAddress.ToString() },
+            code = cheap, institution_name = "Cheap sandbox", business_type = "payment", protocol = "sandbox",
+            payment_methods = new[] { "alipay_qr" }, currencies = new[] { "CNY" }, fee_rate_ppm = new Dictionary<string, int> { ["alipay_qr"] = 1000 },
+            weight = 100, single_min = 1, single_max = 1_000_000, status = "online",
+        }));
+        channel.StatusCode.ShouldBe(HttpStatusCode.Created, await channel.Content.ReadAsStringAsync());
+        var broken = await (await admin.PostAsync("/admin/api/channel-accounts", Api.JsonBody(new
+        {
+            channel_code = cheap, protocol = "sandbox", merchant_id = merchant.MerchantId, payment_methods = new[] { "alipay_qr" },
+            credentials = new Dictionary<string, string>
+            {
+                ["merchant_no"] = merchantNo + "C", ["api_secret"] = rightSecret ? keys.SecretFor(merchantNo + "C") : "wrong", ["base_url"] = brokenBaseUrl,
+            },
         }))).ReadJsonAsync();
-        return (merchant, second.Str("id"));
+        return (merchant, broken.Str("id"));
     }
 
     [Fact]
-    public async Task A_channel_that_refuses_the_connection_falls_over_to_the_next_account()
+    public async Task A_channel_that_refuses_the_connection_falls_over_to_the_next_channel()
     {
-        var (merchant, secondAccount) = await MerchantWithTwoAccountsAsync($"http://127.0.0.1:{GatewayFixture.FreePort()}/", "right");
+        var (merchant, broken) = await MerchantWithBrokenCheapChannelAsync($"http://127.0.0.1:{GatewayFixture.FreePort()}/", rightSecret: true);
         using var client = gateway.Merchant(merchant.ApiKey);
 
         var payment = await client.CreatePaymentAsync("F-" + Guid.NewGuid().ToString("N")[..10]);
 
         payment.Str("status").ShouldBe("pending");
+        payment.Str("channel").ShouldBe("sandbox");
         var stored = await gateway.WithDbAsync(db => db.Payments.AsNoTracking().FirstAsync(p => p.Id == payment.Str("id")));
-        stored.ChannelAccountId.ShouldBe(secondAccount);
-        var events = await gateway.WithDbAsync(db => db.PaymentEvents.Where(e => e.PaymentId == stored.Id).Select(e => e.Kind).ToListAsync());
-        events.ShouldContain("failover");
+        stored.ChannelAccountId.ShouldBe(merchant.ChannelAccountId);
+        var events = await gateway.WithDbAsync(db => db.PaymentEvents.Where(e => e.PaymentId == stored.Id).Select(e => e.Detail).ToListAsync());
+        events.ShouldContain(d => d != null && d.StartsWith(broken) && d.Contains("CONNECTION_REFUSED"));
     }
 
     [Fact]
     public async Task An_unknown_outcome_never_falls_over_so_the_order_cannot_be_paid_twice()
     {
-        var (merchant, _) = await MerchantWithTwoAccountsAsync(gateway.BaseAddress.ToString(), "wrong");
+        var (merchant, broken) = await MerchantWithBrokenCheapChannelAsync(gateway.BaseAddress.ToString(), rightSecret: false);
         using var client = gateway.Merchant(merchant.ApiKey);
 
         var payment = await client.CreatePaymentAsync("U-" + Guid.NewGuid().ToString("N")[..10]);
 
         payment.Str("status").ShouldBe("created");
         var stored = await gateway.WithDbAsync(db => db.Payments.AsNoTracking().FirstAsync(p => p.Id == payment.Str("id")));
-        stored.ChannelAccountId.ShouldBe(merchant.ChannelAccountId);
+        stored.ChannelAccountId.ShouldBe(broken);
         stored.LastChannelOutcome.ShouldBe("unknown");
         (await gateway.WithDbAsync(db => db.PaymentEvents.CountAsync(e => e.PaymentId == stored.Id && e.Kind == "failover"))).ShouldBe(0);
     }

@@ -98,7 +98,7 @@ public class RoutingEngineTests
             Channel("daily-full", daily: 1_000_000),
         };
 
-        var decision = Decide(Pay(10_000) with { Environment = "h5" }, [.. channels, Channel("usd-limits", currencies: ["USD", "CNY"])], facts);
+        var decision = Decide(Pay(10_000) with { Environment = "h5" }, [.. channels, Channel("usd-limits", min: 50_000, currencies: ["USD", "CNY"])], facts);
 
         decision.Chosen!.Code.ShouldBe("ok");
         DroppedBy(decision, "withdrawal-only").ShouldBe("business_type");
@@ -112,7 +112,7 @@ public class RoutingEngineTests
         DroppedBy(decision, "min-20000").ShouldBe("single_min");
         DroppedBy(decision, "max-5000").ShouldBe("single_max");
         DroppedBy(decision, "daily-full").ShouldBe("daily_limit");
-        DroppedBy(decision, "usd-limits").ShouldBe("limit_currency");
+        DroppedBy(decision, "usd-limits").ShouldBeNull("limits set in USD do not bind a CNY amount (no exchange rates)");
         decision.Explain().Where(l => !l.Eligible).ShouldAllBe(l => !string.IsNullOrWhiteSpace(l.Reason));
     }
 

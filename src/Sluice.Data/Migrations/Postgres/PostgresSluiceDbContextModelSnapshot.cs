@@ -1132,6 +1132,50 @@ namespace Sluice.Data.Migrations.Postgres
                     b.ToTable("limit_reservations", (string)null);
                 });
 
+            modelBuilder.Entity("Sluice.Routing.PaymentRoutingRecord", b =>
+                {
+                    b.Property<string>("PaymentId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("payment_id");
+
+                    b.Property<long>("CatalogVersion")
+                        .HasColumnType("bigint")
+                        .HasColumnName("catalog_version");
+
+                    b.Property<string>("ChosenChannel")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("chosen_channel");
+
+                    b.Property<DateTimeOffset>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("ExplanationJson")
+                        .IsRequired()
+                        .HasMaxLength(262144)
+                        .HasColumnType("character varying(262144)")
+                        .HasColumnName("explanation_json");
+
+                    b.Property<string>("RuleSet")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("rule_set");
+
+                    b.Property<string>("Strategy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("strategy");
+
+                    b.HasKey("PaymentId")
+                        .HasName("pk_payment_routing");
+
+                    b.ToTable("payment_routing", (string)null);
+                });
+
             modelBuilder.Entity("Sluice.Sandbox.SandboxTransaction", b =>
                 {
                     b.Property<string>("TradeNo")

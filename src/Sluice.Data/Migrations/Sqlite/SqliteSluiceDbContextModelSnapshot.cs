@@ -1119,6 +1119,50 @@ namespace Sluice.Data.Migrations.Sqlite
                     b.ToTable("limit_reservations", (string)null);
                 });
 
+            modelBuilder.Entity("Sluice.Routing.PaymentRoutingRecord", b =>
+                {
+                    b.Property<string>("PaymentId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payment_id");
+
+                    b.Property<long>("CatalogVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("catalog_version");
+
+                    b.Property<string>("ChosenChannel")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("chosen_channel");
+
+                    b.Property<long>("DecidedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("ExplanationJson")
+                        .IsRequired()
+                        .HasMaxLength(262144)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("explanation_json");
+
+                    b.Property<string>("RuleSet")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule_set");
+
+                    b.Property<string>("Strategy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("strategy");
+
+                    b.HasKey("PaymentId")
+                        .HasName("pk_payment_routing");
+
+                    b.ToTable("payment_routing", (string)null);
+                });
+
             modelBuilder.Entity("Sluice.Sandbox.SandboxTransaction", b =>
                 {
                     b.Property<string>("TradeNo")
