@@ -124,6 +124,7 @@ app.MapNotifyEndpoints();
 app.MapAdminMerchantEndpoints();
 app.MapAdminPaymentEndpoints();
 app.MapAuditEndpoints();
+app.MapRoutingEndpoints();
 app.MapAdminChannelAccountEndpoints();
 app.MapAdminCatalogEndpoints();
 app.MapAdminWebhookEndpoints();

@@ -1,0 +1,138 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Sluice.Server.Sandbox;
+using Sluice.Tests.Infrastructure;
+
+namespace Sluice.Tests.Routing;
+
+/// <summary>Routing through the API: explained dry runs, stored decisions, daily limits held by real payments.</summary>
+public abstract class RoutingApiTests(GatewayFixture gateway)
+{
+    private static string Code(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..6];
+
+    private async Task<string> CreateChannelAsync(string prefix, int feePpm, long? dailyLimit = null, string status = "online")
+    {
+        using var admin = gateway.Admin();
+        var code = Code(prefix);
+        var response = await admin.PostAsync("/admin/api/channels", Api.JsonBody(new Dictionary<string, object?>
+        {
+            ["code"] = code, ["institution_name"] = prefix, ["business_type"] = "payment", ["protocol"] = "sandbox",
+            ["payment_methods"] = new[] { "alipay_qr" }, ["currencies"] = new[] { "CNY" }, ["fee_rate_ppm"] = new Dictionary<string, int> { ["alipay_qr"] = feePpm },
+            ["weight"] = 100, ["single_min"] = 1, ["single_max"] = 1_000_000, ["daily_limit"] = dailyLimit, ["status"] = status,
+        }));
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        return code;
+    }
+
+    /// <summary>A merchant with a working account at the sandbox channel and at each of <paramref name="channels"/>.</summary>
+    private async Task<TestMerchant> MerchantAtAsync(params string[] channels)
+    {
+        var keys = gateway.Services.GetRequiredService<SandboxKeys>();
+        var merchantNo = "SBXR" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+        var merchant = await gateway.NewMerchantWithAccountAsync(new()
+        {
+            ["merchant_no"] = merchantNo, ["api_secret"] = keys.SecretFor(merchantNo), ["base_url"] = gateway.BaseAddress.ToString(),
+        });
+        using var admin = gateway.Admin();
+        foreach (var channel in channels)
+        {
+            var response = await admin.PostAsync("/admin/api/channel-accounts", Api.JsonBody(new
+            {
+                channel_code = channel, protocol = "sandbox", merchant_id = merchant.MerchantId, payment_methods = new[] { "alipay_qr" },
+                credentials = new Dictionary<string, string> { ["merchant_no"] = merchantNo, ["api_secret"] = keys.SecretFor(merchantNo), ["base_url"] = gateway.BaseAddress.ToString() },
+            }));
+            response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+        }
+
+        return merchant;
+    }
+
+    [Fact]
+    public async Task Explain_answers_where_a_payment_would_go_and_why_without_creating_anything()
+    {
+        var cheap = await CreateChannelAsync("cheap", 1000);
+        var offline = await CreateChannelAsync("down", 500, status: "offline");
+        var notMine = await CreateChannelAsync("other", 100);
+        var merchant = await MerchantAtAsync(cheap, offline);
+        var before = await gateway.WithDbAsync(db => db.Payments.CountAsync());
+        using var admin = gateway.Admin();
+
+        var response = await admin.PostAsync("/admin/api/routing/explain", Api.JsonBody(new
+        {
+            merchant_id = merchant.MerchantId, payment_method = "alipay_qr", amount = 2599, currency = "CNY",
+        }));
+        var view = await response.ReadJsonAsync();
+
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, view.ToString());
+        view.Str("chosen_channel").ShouldBe(cheap);
+        view.GetProperty("failover_order").EnumerateArray().Select(e => e.GetString()).ShouldBe([cheap, "sandbox"]);
+        var lines = view.GetProperty("channels").EnumerateArray().ToDictionary(l => l.Str("channel"));
+        lines[offline].Str("dropped_by").ShouldBe("offline");
+        lines[notMine].Str("dropped_by").ShouldBe("no_usable_account");
+        lines[cheap].GetProperty("chosen").GetBoolean().ShouldBeTrue();
+        lines[cheap].GetProperty("score_parts").GetProperty("fee_rate_ppm").GetDouble().ShouldBe(1000);
+        (await gateway.WithDbAsync(db => db.Payments.CountAsync())).ShouldBe(before);
+
+        var bad = await admin.PostAsync("/admin/api/routing/explain", Api.JsonBody(new { merchant_id = "mch_nope", payment_method = "alipay_qr", amount = 1, currency = "CNY" }));
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        using var merchantClient = gateway.Merchant(merchant.ApiKey);
+        (await merchantClient.PostAsync("/admin/api/routing/explain", Api.JsonBody(new { }))).StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Every_payment_keeps_its_routing_decision_for_operators()
+    {
+        var cheap = await CreateChannelAsync("cheap", 1000);
+        var merchant = await MerchantAtAsync(cheap);
+        using var client = gateway.Merchant(merchant.ApiKey);
+
+        var payment = await client.CreatePaymentAsync("R-" + Guid.NewGuid().ToString("N")[..10]);
+
+        payment.Str("channel").ShouldBe(cheap);
+        using var admin = gateway.Admin();
+        var routing = await (await admin.GetAsync($"/admin/api/routing/payments/{payment.Str("id")}")).ReadJsonAsync();
+        routing.Str("chosen_channel").ShouldBe(cheap);
+        routing.Str("rule_set").ShouldBe("default");
+        routing.GetProperty("channels").EnumerateArray().Single(l => l.Str("channel") == "sandbox").GetProperty("eligible").GetBoolean().ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task No_eligible_channel_is_a_clear_error_for_the_merchant_and_writes_no_order()
+    {
+        var offline = await CreateChannelAsync("only-down", 1000, status: "offline");
+        var merchant = await MerchantAtAsync(offline);
+        using var client = gateway.Merchant(merchant.ApiKey);
+        var orderNo = "N-" + Guid.NewGuid().ToString("N")[..10];
+
+        var response = await client.PostAsync("/v1/payments", Api.JsonBody(Api.PaymentRequest(orderNo, currency: "CNY", method: "wechat_h5")));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
+        var problem = await response.ReadJsonAsync();
+        problem.Str("code").ShouldBe("no_channel_available");
+        problem.ToString().ShouldNotContain(offline);
+        (await gateway.WithDbAsync(db => db.Payments.CountAsync(p => p.MerchantOrderNo == orderNo))).ShouldBe(0);
+    }
+
+    [Fact]
+    public async Task A_daily_limit_sends_payments_elsewhere_when_full_and_a_closed_payment_gives_its_share_back()
+    {
+        var limited = await CreateChannelAsync("limited", 1000, dailyLimit: 5_000);
+        var merchant = await MerchantAtAsync(limited);
+        using var client = gateway.Merchant(merchant.ApiKey);
+
+        var first = await client.CreatePaymentAsync("L1-" + Guid.NewGuid().ToString("N")[..8], 3_000);
+        var second = await client.CreatePaymentAsync("L2-" + Guid.NewGuid().ToString("N")[..8], 3_000);
+        (await client.PostAsync($"/v1/payments/{first.Str("id")}/close", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var third = await client.CreatePaymentAsync("L3-" + Guid.NewGuid().ToString("N")[..8], 3_000);
+
+        first.Str("channel").ShouldBe(limited);
+        second.Str("channel").ShouldBe("sandbox");
+        third.Str("channel").ShouldBe(limited);
+        (await gateway.WithDbAsync(db => db.ChannelDailyUsage.Where(u => u.ChannelCode == limited).SumAsync(u => u.ReservedAmount))).ShouldBe(3_000);
+    }
+}
+
+public sealed class RoutingApiSqliteTests(SqliteGateway gateway) : RoutingApiTests(gateway), IClassFixture<SqliteGateway>;
+
+public sealed class RoutingApiPostgresTests(PostgresGateway gateway) : RoutingApiTests(gateway), IClassFixture<PostgresGateway>;
