@@ -33,12 +33,31 @@ public sealed record RoutedRequest(RoutingDecision Decision, RoutingFacts Facts,
 /// </summary>
 public sealed class PaymentRouter(ChannelCatalog catalog, ChannelAccountContexts accounts, DailyLimitLedger ledger)
 {
+    private static readonly Dictionary<string, long> NothingUsed = new(StringComparer.Ordinal);
+    private (ChannelCatalogSnapshot Snapshot, bool HasDailyLimits) _limits = (ChannelCatalogSnapshot.Empty, false);
+
     public async Task<RoutedRequest> RouteAsync(SluiceDbContext db, string merchantId, RoutingRequest request, CancellationToken ct)
     {
         var snapshot = await catalog.GetAsync(ct);
         var usable = (await accounts.EnabledForMerchantAsync(db, merchantId, ct)).Where(a => a.Supports(request.PaymentMethod)).ToList();
-        var facts = new RoutingFacts(usable, await ledger.UsedTodayAsync(db, ct));
+
+        // Today's usage is read only when some channel has a daily limit at all.
+        var used = HasDailyLimits(snapshot) ? await ledger.UsedTodayAsync(db, ct) : NothingUsed;
+        var facts = new RoutingFacts(usable, used);
         var rules = RoutingRuleSet.Default;
         return new RoutedRequest(RoutingEngine.Decide(request, snapshot.Channels, rules, facts), facts, snapshot, rules);
+    }
+
+    private bool HasDailyLimits(ChannelCatalogSnapshot snapshot)
+    {
+        var known = _limits;
+        if (ReferenceEquals(known.Snapshot, snapshot))
+        {
+            return known.HasDailyLimits;
+        }
+
+        var has = snapshot.Channels.Any(c => c.DailyLimitMinor is not null || c.Banks.Values.Any(b => b.DailyLimitMinor is not null));
+        _limits = (snapshot, has);
+        return has;
     }
 }
