@@ -88,9 +88,11 @@ public sealed partial class PaymentTransitions(
             catch (DbUpdateConcurrencyException) when (race < MaxRaces)
             {
                 // Another node or notice changed the order first: forget our staged changes and decide again.
-                foreach (var entry in db.ChangeTracker.Entries().ToList())
+                // Only what this attempt staged (its timeline event and webhook) is dropped; other pending rows of
+                // the caller's unit of work stay for the next attempt.
+                foreach (var entry in db.ChangeTracker.Entries().Where(e => e.Entity is PaymentEvent or Sluice.Webhooks.WebhookDelivery && e.State == EntityState.Added).ToList())
                 {
-                    entry.State = entry.Entity == order ? entry.State : EntityState.Detached;
+                    entry.State = EntityState.Detached;
                 }
 
                 await db.Entry(order).ReloadAsync(ct);

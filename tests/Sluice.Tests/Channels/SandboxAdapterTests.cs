@@ -180,6 +180,7 @@ public abstract class FailoverTests(GatewayFixture gateway)
         stored.ChannelAccountId.ShouldBe(merchant.ChannelAccountId);
         var events = await gateway.WithDbAsync(db => db.PaymentEvents.Where(e => e.PaymentId == stored.Id).Select(e => e.Detail).ToListAsync());
         events.ShouldContain(d => d != null && d.StartsWith(broken) && d.Contains("CONNECTION_REFUSED"));
+        (await gateway.WithDbAsync(db => db.PaymentRouting.AsNoTracking().FirstAsync(r => r.PaymentId == stored.Id))).ChosenChannel.ShouldStartWith("sbx-cheap-");
     }
 
     [Fact]
@@ -195,6 +196,7 @@ public abstract class FailoverTests(GatewayFixture gateway)
         stored.ChannelAccountId.ShouldBe(broken);
         stored.LastChannelOutcome.ShouldBe("unknown");
         (await gateway.WithDbAsync(db => db.PaymentEvents.CountAsync(e => e.PaymentId == stored.Id && e.Kind == "failover"))).ShouldBe(0);
+        (await gateway.WithDbAsync(db => db.PaymentRouting.CountAsync(r => r.PaymentId == stored.Id))).ShouldBe(1, "an unknown outcome still stores the decision");
     }
 }
 
