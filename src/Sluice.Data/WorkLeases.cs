@@ -37,22 +37,8 @@ public static class WorkLeases
             RETURNING {work.KeyColumn}
             """;
 
-        var connection = db.Database.GetDbConnection();
-        var openedHere = connection.State != System.Data.ConnectionState.Open;
-        if (openedHere)
+        return await RunAsync(db, sql, [("owner", owner), ("until", Instant(db, now + lease)), ("now", Instant(db, now)), ("max", max)], async command =>
         {
-            await db.Database.OpenConnectionAsync(ct);
-        }
-
-        try
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            Add(command, "owner", owner);
-            Add(command, "until", Instant(db, now + lease));
-            Add(command, "now", Instant(db, now));
-            Add(command, "max", max);
             var ids = new List<string>();
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
@@ -61,14 +47,7 @@ public static class WorkLeases
             }
 
             return ids;
-        }
-        finally
-        {
-            if (openedHere)
-            {
-                await db.Database.CloseConnectionAsync();
-            }
-        }
+        }, ct);
     }
 
     /// <summary>
@@ -85,6 +64,14 @@ public static class WorkLeases
             UPDATE {work.Table} SET lease_expires_at = @until
             WHERE {work.KeyColumn} = @key AND lease_owner = @owner AND lease_expires_at >= @now AND {work.ReadyCondition}
             """;
+        return await RunAsync(db, sql, [("key", key), ("owner", owner), ("until", Instant(db, now + lease)), ("now", Instant(db, now))],
+            async command => await command.ExecuteNonQueryAsync(ct) == 1, ct);
+    }
+
+    /// <summary>Runs raw SQL on the context's connection (and its transaction, if one is open), opening it if needed.</summary>
+    private static async Task<T> RunAsync<T>(
+        SluiceDbContext db, string sql, IEnumerable<(string Name, object Value)> parameters, Func<DbCommand, Task<T>> run, CancellationToken ct)
+    {
         var connection = db.Database.GetDbConnection();
         var openedHere = connection.State != System.Data.ConnectionState.Open;
         if (openedHere)
@@ -97,11 +84,12 @@ public static class WorkLeases
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
             command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-            Add(command, "key", key);
-            Add(command, "owner", owner);
-            Add(command, "until", Instant(db, now + lease));
-            Add(command, "now", Instant(db, now));
-            return await command.ExecuteNonQueryAsync(ct) == 1;
+            foreach (var (name, value) in parameters)
+            {
+                Add(command, name, value);
+            }
+
+            return await run(command);
         }
         finally
         {
