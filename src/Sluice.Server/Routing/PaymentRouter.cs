@@ -34,7 +34,7 @@ public sealed record RoutedRequest(RoutingDecision Decision, RoutingFacts Facts,
 public sealed class PaymentRouter(ChannelCatalog catalog, ChannelAccountContexts accounts, DailyLimitLedger ledger)
 {
     private static readonly Dictionary<string, long> NothingUsed = new(StringComparer.Ordinal);
-    private (ChannelCatalogSnapshot Snapshot, bool HasDailyLimits) _limits = (ChannelCatalogSnapshot.Empty, false);
+    private LimitsOf _limits = new(ChannelCatalogSnapshot.Empty, false);
 
     public async Task<RoutedRequest> RouteAsync(SluiceDbContext db, string merchantId, RoutingRequest request, CancellationToken ct)
     {
@@ -50,14 +50,17 @@ public sealed class PaymentRouter(ChannelCatalog catalog, ChannelAccountContexts
 
     private bool HasDailyLimits(ChannelCatalogSnapshot snapshot)
     {
-        var known = _limits;
+        var known = Volatile.Read(ref _limits);
         if (ReferenceEquals(known.Snapshot, snapshot))
         {
             return known.HasDailyLimits;
         }
 
         var has = snapshot.Channels.Any(c => c.DailyLimitMinor is not null || c.Banks.Values.Any(b => b.DailyLimitMinor is not null));
-        _limits = (snapshot, has);
+        Volatile.Write(ref _limits, new LimitsOf(snapshot, has));
         return has;
     }
+
+    /// <summary>Whether a catalog snapshot has any daily limit, swapped in as one reference so readers never see a mix.</summary>
+    private sealed record LimitsOf(ChannelCatalogSnapshot Snapshot, bool HasDailyLimits);
 }
