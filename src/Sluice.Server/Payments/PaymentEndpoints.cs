@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Sluice.Errors;
 using Sluice.Server.Api;
 using Sluice.Server.Auth;
+using Sluice.Server.Channels;
 using Sluice.Server.Idempotency;
 
 namespace Sluice.Server.Payments;
@@ -37,6 +38,7 @@ public static class PaymentEndpoints
         HttpContext http,
         PaymentService payments,
         IdempotencyStore idempotency,
+        ChannelCatalog catalog,
         CancellationToken ct)
     {
         if (request is null)
@@ -44,7 +46,7 @@ public static class PaymentEndpoints
             return Problems.Of(400, UnifiedCode.MalformedJson, "The request needs a JSON object body.");
         }
 
-        if (PaymentValidation.Validate(request) is { } invalid)
+        if (PaymentValidation.Validate(request, await catalog.GetAsync(ct)) is { } invalid)
         {
             return invalid;
         }

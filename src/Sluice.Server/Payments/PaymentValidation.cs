@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Sluice.Channels;
 using Sluice.Errors;
 using Sluice.Money;
 using Sluice.Server.Api;
@@ -9,18 +10,12 @@ namespace Sluice.Server.Payments;
 /// <summary>Checks a create-payment request completely before anything is written.</summary>
 public static partial class PaymentValidation
 {
-    /// <summary>Payment methods Sluice knows; a channel account says which of them it can take.</summary>
-    public static readonly IReadOnlySet<string> KnownMethods = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "alipay_qr", "alipay_wap", "alipay_page", "alipay_app", "wechat_native", "wechat_jsapi", "wechat_h5", "wechat_app",
-        "wechat_mini_program", "unionpay_gateway", "unionpay_qr", "bank_card",
-    };
-
     public const int DefaultExpirySeconds = 1800;
     public const int MinExpirySeconds = 60;
     public const int MaxExpirySeconds = 7 * 24 * 3600;
 
-    public static ProblemHttpResult? Validate(CreatePaymentRequest r)
+    /// <summary>Validates a create request; the payment method must be an enabled payment method of the catalog.</summary>
+    public static ProblemHttpResult? Validate(CreatePaymentRequest r, ChannelCatalogSnapshot catalog)
     {
         if (string.IsNullOrWhiteSpace(r.MerchantOrderNo))
         {
@@ -72,9 +67,10 @@ public static partial class PaymentValidation
             return Missing("payment_method");
         }
 
-        if (!KnownMethods.Contains(r.PaymentMethod))
+        if (!catalog.Methods.TryGetValue(r.PaymentMethod, out var method) || method.Kind != PaymentMethodKind.Payment || !method.Enabled)
         {
-            return Problems.Validation(UnifiedCode.InvalidField, "payment_method", $"payment_method must be one of: {string.Join(", ", KnownMethods.Order(StringComparer.Ordinal))}.");
+            var known = catalog.Methods.Values.Where(m => m.Kind == PaymentMethodKind.Payment && m.Enabled).Select(m => m.Code).Order(StringComparer.Ordinal);
+            return Problems.Validation(UnifiedCode.InvalidField, "payment_method", $"payment_method must be one of: {string.Join(", ", known)}.");
         }
 
         if (r.NotifyUrl is not null && !IsHttpUrl(r.NotifyUrl))

@@ -106,7 +106,7 @@ public sealed class DemoSeeder(
             ChannelCode = SandboxChannelCode,
             Protocol = SandboxChannelAdapter.ProtocolName,
             MerchantId = merchant.Id,
-            PaymentMethods = string.Join(',', PaymentValidation.KnownMethods.Order(StringComparer.Ordinal)),
+            PaymentMethods = (await db.Channels.AsNoTracking().FirstAsync(c => c.Code == SandboxChannelCode, ct)).PaymentMethods,
             CredentialsCiphertext = contexts.Protect(new Dictionary<string, string>
             {
                 ["merchant_no"] = merchantNo,

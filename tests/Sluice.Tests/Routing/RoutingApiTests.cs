@@ -115,6 +115,27 @@ public abstract class RoutingApiTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task Payment_methods_come_from_the_catalog_a_disabled_method_is_refused_and_a_withdrawal_method_is_not_a_payment()
+    {
+        using var admin = gateway.Admin();
+        using var merchant = gateway.Merchant();
+        var method = await (await admin.GetAsync("/admin/api/payment-methods")).ReadJsonAsync();
+        var wap = method.EnumerateArray().Single(m => m.Str("code") == "alipay_wap");
+
+        var disable = await admin.PutAsync("/admin/api/payment-methods/alipay_wap", Api.JsonBody(new { enabled = false, version = wap.GetProperty("version").GetInt32() }));
+        disable.StatusCode.ShouldBe(HttpStatusCode.OK, await disable.Content.ReadAsStringAsync());
+        var refused = await merchant.PostAsync("/v1/payments", Api.JsonBody(Api.PaymentRequest("M-" + Guid.NewGuid().ToString("N")[..8], method: "alipay_wap")));
+        var withdrawal = await merchant.PostAsync("/v1/payments", Api.JsonBody(Api.PaymentRequest("M-" + Guid.NewGuid().ToString("N")[..8], method: "withdraw_bank_account")));
+
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await refused.ReadJsonAsync()).Str("field").ShouldBe("payment_method");
+        withdrawal.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var enable = await admin.PutAsync("/admin/api/payment-methods/alipay_wap", Api.JsonBody(new { enabled = true, version = wap.GetProperty("version").GetInt32() + 1 }));
+        enable.StatusCode.ShouldBe(HttpStatusCode.OK, await enable.Content.ReadAsStringAsync());
+        (await merchant.PostAsync("/v1/payments", Api.JsonBody(Api.PaymentRequest("M-" + Guid.NewGuid().ToString("N")[..8], method: "alipay_wap")))).StatusCode.ShouldBe(HttpStatusCode.Created);
+    }
+
+    [Fact]
     public async Task A_daily_limit_sends_payments_elsewhere_when_full_and_a_closed_payment_gives_its_share_back()
     {
         var limited = await CreateChannelAsync("limited", 1000, dailyLimit: 5_000);
