@@ -164,7 +164,7 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
         b.Entity<ChannelDailyUsage>(e =>
         {
             e.HasKey(x => new { x.ChannelCode, x.BusinessDay });
-            e.Property(x => x.ChannelCode).HasMaxLength(64);
+            e.Property(x => x.ChannelCode).HasMaxLength(128);
             e.Property(x => x.BusinessDay).HasMaxLength(10);
         });
 
@@ -178,9 +178,9 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
 
         b.Entity<LimitReservation>(e =>
         {
-            e.HasKey(x => x.OrderId);
+            e.HasKey(x => new { x.OrderId, x.ChannelCode });
             e.Property(x => x.OrderId).HasMaxLength(40);
-            e.Property(x => x.ChannelCode).HasMaxLength(64);
+            e.Property(x => x.ChannelCode).HasMaxLength(128);
             e.Property(x => x.BusinessDay).HasMaxLength(10);
             e.HasIndex(x => new { x.ChannelCode, x.BusinessDay });
         });

@@ -14,7 +14,10 @@ public sealed class ChannelDailyUsage
     public long ReservedAmount { get; set; }
 }
 
-/// <summary>One order's share of a channel's daily limit, released exactly once when the order fails or closes.</summary>
+/// <summary>
+/// One order's share of a daily limit (the channel's, or the channel's at one bank: <c>channel@BANK:debit</c>),
+/// released exactly once when the order fails, closes or moves to another channel.
+/// </summary>
 public sealed class LimitReservation
 {
     public required string OrderId { get; init; }

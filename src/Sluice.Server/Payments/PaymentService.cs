@@ -50,7 +50,7 @@ public sealed partial class PaymentService(
 
         // The chosen channel's daily limit is reserved before the order exists; a channel whose limit another request
         // just took is passed over for the next one before any channel is asked.
-        var first = await FirstReservableAsync(orderId, candidates, 0, r.Amount!.Value, r.Currency!, ct);
+        var first = await FirstReservableAsync(orderId, candidates, 0, routed.Decision.Request, ct);
         if (first < 0)
         {
             LogNoChannel(logger, caller.MerchantId, r.PaymentMethod!, r.Amount!.Value, r.Currency!,
@@ -107,7 +107,7 @@ public sealed partial class PaymentService(
         db.PaymentRouting.Add(routing);
 
         // The order is acknowledged from here on: a merchant hanging up must not cut the channel call or its record.
-        order = await PayWithFailoverAsync(order, candidates, first, CancellationToken.None);
+        order = await PayWithFailoverAsync(order, candidates, first, routed.Decision.Request, CancellationToken.None);
         await EnsureSavedAsync(routing, CancellationToken.None);
         return ApiOutcome.Ok(201, PaymentView.From(order));
     }
@@ -134,18 +134,36 @@ public sealed partial class PaymentService(
         }
     }
 
-    /// <summary>The first candidate from <paramref name="start"/> whose daily limit takes the amount (reserved), or -1.</summary>
+    /// <summary>
+    /// The first candidate from <paramref name="start"/> whose daily limits take the amount, reserved (the channel's, and
+    /// for a bank-card payment the channel's at that bank), or -1. A candidate whose limit another request just took
+    /// is passed over before any channel is asked.
+    /// </summary>
     private async Task<int> FirstReservableAsync(
-        string orderId, IReadOnlyList<(ChannelInfo Channel, ChannelAccount Account)> candidates, int start, long amount, string currency, CancellationToken ct)
+        string orderId, IReadOnlyList<(ChannelInfo Channel, ChannelAccount Account)> candidates, int start, RoutingRequest request, CancellationToken ct)
     {
         for (var i = start; i < candidates.Count; i++)
         {
             var channel = candidates[i].Channel;
-            if (channel.DailyLimitMinor is not { } limit || channel.LimitCurrency != currency
-                || await ledger.TryReserveAsync(db, orderId, channel.Code, amount, limit, ct))
+            if (channel.LimitCurrency != request.Currency)
             {
                 return i;
             }
+
+            var channelOk = channel.DailyLimitMinor is not { } limit
+                || await ledger.TryReserveAsync(db, orderId, channel.Code, request.Amount, limit, ct);
+            var card = request.CardType ?? CardType.Debit;
+            var bankOk = channelOk
+                && (request.BankCode is null
+                    || !channel.Banks.TryGetValue((request.BankCode, card), out var bank)
+                    || bank.DailyLimitMinor is not { } bankLimit
+                    || await ledger.TryReserveAsync(db, orderId, DailyLimitLedger.BankKey(channel.Code, request.BankCode, card), request.Amount, bankLimit, ct));
+            if (bankOk)
+            {
+                return i;
+            }
+
+            await ledger.ReleaseAsync(db, orderId, ct);
         }
 
         return -1;
@@ -157,14 +175,14 @@ public sealed partial class PaymentService(
     /// any other answer, and above all after an unknown one, the order stays with the channel that may hold it.
     /// </summary>
     private async Task<PaymentOrder> PayWithFailoverAsync(
-        PaymentOrder order, IReadOnlyList<(ChannelInfo Channel, ChannelAccount Account)> candidates, int current, CancellationToken ct)
+        PaymentOrder order, IReadOnlyList<(ChannelInfo Channel, ChannelAccount Account)> candidates, int current, RoutingRequest request, CancellationToken ct)
     {
         for (var i = current; ; )
         {
             var pay = await CallPayAsync(order, candidates[i].Account, ct);
             var result = pay.Result;
             var next = result.Outcome == ChannelOutcome.Failed && result.NotTakenByChannel && i < candidates.Count - 1
-                ? await NextAfterReleaseAsync(order, candidates, i, ct)
+                ? await NextAfterReleaseAsync(order, candidates, i, request, ct)
                 : -1;
             if (next < 0)
             {
@@ -199,10 +217,10 @@ public sealed partial class PaymentService(
     }
 
     private async Task<int> NextAfterReleaseAsync(
-        PaymentOrder order, IReadOnlyList<(ChannelInfo Channel, ChannelAccount Account)> candidates, int i, CancellationToken ct)
+        PaymentOrder order, IReadOnlyList<(ChannelInfo Channel, ChannelAccount Account)> candidates, int i, RoutingRequest request, CancellationToken ct)
     {
         await ledger.ReleaseAsync(db, order.Id, ct);
-        return await FirstReservableAsync(order.Id, candidates, i + 1, order.Amount, order.Currency, ct);
+        return await FirstReservableAsync(order.Id, candidates, i + 1, request, ct);
     }
 
     private async Task<ChannelPayResult> CallPayAsync(PaymentOrder order, ChannelAccount account, CancellationToken ct)

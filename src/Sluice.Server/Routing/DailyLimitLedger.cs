@@ -53,30 +53,32 @@ public sealed class DailyLimitLedger(TimeProvider clock)
         return true;
     }
 
-    /// <summary>Gives an order's reserved amount back to its channel's day. Safe to call any number of times.</summary>
+    /// <summary>Gives every amount an order reserved (channel and bank) back to its day. Safe to call any number of times.</summary>
     public async Task<bool> ReleaseAsync(SluiceDbContext db, string orderId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var transaction = await OwnTransactionAsync(db, ct);
-        var reservation = await db.LimitReservations.AsNoTracking().FirstOrDefaultAsync(r => r.OrderId == orderId && r.ReleasedAt == null, ct);
-        if (reservation is null)
+        var reservations = await db.LimitReservations.AsNoTracking().Where(r => r.OrderId == orderId && r.ReleasedAt == null).ToListAsync(ct);
+        var any = false;
+        foreach (var reservation in reservations)
         {
-            return false;
+            // Compare-and-set per reservation: of racing releases exactly one gives the amount back.
+            var released = await db.LimitReservations
+                .Where(r => r.OrderId == orderId && r.ChannelCode == reservation.ChannelCode && r.ReleasedAt == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.ReleasedAt, now), ct);
+            if (released != 1)
+            {
+                continue;
+            }
+
+            await db.ChannelDailyUsage
+                .Where(u => u.ChannelCode == reservation.ChannelCode && u.BusinessDay == reservation.BusinessDay)
+                .ExecuteUpdateAsync(s => s.SetProperty(u => u.ReservedAmount, u => u.ReservedAmount - reservation.Amount), ct);
+            any = true;
         }
 
-        var released = await db.LimitReservations
-            .Where(r => r.OrderId == orderId && r.ReleasedAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.ReleasedAt, now), ct);
-        if (released != 1)
-        {
-            return false;
-        }
-
-        await db.ChannelDailyUsage
-            .Where(u => u.ChannelCode == reservation.ChannelCode && u.BusinessDay == reservation.BusinessDay)
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.ReservedAmount, u => u.ReservedAmount - reservation.Amount), ct);
         await CommitIfOwnAsync(transaction, ct);
-        return true;
+        return any;
     }
 
     /// <summary>A transaction of our own, or none when the caller's transaction already covers this work.</summary>

@@ -11,14 +11,14 @@ public abstract class RoutingApiTests(GatewayFixture gateway)
 {
     private static string Code(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..6];
 
-    private async Task<string> CreateChannelAsync(string prefix, int feePpm, long? dailyLimit = null, string status = "online")
+    private async Task<string> CreateChannelAsync(string prefix, int feePpm, long? dailyLimit = null, string status = "online", string method = "alipay_qr")
     {
         using var admin = gateway.Admin();
         var code = Code(prefix);
         var response = await admin.PostAsync("/admin/api/channels", Api.JsonBody(new Dictionary<string, object?>
         {
             ["code"] = code, ["institution_name"] = prefix, ["business_type"] = "payment", ["protocol"] = "sandbox",
-            ["payment_methods"] = new[] { "alipay_qr" }, ["currencies"] = new[] { "CNY" }, ["fee_rate_ppm"] = new Dictionary<string, int> { ["alipay_qr"] = feePpm },
+            ["payment_methods"] = new[] { method }, ["currencies"] = new[] { "CNY" }, ["fee_rate_ppm"] = new Dictionary<string, int> { [method] = feePpm },
             ["weight"] = 100, ["single_min"] = 1, ["single_max"] = 1_000_000, ["daily_limit"] = dailyLimit, ["status"] = status,
         }));
         response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
@@ -26,7 +26,9 @@ public abstract class RoutingApiTests(GatewayFixture gateway)
     }
 
     /// <summary>A merchant with a working account at the sandbox channel and at each of <paramref name="channels"/>.</summary>
-    private async Task<TestMerchant> MerchantAtAsync(params string[] channels)
+    private Task<TestMerchant> MerchantAtAsync(params string[] channels) => MerchantTakingAtAsync("alipay_qr", channels);
+
+    private async Task<TestMerchant> MerchantTakingAtAsync(string method, params string[] channels)
     {
         var keys = gateway.Services.GetRequiredService<SandboxKeys>();
         var merchantNo = "SBXR" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
@@ -39,7 +41,7 @@ public abstract class RoutingApiTests(GatewayFixture gateway)
         {
             var response = await admin.PostAsync("/admin/api/channel-accounts", Api.JsonBody(new
             {
-                channel_code = channel, protocol = "sandbox", merchant_id = merchant.MerchantId, payment_methods = new[] { "alipay_qr" },
+                channel_code = channel, protocol = "sandbox", merchant_id = merchant.MerchantId, payment_methods = new[] { method },
                 credentials = new Dictionary<string, string> { ["merchant_no"] = merchantNo, ["api_secret"] = keys.SecretFor(merchantNo), ["base_url"] = gateway.BaseAddress.ToString() },
             }));
             response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
@@ -133,6 +135,35 @@ public abstract class RoutingApiTests(GatewayFixture gateway)
         var enable = await admin.PutAsync("/admin/api/payment-methods/alipay_wap", Api.JsonBody(new { enabled = true, version = wap.GetProperty("version").GetInt32() + 1 }));
         enable.StatusCode.ShouldBe(HttpStatusCode.OK, await enable.Content.ReadAsStringAsync());
         (await merchant.PostAsync("/v1/payments", Api.JsonBody(Api.PaymentRequest("M-" + Guid.NewGuid().ToString("N")[..8], method: "alipay_wap")))).StatusCode.ShouldBe(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task A_bank_daily_limit_holds_for_bank_card_payments_and_a_closed_payment_gives_its_share_back()
+    {
+        var bankChannel = await CreateChannelAsync("cards", 1000, method: "bank_card");
+        using var admin = gateway.Admin();
+        var bank = await admin.PutAsync($"/admin/api/channels/{bankChannel}/banks/ICBC/debit", Api.JsonBody(new { single_max = 4_000, daily_limit = 5_000 }));
+        ((int)bank.StatusCode).ShouldBeLessThan(300, await bank.Content.ReadAsStringAsync());
+        var merchant = await MerchantTakingAtAsync("bank_card", bankChannel);
+        using var client = gateway.Merchant(merchant.ApiKey);
+        object CardPayment() => new Dictionary<string, object>
+        {
+            ["merchant_order_no"] = "B-" + Guid.NewGuid().ToString("N")[..10], ["amount"] = 3_000, ["currency"] = "CNY", ["subject"] = "Card",
+            ["payment_method"] = "bank_card", ["bank_code"] = "ICBC", ["card_type"] = "debit",
+        };
+
+        var first = await client.PostAsync("/v1/payments", Api.JsonBody(CardPayment()));
+        var second = await client.PostAsync("/v1/payments", Api.JsonBody(CardPayment()));
+        var firstJson = await first.ReadJsonAsync();
+        (await client.PostAsync($"/v1/payments/{firstJson.Str("id")}/close", null)).StatusCode.ShouldBe(HttpStatusCode.OK);
+        var third = await client.PostAsync("/v1/payments", Api.JsonBody(CardPayment()));
+
+        first.StatusCode.ShouldBe(HttpStatusCode.Created, firstJson.ToString());
+        firstJson.Str("channel").ShouldBe(bankChannel);
+        second.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity, "3,000 more would pass the bank's 5,000 daily limit and no other channel serves ICBC");
+        third.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var bankKey = $"{bankChannel}@ICBC:debit";
+        (await gateway.WithDbAsync(db => db.ChannelDailyUsage.Where(u => u.ChannelCode == bankKey).SumAsync(u => u.ReservedAmount))).ShouldBe(3_000);
     }
 
     [Fact]

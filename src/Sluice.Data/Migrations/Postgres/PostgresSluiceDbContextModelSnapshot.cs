@@ -1073,8 +1073,8 @@ namespace Sluice.Data.Migrations.Postgres
             modelBuilder.Entity("Sluice.Routing.ChannelDailyUsage", b =>
                 {
                     b.Property<string>("ChannelCode")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
                         .HasColumnName("channel_code");
 
                     b.Property<string>("BusinessDay")
@@ -1099,6 +1099,11 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasColumnType("character varying(40)")
                         .HasColumnName("order_id");
 
+                    b.Property<string>("ChannelCode")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("channel_code");
+
                     b.Property<long>("Amount")
                         .HasColumnType("bigint")
                         .HasColumnName("amount");
@@ -1109,12 +1114,6 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasColumnType("character varying(10)")
                         .HasColumnName("business_day");
 
-                    b.Property<string>("ChannelCode")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("channel_code");
-
                     b.Property<DateTimeOffset?>("ReleasedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("released_at");
@@ -1123,7 +1122,7 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("reserved_at");
 
-                    b.HasKey("OrderId")
+                    b.HasKey("OrderId", "ChannelCode")
                         .HasName("pk_limit_reservations");
 
                     b.HasIndex("ChannelCode", "BusinessDay")

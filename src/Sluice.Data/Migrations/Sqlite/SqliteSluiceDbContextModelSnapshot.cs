@@ -1060,7 +1060,7 @@ namespace Sluice.Data.Migrations.Sqlite
             modelBuilder.Entity("Sluice.Routing.ChannelDailyUsage", b =>
                 {
                     b.Property<string>("ChannelCode")
-                        .HasMaxLength(64)
+                        .HasMaxLength(128)
                         .HasColumnType("TEXT")
                         .HasColumnName("channel_code");
 
@@ -1086,6 +1086,11 @@ namespace Sluice.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("order_id");
 
+                    b.Property<string>("ChannelCode")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel_code");
+
                     b.Property<long>("Amount")
                         .HasColumnType("INTEGER")
                         .HasColumnName("amount");
@@ -1096,12 +1101,6 @@ namespace Sluice.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("business_day");
 
-                    b.Property<string>("ChannelCode")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("channel_code");
-
                     b.Property<long?>("ReleasedAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("released_at");
@@ -1110,7 +1109,7 @@ namespace Sluice.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("reserved_at");
 
-                    b.HasKey("OrderId")
+                    b.HasKey("OrderId", "ChannelCode")
                         .HasName("pk_limit_reservations");
 
                     b.HasIndex("ChannelCode", "BusinessDay")
