@@ -4,6 +4,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
+#pragma warning disable CA1814 // Prefer jagged arrays over multidimensional
+
 namespace Sluice.Data.Migrations.Postgres
 {
     /// <inheritdoc />
@@ -29,6 +31,18 @@ namespace Sluice.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_audit_entries", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "catalog_versions",
+                columns: table => new
+                {
+                    id = table.Column<int>(type: "integer", nullable: false),
+                    version = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_catalog_versions", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -73,6 +87,46 @@ namespace Sluice.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "channel_daily_usage",
+                columns: table => new
+                {
+                    channel_code = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    business_day = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    reserved_amount = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_channel_daily_usage", x => new { x.channel_code, x.business_day });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "channels",
+                columns: table => new
+                {
+                    code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    institution_name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    business_type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    protocol = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    payment_methods = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
+                    environments = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    product_codes = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
+                    currencies = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    limit_currency = table.Column<string>(type: "character varying(3)", maxLength: 3, nullable: false),
+                    weight = table.Column<int>(type: "integer", nullable: false),
+                    single_min_minor = table.Column<long>(type: "bigint", nullable: false),
+                    single_max_minor = table.Column<long>(type: "bigint", nullable: false),
+                    daily_limit_minor = table.Column<long>(type: "bigint", nullable: true),
+                    status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_channels", x => x.code);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "idempotency_records",
                 columns: table => new
                 {
@@ -93,6 +147,22 @@ namespace Sluice.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "limit_reservations",
+                columns: table => new
+                {
+                    order_id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    channel_code = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    business_day = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    amount = table.Column<long>(type: "bigint", nullable: false),
+                    reserved_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    released_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_limit_reservations", x => new { x.order_id, x.channel_code });
+                });
+
+            migrationBuilder.CreateTable(
                 name: "payment_events",
                 columns: table => new
                 {
@@ -109,6 +179,40 @@ namespace Sluice.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_payment_events", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "payment_methods",
+                columns: table => new
+                {
+                    code = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    name = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_payment_methods", x => x.code);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "payment_routing",
+                columns: table => new
+                {
+                    payment_id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    rule_set = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    strategy = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    chosen_channel = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    catalog_version = table.Column<long>(type: "bigint", nullable: false),
+                    explanation_json = table.Column<string>(type: "character varying(262144)", maxLength: 262144, nullable: false),
+                    decided_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_payment_routing", x => x.payment_id);
                 });
 
             migrationBuilder.CreateTable(
@@ -180,6 +284,7 @@ namespace Sluice.Data.Migrations.Postgres
                     payload = table.Column<string>(type: "character varying(65536)", maxLength: 65536, nullable: false),
                     status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
                     attempt_count = table.Column<int>(type: "integer", nullable: false),
+                    round_attempt_count = table.Column<int>(type: "integer", nullable: false),
                     next_attempt_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     lease_owner = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
                     lease_expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
@@ -190,6 +295,80 @@ namespace Sluice.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_webhook_deliveries", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "channel_banks",
+                columns: table => new
+                {
+                    channel_code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    bank_code = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    card_type = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    single_max_minor = table.Column<long>(type: "bigint", nullable: false),
+                    daily_limit_minor = table.Column<long>(type: "bigint", nullable: true),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_channel_banks", x => new { x.channel_code, x.bank_code, x.card_type });
+                    table.ForeignKey(
+                        name: "fk_channel_banks_channels_channel_code",
+                        column: x => x.channel_code,
+                        principalTable: "channels",
+                        principalColumn: "code",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "maintenance_windows",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    channel_code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    starts_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ends_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    local_start = table.Column<TimeOnly>(type: "time without time zone", nullable: true),
+                    local_end = table.Column<TimeOnly>(type: "time without time zone", nullable: true),
+                    days_of_week_mask = table.Column<int>(type: "integer", nullable: false),
+                    time_zone_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    reason = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_maintenance_windows", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_maintenance_windows_channels_channel_code",
+                        column: x => x.channel_code,
+                        principalTable: "channels",
+                        principalColumn: "code",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "channel_method_fees",
+                columns: table => new
+                {
+                    channel_code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    payment_method = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    rate_ppm = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_channel_method_fees", x => new { x.channel_code, x.payment_method });
+                    table.ForeignKey(
+                        name: "fk_channel_method_fees_channels_channel_code",
+                        column: x => x.channel_code,
+                        principalTable: "channels",
+                        principalColumn: "code",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "fk_channel_method_fees_payment_methods_payment_method",
+                        column: x => x.payment_method,
+                        principalTable: "payment_methods",
+                        principalColumn: "code",
+                        onDelete: ReferentialAction.Restrict);
                 });
 
             migrationBuilder.CreateTable(
@@ -303,6 +482,32 @@ namespace Sluice.Data.Migrations.Postgres
                         onDelete: ReferentialAction.Restrict);
                 });
 
+            migrationBuilder.InsertData(
+                table: "catalog_versions",
+                columns: new[] { "id", "version" },
+                values: new object[] { 1, 1L });
+
+            migrationBuilder.InsertData(
+                table: "payment_methods",
+                columns: new[] { "code", "created_at", "enabled", "kind", "name", "updated_at", "version" },
+                values: new object[,]
+                {
+                    { "alipay_app", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), true, "Payment", "Alipay app", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), 1 },
+                    { "alipay_page", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), true, "Payment", "Alipay PC web", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), 1 },
+                    { "alipay_qr", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), true, "Payment", "Alipay QR code", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), 1 },
+                    { "alipay_wap", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), true, "Payment", "Alipay mobile web", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), 1 },
+                    { "bank_card", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), true, "Payment", "Bank card", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), 1 },
+                    { "unionpay_gateway", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), true, "Payment", "UnionPay online gateway", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), 1 },
+                    { "unionpay_qr", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), true, "Payment", "UnionPay QR code", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), 1 },
+                    { "wechat_app", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), true, "Payment", "WeChat Pay app", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), 1 },
+                    { "wechat_h5", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), true, "Payment", "WeChat Pay H5", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), 1 },
+                    { "wechat_jsapi", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), true, "Payment", "WeChat Pay JSAPI", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), 1 },
+                    { "wechat_mini_program", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), true, "Payment", "WeChat Pay mini-program", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), 1 },
+                    { "wechat_native", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), true, "Payment", "WeChat Pay native (QR)", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), 1 },
+                    { "withdraw_bank_account", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), true, "Withdrawal", "Withdrawal to bank account", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), 1 },
+                    { "withdraw_wallet", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), true, "Withdrawal", "Withdrawal to wallet", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), 1 }
+                });
+
             migrationBuilder.CreateIndex(
                 name: "ix_api_keys_app_id",
                 table: "api_keys",
@@ -325,9 +530,19 @@ namespace Sluice.Data.Migrations.Postgres
                 columns: new[] { "entity_type", "entity_id" });
 
             migrationBuilder.CreateIndex(
+                name: "ix_channel_accounts_channel_code",
+                table: "channel_accounts",
+                column: "channel_code");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_channel_accounts_merchant_id",
                 table: "channel_accounts",
                 column: "merchant_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_channel_banks_bank_code",
+                table: "channel_banks",
+                column: "bank_code");
 
             migrationBuilder.CreateIndex(
                 name: "ix_channel_callbacks_channel_account_id_received_at",
@@ -340,10 +555,25 @@ namespace Sluice.Data.Migrations.Postgres
                 column: "order_id");
 
             migrationBuilder.CreateIndex(
+                name: "ix_channel_method_fees_payment_method",
+                table: "channel_method_fees",
+                column: "payment_method");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_idempotency_records_app_id_key",
                 table: "idempotency_records",
                 columns: new[] { "app_id", "key" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_limit_reservations_channel_code_business_day",
+                table: "limit_reservations",
+                columns: new[] { "channel_code", "business_day" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_maintenance_windows_channel_code",
+                table: "maintenance_windows",
+                column: "channel_code");
 
             migrationBuilder.CreateIndex(
                 name: "ix_merchants_service_provider_id",
@@ -403,16 +633,37 @@ namespace Sluice.Data.Migrations.Postgres
                 name: "audit_entries");
 
             migrationBuilder.DropTable(
+                name: "catalog_versions");
+
+            migrationBuilder.DropTable(
                 name: "channel_accounts");
+
+            migrationBuilder.DropTable(
+                name: "channel_banks");
 
             migrationBuilder.DropTable(
                 name: "channel_callbacks");
 
             migrationBuilder.DropTable(
+                name: "channel_daily_usage");
+
+            migrationBuilder.DropTable(
+                name: "channel_method_fees");
+
+            migrationBuilder.DropTable(
                 name: "idempotency_records");
 
             migrationBuilder.DropTable(
+                name: "limit_reservations");
+
+            migrationBuilder.DropTable(
+                name: "maintenance_windows");
+
+            migrationBuilder.DropTable(
                 name: "payment_events");
+
+            migrationBuilder.DropTable(
+                name: "payment_routing");
 
             migrationBuilder.DropTable(
                 name: "payments");
@@ -425,6 +676,12 @@ namespace Sluice.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "webhook_deliveries");
+
+            migrationBuilder.DropTable(
+                name: "payment_methods");
+
+            migrationBuilder.DropTable(
+                name: "channels");
 
             migrationBuilder.DropTable(
                 name: "apps");
