@@ -107,7 +107,7 @@ public static class SandboxUpstream
         var now = clock.GetUtcNow();
         var trade = new SandboxTransaction
         {
-            TradeNo = "SBX" + now.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + ApiKeys.RandomToken(10).ToUpperInvariant(),
+            TradeNo = NewTradeNo(now),
             Kind = "payment",
             MerchantNo = r.MerchantNo,
             OutTradeNo = r.OutTradeNo,
@@ -213,7 +213,7 @@ public static class SandboxUpstream
         var now = clock.GetUtcNow();
         var trade = new SandboxTransaction
         {
-            TradeNo = "SBX" + now.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + ApiKeys.RandomToken(10).ToUpperInvariant(),
+            TradeNo = NewTradeNo(now),
             Kind = kind,
             MerchantNo = merchantNo,
             OutTradeNo = outNo,
@@ -247,6 +247,10 @@ public static class SandboxUpstream
             .Where(t => t.MerchantNo == merchantNo && t.Kind == "payment" && t.OutTradeNo == outTradeNo && t.Status == Statuses.WaitPay && t.ExpiresAt < now)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, Statuses.Closed).SetProperty(t => t.CompletedAt, now), ct);
     }
+
+    /// <summary>The sandbox's own trade number: its time of creation and ten random characters.</summary>
+    private static string NewTradeNo(DateTimeOffset now) =>
+        "SBX" + now.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + ApiKeys.RandomToken(10).ToUpperInvariant();
 
     internal static SandboxAnswer Answer(SandboxTransaction t) => new(
         Codes.Success,
