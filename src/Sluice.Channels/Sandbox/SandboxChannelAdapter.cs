@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Sluice.Security;
@@ -15,6 +14,8 @@ public sealed class SandboxChannelAdapter(IHttpClientFactory httpClients, TimePr
     public const string HttpClientName = "channel-sandbox";
 
     public string Protocol => ProtocolName;
+
+    public IReadOnlyList<ResultCodeRule> DefaultResultCodes => SandboxResultCodes.Rules;
 
     public async Task<ChannelPayResult> PayAsync(ChannelAccountContext account, ChannelPayRequest request, CancellationToken ct)
     {
@@ -161,45 +162,27 @@ public sealed class SandboxChannelAdapter(IHttpClientFactory httpClients, TimePr
         message.Content.Headers.ContentType = new("application/json") { CharSet = "utf-8" };
         message.Headers.TryAddWithoutValidation(SignatureHeader, HmacSignature.Sign(secret, clock.GetUtcNow().ToUnixTimeSeconds(), payload));
 
+        var (http, failure) = await ChannelTransport.SendAsync(httpClients.CreateClient(HttpClientName), message, ct);
+        if (http is null)
+        {
+            return (null, failure);
+        }
+
+        if (!HmacSignature.Verify(secret, http.Header(SignatureHeader), http.Body, clock.GetUtcNow(), SignatureTolerance))
+        {
+            return (null, ChannelResult.Unknown(ChannelTransport.UnverifiedAnswer, $"answer signature did not verify (HTTP {(int)http.Status})"));
+        }
+
         try
         {
-            using var response = await httpClients.CreateClient(HttpClientName).SendAsync(message, ct);
-            var raw = await response.Content.ReadAsByteArrayAsync(ct);
-            if ((int)response.StatusCode >= 500)
-            {
-                return (null, ChannelResult.Unknown($"HTTP_{(int)response.StatusCode}", "channel answered with a server error"));
-            }
-
-            var signature = response.Headers.TryGetValues(SignatureHeader, out var values) ? values.FirstOrDefault() : null;
-            if (!HmacSignature.Verify(secret, signature, raw, clock.GetUtcNow(), SignatureTolerance))
-            {
-                return (null, ChannelResult.Unknown("UNVERIFIED_ANSWER", $"answer signature did not verify (HTTP {(int)response.StatusCode})"));
-            }
-
-            var answer = JsonSerializer.Deserialize<SandboxAnswer>(raw, Json);
+            var answer = JsonSerializer.Deserialize<SandboxAnswer>(http.Body, Json);
             return answer is null
-                ? (null, ChannelResult.Unknown("UNREADABLE_ANSWER", "empty answer"))
+                ? (null, ChannelResult.Unknown(ChannelTransport.UnreadableAnswer, "empty answer"))
                 : (answer, null);
-        }
-        catch (HttpRequestException ex) when (IsRefused(ex))
-        {
-            return (null, new ChannelResult(ChannelOutcome.Failed, "CONNECTION_REFUSED", null, "channel refused the connection") { NotTakenByChannel = true });
-        }
-        catch (HttpRequestException ex)
-        {
-            return (null, ChannelResult.Unknown("NETWORK_ERROR", ex.HttpRequestError.ToString()));
-        }
-        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
-        {
-            return (null, ChannelResult.Unknown("TIMEOUT", "no answer within the timeout"));
         }
         catch (JsonException)
         {
-            return (null, ChannelResult.Unknown("UNREADABLE_ANSWER", "answer is not the expected JSON"));
+            return (null, ChannelResult.Unknown(ChannelTransport.UnreadableAnswer, "answer is not the expected JSON"));
         }
     }
-
-    private static bool IsRefused(HttpRequestException ex) =>
-        ex.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused }
-        || ex.InnerException?.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused };
 }

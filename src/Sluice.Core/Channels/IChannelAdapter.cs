@@ -10,6 +10,12 @@ public interface IChannelAdapter
     /// <summary>The protocol name, for example <c>sandbox</c>, <c>alipay</c>, <c>wechatpay-v3</c>.</summary>
     string Protocol { get; }
 
+    /// <summary>
+    /// The channel's documented result codes mapped to unified codes and order effects, for every raw code/sub-code
+    /// this adapter can put in a <see cref="ChannelResult"/> (success states included). Operators may override them.
+    /// </summary>
+    IReadOnlyList<ResultCodeRule> DefaultResultCodes { get; }
+
     Task<ChannelPayResult> PayAsync(ChannelAccountContext account, ChannelPayRequest request, CancellationToken ct);
 
     Task<ChannelReport> QueryPaymentAsync(ChannelAccountContext account, ChannelOrderRef order, CancellationToken ct);
