@@ -27,7 +27,15 @@ public abstract class GatewayFixture : IAsyncLifetime
     public abstract DatabaseProvider Provider { get; }
 
     /// <summary>The clock every part of the gateway reads; tests move it forward instead of sleeping.</summary>
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 24, 8, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Clock => _clock ??= new FakeTimeProvider(ClockStart);
+
+    private FakeTimeProvider? _clock;
+
+    /// <summary>
+    /// Where the gateway's clock starts. Fixtures that talk to the channel simulator (which signs with real time, as a
+    /// real channel does) start it at the real time so signature timestamp windows hold.
+    /// </summary>
+    protected virtual DateTimeOffset ClockStart => new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
 
     public Uri BaseAddress { get; private set; } = null!;
 
