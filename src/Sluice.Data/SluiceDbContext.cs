@@ -37,6 +37,8 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<MaintenanceWindow> MaintenanceWindows => Set<MaintenanceWindow>();
     public DbSet<ChannelBank> ChannelBanks => Set<ChannelBank>();
     public DbSet<CatalogVersion> CatalogVersions => Set<CatalogVersion>();
+    public DbSet<RoutingRuleSetDefinition> RoutingRuleSets => Set<RoutingRuleSetDefinition>();
+    public DbSet<RoutingWhitelistRule> RoutingWhitelist => Set<RoutingWhitelistRule>();
 
     /// <summary>True on PostgreSQL, where raw SQL may use <c>FOR UPDATE SKIP LOCKED</c>.</summary>
     public abstract bool IsPostgres { get; }
@@ -60,6 +62,8 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).HasMaxLength(40);
             e.HasOne<ServiceProvider>().WithMany().HasForeignKey(x => x.ServiceProviderId).OnDelete(DeleteBehavior.Restrict);
+            e.Property(x => x.RoutingRuleSet).HasMaxLength(64);
+            e.HasOne<RoutingRuleSetDefinition>().WithMany().HasForeignKey(x => x.RoutingRuleSet).OnDelete(DeleteBehavior.Restrict);
         });
 
         b.Entity<MerchantApp>(e =>
@@ -282,6 +286,38 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
             e.HasKey(x => x.Id);
             e.Property(x => x.Id).ValueGeneratedNever();
             e.HasData(new CatalogVersion { Id = CatalogVersion.SingletonId, Version = 1 });
+        });
+
+        b.Entity<RoutingRuleSetDefinition>(e =>
+        {
+            e.ToTable("routing_rule_sets");
+            e.HasKey(x => x.Name);
+            e.Property(x => x.Name).HasMaxLength(64);
+            e.Property(x => x.Description).HasMaxLength(512);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.Ignore(x => x.Weights);
+            var defaults = RoutingRuleSet.Default;
+            e.HasData(new RoutingRuleSetDefinition
+            {
+                Name = RoutingRuleSetDefinition.DefaultName, Description = "Used by every merchant without a rule set of its own.",
+                Strategy = defaults.Strategy, FeeWeight = defaults.Weights.Fee, WeightWeight = defaults.Weights.Weight,
+                SuccessRateWeight = defaults.Weights.SuccessRate, LatencyWeight = defaults.Weights.Latency,
+                CreatedAt = SeededAt, UpdatedAt = SeededAt, Version = 1,
+            });
+        });
+
+        b.Entity<RoutingWhitelistRule>(e =>
+        {
+            e.ToTable("routing_whitelist");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.RuleSetName).HasMaxLength(64);
+            e.Property(x => x.Value).HasMaxLength(128);
+            e.Property(x => x.ChannelCodes).HasMaxLength(1024);
+            e.Property(x => x.Note).HasMaxLength(512);
+            e.Ignore(x => x.Channels);
+            e.HasIndex(x => new { x.RuleSetName, x.Kind, x.Value });
+            e.HasOne<RoutingRuleSetDefinition>().WithMany().HasForeignKey(x => x.RuleSetName).OnDelete(DeleteBehavior.Cascade);
         });
     }
 }

@@ -74,9 +74,16 @@ public sealed class ChannelCatalogSnapshot
 {
     public static readonly ChannelCatalogSnapshot Empty = new(0, [], []);
 
-    public ChannelCatalogSnapshot(long version, IEnumerable<PaymentMethodInfo> methods, IEnumerable<ChannelInfo> channels)
+    public ChannelCatalogSnapshot(
+        long version,
+        IEnumerable<PaymentMethodInfo> methods,
+        IEnumerable<ChannelInfo> channels,
+        IEnumerable<Routing.RoutingRuleSet>? ruleSets = null,
+        IEnumerable<KeyValuePair<string, string>>? merchantRuleSets = null)
     {
         Version = version;
+        RuleSets = (ruleSets ?? []).ToFrozenDictionary(r => r.Name, StringComparer.Ordinal);
+        MerchantRuleSets = (merchantRuleSets ?? []).ToFrozenDictionary(StringComparer.Ordinal);
         Methods = methods.ToFrozenDictionary(m => m.Code, StringComparer.Ordinal);
         var list = channels.OrderBy(c => c.Code, StringComparer.Ordinal).ToImmutableArray();
         Channels = list;
@@ -97,6 +104,18 @@ public sealed class ChannelCatalogSnapshot
     public FrozenDictionary<string, ChannelInfo> ByCode { get; }
 
     public bool TryGetChannel(string code, out ChannelInfo? channel) => ByCode.TryGetValue(code, out channel);
+
+    /// <summary>Routing rule sets by name, as configured at this catalog version.</summary>
+    public FrozenDictionary<string, Routing.RoutingRuleSet> RuleSets { get; }
+
+    /// <summary>Merchants assigned a rule set other than the default, by merchant id.</summary>
+    public FrozenDictionary<string, string> MerchantRuleSets { get; }
+
+    /// <summary>The rule set a merchant's payments use: its assigned one, else the configured default, else the built-in default.</summary>
+    public Routing.RoutingRuleSet RuleSetFor(string merchantId) =>
+        MerchantRuleSets.TryGetValue(merchantId, out var name) && RuleSets.TryGetValue(name, out var assigned) ? assigned
+        : RuleSets.TryGetValue(Routing.RoutingRuleSetDefinition.DefaultName, out var configured) ? configured
+        : Routing.RoutingRuleSet.Default;
 
     /// <summary>Every channel (any status) that lists the method; empty when none does. No allocation.</summary>
     public ImmutableArray<ChannelInfo> ChannelsFor(string paymentMethod) =>

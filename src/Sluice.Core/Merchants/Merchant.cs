@@ -16,4 +16,7 @@ public sealed class Merchant
     public required string Name { get; set; }
     public MerchantKind Kind { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The routing rule set this merchant's payments use; null for the default rule set.</summary>
+    public string? RoutingRuleSet { get; set; }
 }

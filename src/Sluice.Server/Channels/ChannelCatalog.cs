@@ -7,7 +7,8 @@ using Sluice.Data;
 namespace Sluice.Server.Channels;
 
 /// <summary>
-/// Serves the channel catalog (payment methods, channels, fees, maintenance windows, bank mappings) from an immutable
+/// Serves the channel catalog (payment methods, channels, fees, maintenance windows, bank mappings, routing rule sets
+/// with their whitelists and merchants' rule-set assignments) from an immutable
 /// in-memory snapshot. Every catalog change increments the single <c>catalog_versions</c> row in its own transaction;
 /// each node compares that number with its snapshot's at most once per <see cref="CheckInterval"/> and reloads when it
 /// moved, so a change made on any node is in force on every node within about a second, without a restart.
@@ -108,6 +109,11 @@ public sealed partial class ChannelCatalog(IServiceScopeFactory scopes, TimeProv
         var fees = (await db.ChannelMethodFees.AsNoTracking().ToListAsync(ct)).ToLookup(f => f.ChannelCode, StringComparer.Ordinal);
         var windows = (await db.MaintenanceWindows.AsNoTracking().ToListAsync(ct)).ToLookup(w => w.ChannelCode, StringComparer.Ordinal);
         var banks = (await db.ChannelBanks.AsNoTracking().ToListAsync(ct)).ToLookup(b => b.ChannelCode, StringComparer.Ordinal);
+        var ruleSets = await db.RoutingRuleSets.AsNoTracking().ToListAsync(ct);
+        var whitelist = (await db.RoutingWhitelist.AsNoTracking().OrderBy(w => w.CreatedAt).ThenBy(w => w.Id).ToListAsync(ct))
+            .ToLookup(w => w.RuleSetName, StringComparer.Ordinal);
+        var assigned = await db.Merchants.AsNoTracking().Where(m => m.RoutingRuleSet != null)
+            .Select(m => new KeyValuePair<string, string>(m.Id, m.RoutingRuleSet!)).ToListAsync(ct);
 
         return new ChannelCatalogSnapshot(
             version,
@@ -134,7 +140,9 @@ public sealed partial class ChannelCatalog(IServiceScopeFactory scopes, TimeProv
                     b => (b.BankCode, b.CardType),
                     b => new ChannelBankLimit(b.BankCode, b.CardType, b.SingleMaxMinor, b.DailyLimitMinor)),
                 Version = c.Version,
-            }));
+            }),
+            ruleSets.Select(r => r.ToRuleSet(whitelist[r.Name])),
+            assigned);
     }
 
     private static FrozenSet<string> Set(string list) => Channel.SplitList(list).ToFrozenSet(StringComparer.Ordinal);

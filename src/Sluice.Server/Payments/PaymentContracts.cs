@@ -19,7 +19,16 @@ public sealed record CreatePaymentRequest(
     string? BankCode = null,
     string? CardType = null,
     string? BuyerId = null,
-    string? SellerId = null);
+    string? SellerId = null,
+    string? CardNumber = null)
+{
+    /// <summary>
+    /// The request as it may be hashed or kept (idempotency): the card number, used only to match routing whitelists by
+    /// its keyed fingerprint, is replaced by that fingerprint and never stored or logged.
+    /// </summary>
+    public CreatePaymentRequest WithoutCardNumber(Sluice.Security.CardFingerprints cards) =>
+        CardNumber is null ? this : this with { CardNumber = cards.Of(CardNumber) ?? "invalid" };
+}
 
 public sealed record PayActionView(string Type, string Value);
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Sluice.Errors;
+using Sluice.Security;
 using Sluice.Server.Api;
 using Sluice.Server.Auth;
 using Sluice.Server.Channels;
@@ -39,6 +40,7 @@ public static class PaymentEndpoints
         PaymentService payments,
         IdempotencyStore idempotency,
         ChannelCatalog catalog,
+        CardFingerprints cards,
         CancellationToken ct)
     {
         if (request is null)
@@ -62,7 +64,7 @@ public static class PaymentEndpoints
             return Problems.Validation(UnifiedCode.InvalidIdempotencyKey, "Idempotency-Key", "The Idempotency-Key header must be 1-255 printable ASCII characters.");
         }
 
-        var begin = await idempotency.BeginAsync(caller.AppId, idempotencyKey, "create_payment", IdempotencyStore.HashOf("create_payment", request), ct);
+        var begin = await idempotency.BeginAsync(caller.AppId, idempotencyKey, "create_payment", IdempotencyStore.HashOf("create_payment", request.WithoutCardNumber(cards)), ct);
         switch (begin)
         {
             case IdempotencyBegin.Replay replay:

@@ -13,6 +13,7 @@ using Sluice.Server.ChannelAccounts;
 using Sluice.Server.Hosting;
 using Sluice.Server.Routing;
 using Sluice.Routing;
+using Sluice.Security;
 
 namespace Sluice.Server.Payments;
 
@@ -31,6 +32,8 @@ public sealed partial class PaymentService(
     ChannelAccountContexts accounts,
     PaymentRouter router,
     DailyLimitLedger ledger,
+    ChannelHealthMonitor health,
+    CardFingerprints cards,
     PaymentTransitions transitions,
     IdGenerator ids,
     TimeProvider clock,
@@ -43,7 +46,7 @@ public sealed partial class PaymentService(
         var routed = await router.RouteAsync(db, caller.MerchantId, new RoutingRequest(
             ChannelBusinessType.Payment, r.PaymentMethod!, r.Amount!.Value, r.Currency!, now,
             ProductCode: r.ProductCode, Environment: r.PaymentEnvironment, BankCode: r.BankCode,
-            CardType: PaymentValidation.CardTypeOf(r.CardType), BuyerId: r.BuyerId, SellerId: r.SellerId,
+            CardType: PaymentValidation.CardTypeOf(r.CardType), CardNumberHash: cards.Of(r.CardNumber), BuyerId: r.BuyerId, SellerId: r.SellerId,
             RoutingKey: caller.AppId + "/" + r.MerchantOrderNo), ct);
         var candidates = routed.Candidates;
         var orderId = ids.Next("pay");
@@ -241,7 +244,9 @@ public sealed partial class PaymentService(
             pay = new ChannelPayResult(ChannelResult.Unknown("ADAPTER_FAULT", ex.GetType().Name), null);
         }
 
-        metrics.ChannelCallDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        health.Record(account.ChannelCode, ChannelHealthMonitor.Answered(pay.Result), elapsed);
+        metrics.ChannelCallDuration.Record(elapsed.TotalMilliseconds,
             new KeyValuePair<string, object?>("protocol", account.Protocol), new KeyValuePair<string, object?>("operation", "pay"));
 
         activity?.SetTag("sluice.channel.outcome", pay.Result.Outcome.ToString().ToLowerInvariant());

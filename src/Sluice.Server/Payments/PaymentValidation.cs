@@ -111,6 +111,11 @@ public static partial class PaymentValidation
             return Problems.Validation(UnifiedCode.InvalidField, "card_type", "card_type must be debit or credit.");
         }
 
+        if (r.CardNumber is not null && !Sluice.Security.CardFingerprints.IsCardNumber(r.CardNumber))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "card_number", "card_number must be 12-19 digits passing the Luhn check.");
+        }
+
         return null;
     }
 

@@ -7,7 +7,9 @@ using Sluice.Errors;
 using Sluice.Money;
 using Sluice.Routing;
 using Sluice.Server.Api;
+using Sluice.Security;
 using Sluice.Server.Auth;
+using Sluice.Server.Channels;
 using Sluice.Server.Payments;
 
 namespace Sluice.Server.Routing;
@@ -25,7 +27,9 @@ public sealed record RoutingExplainRequest(
     string? BankCode = null,
     string? CardType = null,
     string? BuyerId = null,
-    string? SellerId = null);
+    string? SellerId = null,
+    string? CardNumber = null,
+    string? RuleSet = null);
 
 /// <summary>Where a payment would go and why: the choice, the failover order, and every channel's filter or score.</summary>
 public sealed record RoutingExplanationView(
@@ -59,7 +63,7 @@ public static class RoutingEndpoints
     }
 
     private static async Task<Results<Ok<RoutingExplanationView>, ProblemHttpResult>> ExplainAsync(
-        RoutingExplainRequest? r, SluiceDbContext db, PaymentRouter router, TimeProvider clock, CancellationToken ct)
+        RoutingExplainRequest? r, SluiceDbContext db, PaymentRouter router, ChannelCatalog catalog, CardFingerprints cards, TimeProvider clock, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(r?.MerchantId) || !await db.Merchants.AnyAsync(m => m.Id == r.MerchantId, ct))
         {
@@ -97,13 +101,24 @@ public static class RoutingEndpoints
             return Problems.Validation(UnifiedCode.InvalidField, "card_type", "card_type must be debit or credit.");
         }
 
+        if (r.CardNumber is not null && !CardFingerprints.IsCardNumber(r.CardNumber))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "card_number", "card_number must be 12-19 digits passing the Luhn check.");
+        }
+
+        RoutingRuleSet? ruleSet = null;
+        if (r.RuleSet is not null && !(await catalog.GetAsync(ct)).RuleSets.TryGetValue(r.RuleSet, out ruleSet))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "rule_set", $"No routing rule set is named '{r.RuleSet}'.");
+        }
+
         var routed = await router.RouteAsync(db, r.MerchantId, new RoutingRequest(
             businessType.Value, r.PaymentMethod, r.Amount.Value, r.Currency!, r.At ?? clock.GetUtcNow(),
             ProductCode: r.ProductCode, Environment: r.PaymentEnvironment, BankCode: r.BankCode, CardType: PaymentValidation.CardTypeOf(r.CardType),
-            BuyerId: r.BuyerId, SellerId: r.SellerId), ct);
+            CardNumberHash: cards.Of(r.CardNumber), BuyerId: r.BuyerId, SellerId: r.SellerId), ct, ruleSet);
         var d = routed.Decision;
         return TypedResults.Ok(new RoutingExplanationView(
-            d.Chosen?.Code, routed.Rules.Name, routed.Rules.Strategy.ToString().ToLowerInvariant(), routed.Catalog.Version,
+            d.Chosen?.Code, routed.Rules.Name, RuleSetView.StrategyName(routed.Rules.Strategy), routed.Catalog.Version,
             d.WhitelistMatched, d.WhitelistFellBack, d.Ranked.Select(c => c.Code).ToList(), d.Explain()));
     }
 }

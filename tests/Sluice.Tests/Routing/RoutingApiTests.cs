@@ -9,46 +9,12 @@ namespace Sluice.Tests.Routing;
 /// <summary>Routing through the API: explained dry runs, stored decisions, daily limits held by real payments.</summary>
 public abstract class RoutingApiTests(GatewayFixture gateway)
 {
-    private static string Code(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..6];
+    private Task<string> CreateChannelAsync(string prefix, int feePpm, long? dailyLimit = null, string status = "online", string method = "alipay_qr") =>
+        gateway.CreateSandboxChannelAsync(prefix, feePpm, dailyLimit, status, method);
 
-    private async Task<string> CreateChannelAsync(string prefix, int feePpm, long? dailyLimit = null, string status = "online", string method = "alipay_qr")
-    {
-        using var admin = gateway.Admin();
-        var code = Code(prefix);
-        var response = await admin.PostAsync("/admin/api/channels", Api.JsonBody(new Dictionary<string, object?>
-        {
-            ["code"] = code, ["institution_name"] = prefix, ["business_type"] = "payment", ["protocol"] = "sandbox",
-            ["payment_methods"] = new[] { method }, ["currencies"] = new[] { "CNY" }, ["fee_rate_ppm"] = new Dictionary<string, int> { [method] = feePpm },
-            ["weight"] = 100, ["single_min"] = 1, ["single_max"] = 1_000_000, ["daily_limit"] = dailyLimit, ["status"] = status,
-        }));
-        response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        return code;
-    }
+    private Task<TestMerchant> MerchantAtAsync(params string[] channels) => gateway.SandboxMerchantAtAsync("alipay_qr", channels);
 
-    /// <summary>A merchant with a working account at the sandbox channel and at each of <paramref name="channels"/>.</summary>
-    private Task<TestMerchant> MerchantAtAsync(params string[] channels) => MerchantTakingAtAsync("alipay_qr", channels);
-
-    private async Task<TestMerchant> MerchantTakingAtAsync(string method, params string[] channels)
-    {
-        var keys = gateway.Services.GetRequiredService<SandboxKeys>();
-        var merchantNo = "SBXR" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
-        var merchant = await gateway.NewMerchantWithAccountAsync(new()
-        {
-            ["merchant_no"] = merchantNo, ["api_secret"] = keys.SecretFor(merchantNo), ["base_url"] = gateway.BaseAddress.ToString(),
-        });
-        using var admin = gateway.Admin();
-        foreach (var channel in channels)
-        {
-            var response = await admin.PostAsync("/admin/api/channel-accounts", Api.JsonBody(new
-            {
-                channel_code = channel, protocol = "sandbox", merchant_id = merchant.MerchantId, payment_methods = new[] { method },
-                credentials = new Dictionary<string, string> { ["merchant_no"] = merchantNo, ["api_secret"] = keys.SecretFor(merchantNo), ["base_url"] = gateway.BaseAddress.ToString() },
-            }));
-            response.StatusCode.ShouldBe(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
-        }
-
-        return merchant;
-    }
+    private Task<TestMerchant> MerchantTakingAtAsync(string method, params string[] channels) => gateway.SandboxMerchantAtAsync(method, channels);
 
     [Fact]
     public async Task Explain_answers_where_a_payment_would_go_and_why_without_creating_anything()

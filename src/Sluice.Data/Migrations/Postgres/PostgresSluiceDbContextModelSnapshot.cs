@@ -768,6 +768,11 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasColumnType("character varying(256)")
                         .HasColumnName("name");
 
+                    b.Property<string>("RoutingRuleSet")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("routing_rule_set");
+
                     b.Property<string>("ServiceProviderId")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -776,6 +781,9 @@ namespace Sluice.Data.Migrations.Postgres
 
                     b.HasKey("Id")
                         .HasName("pk_merchants");
+
+                    b.HasIndex("RoutingRuleSet")
+                        .HasDatabaseName("ix_merchants_routing_rule_set");
 
                     b.HasIndex("ServiceProviderId")
                         .HasDatabaseName("ix_merchants_service_provider_id");
@@ -1175,6 +1183,123 @@ namespace Sluice.Data.Migrations.Postgres
                     b.ToTable("payment_routing", (string)null);
                 });
 
+            modelBuilder.Entity("Sluice.Routing.RoutingRuleSetDefinition", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("description");
+
+                    b.Property<double>("FeeWeight")
+                        .HasColumnType("double precision")
+                        .HasColumnName("fee_weight");
+
+                    b.Property<double>("LatencyWeight")
+                        .HasColumnType("double precision")
+                        .HasColumnName("latency_weight");
+
+                    b.Property<string>("Strategy")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("strategy");
+
+                    b.Property<double>("SuccessRateWeight")
+                        .HasColumnType("double precision")
+                        .HasColumnName("success_rate_weight");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.Property<double>("WeightWeight")
+                        .HasColumnType("double precision")
+                        .HasColumnName("weight_weight");
+
+                    b.HasKey("Name")
+                        .HasName("pk_routing_rule_sets");
+
+                    b.ToTable("routing_rule_sets", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "default",
+                            CreatedAt = new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Description = "Used by every merchant without a rule set of its own.",
+                            FeeWeight = 0.40000000000000002,
+                            LatencyWeight = 0.10000000000000001,
+                            Strategy = "Score",
+                            SuccessRateWeight = 0.20000000000000001,
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            Version = 1,
+                            WeightWeight = 0.29999999999999999
+                        });
+                });
+
+            modelBuilder.Entity("Sluice.Routing.RoutingWhitelistRule", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ChannelCodes")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("channel_codes");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("note");
+
+                    b.Property<string>("RuleSetName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("rule_set_name");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_routing_whitelist");
+
+                    b.HasIndex("RuleSetName", "Kind", "Value")
+                        .HasDatabaseName("ix_routing_whitelist_rule_set_name_kind_value");
+
+                    b.ToTable("routing_whitelist", (string)null);
+                });
+
             modelBuilder.Entity("Sluice.Sandbox.SandboxTransaction", b =>
                 {
                     b.Property<string>("TradeNo")
@@ -1456,6 +1581,12 @@ namespace Sluice.Data.Migrations.Postgres
 
             modelBuilder.Entity("Sluice.Merchants.Merchant", b =>
                 {
+                    b.HasOne("Sluice.Routing.RoutingRuleSetDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("RoutingRuleSet")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_merchants_routing_rule_sets_routing_rule_set");
+
                     b.HasOne("Sluice.Merchants.ServiceProvider", null)
                         .WithMany()
                         .HasForeignKey("ServiceProviderId")
@@ -1482,6 +1613,16 @@ namespace Sluice.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_payments_apps_app_id");
+                });
+
+            modelBuilder.Entity("Sluice.Routing.RoutingWhitelistRule", b =>
+                {
+                    b.HasOne("Sluice.Routing.RoutingRuleSetDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("RuleSetName")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_routing_whitelist_routing_rule_sets_rule_set_name");
                 });
 #pragma warning restore 612, 618
         }

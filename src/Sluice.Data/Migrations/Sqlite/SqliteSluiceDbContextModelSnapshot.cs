@@ -757,6 +757,11 @@ namespace Sluice.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("name");
 
+                    b.Property<string>("RoutingRuleSet")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("routing_rule_set");
+
                     b.Property<string>("ServiceProviderId")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -765,6 +770,9 @@ namespace Sluice.Data.Migrations.Sqlite
 
                     b.HasKey("Id")
                         .HasName("pk_merchants");
+
+                    b.HasIndex("RoutingRuleSet")
+                        .HasDatabaseName("ix_merchants_routing_rule_set");
 
                     b.HasIndex("ServiceProviderId")
                         .HasDatabaseName("ix_merchants_service_provider_id");
@@ -1162,6 +1170,123 @@ namespace Sluice.Data.Migrations.Sqlite
                     b.ToTable("payment_routing", (string)null);
                 });
 
+            modelBuilder.Entity("Sluice.Routing.RoutingRuleSetDefinition", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("description");
+
+                    b.Property<double>("FeeWeight")
+                        .HasColumnType("REAL")
+                        .HasColumnName("fee_weight");
+
+                    b.Property<double>("LatencyWeight")
+                        .HasColumnType("REAL")
+                        .HasColumnName("latency_weight");
+
+                    b.Property<string>("Strategy")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("strategy");
+
+                    b.Property<double>("SuccessRateWeight")
+                        .HasColumnType("REAL")
+                        .HasColumnName("success_rate_weight");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.Property<double>("WeightWeight")
+                        .HasColumnType("REAL")
+                        .HasColumnName("weight_weight");
+
+                    b.HasKey("Name")
+                        .HasName("pk_routing_rule_sets");
+
+                    b.ToTable("routing_rule_sets", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Name = "default",
+                            CreatedAt = 1309308420096000000L,
+                            Description = "Used by every merchant without a rule set of its own.",
+                            FeeWeight = 0.40000000000000002,
+                            LatencyWeight = 0.10000000000000001,
+                            Strategy = "Score",
+                            SuccessRateWeight = 0.20000000000000001,
+                            UpdatedAt = 1309308420096000000L,
+                            Version = 1,
+                            WeightWeight = 0.29999999999999999
+                        });
+                });
+
+            modelBuilder.Entity("Sluice.Routing.RoutingWhitelistRule", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("ChannelCodes")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel_codes");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<string>("RuleSetName")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule_set_name");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value");
+
+                    b.HasKey("Id")
+                        .HasName("pk_routing_whitelist");
+
+                    b.HasIndex("RuleSetName", "Kind", "Value")
+                        .HasDatabaseName("ix_routing_whitelist_rule_set_name_kind_value");
+
+                    b.ToTable("routing_whitelist", (string)null);
+                });
+
             modelBuilder.Entity("Sluice.Sandbox.SandboxTransaction", b =>
                 {
                     b.Property<string>("TradeNo")
@@ -1441,6 +1566,12 @@ namespace Sluice.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Sluice.Merchants.Merchant", b =>
                 {
+                    b.HasOne("Sluice.Routing.RoutingRuleSetDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("RoutingRuleSet")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_merchants_routing_rule_sets_routing_rule_set");
+
                     b.HasOne("Sluice.Merchants.ServiceProvider", null)
                         .WithMany()
                         .HasForeignKey("ServiceProviderId")
@@ -1467,6 +1598,16 @@ namespace Sluice.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_payments_apps_app_id");
+                });
+
+            modelBuilder.Entity("Sluice.Routing.RoutingWhitelistRule", b =>
+                {
+                    b.HasOne("Sluice.Routing.RoutingRuleSetDefinition", null)
+                        .WithMany()
+                        .HasForeignKey("RuleSetName")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_routing_whitelist_routing_rule_sets_rule_set_name");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,110 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Sluice.Data.Migrations.Postgres
+{
+    /// <inheritdoc />
+    public partial class RoutingRuleSets : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "routing_rule_set",
+                table: "merchants",
+                type: "character varying(64)",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "routing_rule_sets",
+                columns: table => new
+                {
+                    name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    description = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    strategy = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    fee_weight = table.Column<double>(type: "double precision", nullable: false),
+                    weight_weight = table.Column<double>(type: "double precision", nullable: false),
+                    success_rate_weight = table.Column<double>(type: "double precision", nullable: false),
+                    latency_weight = table.Column<double>(type: "double precision", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_routing_rule_sets", x => x.name);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "routing_whitelist",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    rule_set_name = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    value = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    channel_codes = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: false),
+                    note = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_routing_whitelist", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_routing_whitelist_routing_rule_sets_rule_set_name",
+                        column: x => x.rule_set_name,
+                        principalTable: "routing_rule_sets",
+                        principalColumn: "name",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.InsertData(
+                table: "routing_rule_sets",
+                columns: new[] { "name", "created_at", "description", "fee_weight", "latency_weight", "strategy", "success_rate_weight", "updated_at", "version", "weight_weight" },
+                values: new object[] { "default", new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), "Used by every merchant without a rule set of its own.", 0.40000000000000002, 0.10000000000000001, "Score", 0.20000000000000001, new DateTimeOffset(new DateTime(2026, 11, 24, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), 1, 0.29999999999999999 });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_merchants_routing_rule_set",
+                table: "merchants",
+                column: "routing_rule_set");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_routing_whitelist_rule_set_name_kind_value",
+                table: "routing_whitelist",
+                columns: new[] { "rule_set_name", "kind", "value" });
+
+            migrationBuilder.AddForeignKey(
+                name: "fk_merchants_routing_rule_sets_routing_rule_set",
+                table: "merchants",
+                column: "routing_rule_set",
+                principalTable: "routing_rule_sets",
+                principalColumn: "name",
+                onDelete: ReferentialAction.Restrict);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropForeignKey(
+                name: "fk_merchants_routing_rule_sets_routing_rule_set",
+                table: "merchants");
+
+            migrationBuilder.DropTable(
+                name: "routing_whitelist");
+
+            migrationBuilder.DropTable(
+                name: "routing_rule_sets");
+
+            migrationBuilder.DropIndex(
+                name: "ix_merchants_routing_rule_set",
+                table: "merchants");
+
+            migrationBuilder.DropColumn(
+                name: "routing_rule_set",
+                table: "merchants");
+        }
+    }
+}
