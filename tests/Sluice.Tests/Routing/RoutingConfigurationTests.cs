@@ -244,6 +244,35 @@ public abstract class RoutingConfigurationTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task Withdrawals_are_routed_among_withdrawal_channels_by_the_same_engine_and_rules()
+    {
+        var payout = await gateway.CreateSandboxChannelAsync("payout", 3000, method: "withdraw_bank_account", businessType: "withdrawal");
+        var cheapPayout = await gateway.CreateSandboxChannelAsync("payout-cheap", 1000, method: "withdraw_bank_account", businessType: "withdrawal");
+        var pay = await gateway.CreateSandboxChannelAsync("pay", 100);
+        var merchant = await gateway.SandboxMerchantAtAsync("withdraw_bank_account", payout, cheapPayout);
+        using var admin = gateway.Admin();
+
+        var view = await ExplainAsync(admin, new
+        {
+            merchant_id = merchant.MerchantId, business_type = "withdrawal", payment_method = "withdraw_bank_account", amount = 50_000, currency = "CNY",
+        });
+
+        view.Str("chosen_channel").ShouldBe(cheapPayout);
+        view.GetProperty("failover_order").EnumerateArray().Select(e => e.GetString()).ShouldBe([cheapPayout, payout]);
+        var lines = view.GetProperty("channels").EnumerateArray().ToDictionary(l => l.Str("channel"));
+        lines[pay].Str("dropped_by").ShouldBe("business_type");
+        lines["sandbox"].Str("dropped_by").ShouldBe("business_type");
+
+        var byWeight = await PutRuleSetAsync(new { strategy = "weighted_split" });
+        var split = await ExplainAsync(admin, new
+        {
+            merchant_id = merchant.MerchantId, business_type = "withdrawal", payment_method = "withdraw_bank_account", amount = 50_000, currency = "CNY", rule_set = byWeight,
+        });
+        split.Str("strategy").ShouldBe("weighted_split");
+        split.Str("chosen_channel").ShouldBeOneOf(payout, cheapPayout);
+    }
+
+    [Fact]
     public async Task A_channel_that_keeps_refusing_connections_loses_its_place_by_success_rate()
     {
         var broken = await gateway.CreateSandboxChannelAsync("refusing", 1000);

@@ -12,13 +12,13 @@ public static class RoutingTestKit
 
     /// <summary>An online sandbox-protocol channel taking one method in CNY with the given fee (parts per million).</summary>
     public static async Task<string> CreateSandboxChannelAsync(
-        this GatewayFixture gateway, string prefix, int feePpm, long? dailyLimit = null, string status = "online", string method = "alipay_qr", int weight = 100)
+        this GatewayFixture gateway, string prefix, int feePpm, long? dailyLimit = null, string status = "online", string method = "alipay_qr", int weight = 100, string businessType = "payment")
     {
         using var admin = gateway.Admin();
         var code = Code(prefix);
         var response = await admin.PostAsync("/admin/api/channels", Api.JsonBody(new Dictionary<string, object?>
         {
-            ["code"] = code, ["institution_name"] = prefix, ["business_type"] = "payment", ["protocol"] = "sandbox",
+            ["code"] = code, ["institution_name"] = prefix, ["business_type"] = businessType, ["protocol"] = "sandbox",
             ["payment_methods"] = new[] { method }, ["currencies"] = new[] { "CNY" }, ["fee_rate_ppm"] = new Dictionary<string, int> { [method] = feePpm },
             ["weight"] = weight, ["single_min"] = 1, ["single_max"] = 1_000_000, ["daily_limit"] = dailyLimit, ["status"] = status,
         }));
