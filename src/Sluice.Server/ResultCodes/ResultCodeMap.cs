@@ -17,11 +17,9 @@ public sealed record ResultResolution(
     ResultCodeSource? Source,
     ResultCodeRule? Rule)
 {
-    public const string UnknownCode = "channel_result_unknown";
-
     /// <summary>A raw result no rule maps: never guessed at, so the order waits for a re-query.</summary>
     public static readonly ResultResolution Unmapped = new(
-        ChannelOutcome.Unknown, UnknownCode, "The payment result is being confirmed.", "支付结果确认中。", false, false, null, null);
+        ChannelOutcome.Unknown, Sluice.Errors.UnifiedCode.ChannelResultUnknown, "The payment result is being confirmed.", "支付结果确认中。", false, false, null, null);
 
     public string Message(bool chinese) => chinese ? MessageZh : MessageEn;
 }

@@ -233,6 +233,42 @@ public abstract class ResultCodeTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task A_channel_notice_takes_its_effect_from_the_map_not_from_the_adapter()
+    {
+        using var merchant = gateway.Merchant();
+        using var admin = gateway.Admin();
+        await PutOverrideAsync(admin, new
+        {
+            protocol = "sandbox", flow = "notify", raw_code = "SUCCESS", raw_sub_code = "FAILED", unified_code = "decline_under_review",
+            effect = "pending", message_en = "Under review.", message_zh = "审核中。",
+        });
+        try
+        {
+            var created = await merchant.CreatePaymentAsync(Unique("NOTICE-"));
+            await merchant.PayOnCashierAsync(created, "decline");
+
+            // The adapter reports the declined notice as failed; the operator's rule says pending, so nothing moves.
+            var log = await Api.EventuallyAsync(
+                () => gateway.WithDbAsync(db => db.ChannelCallbacks.AsNoTracking().Where(c => c.OrderId == created.Str("id")).ToListAsync()),
+                logs => logs.Count > 0, "the declined notice to be logged");
+            log.Single().Outcome.ShouldBe("pending");
+            log.Single().Effect.ShouldBe("no_change");
+            (await merchant.GetPaymentAsync(created.Str("id"))).Str("status").ShouldBe("pending");
+        }
+        finally
+        {
+            (await admin.DeleteAsync("/admin/api/result-codes/overrides?protocol=sandbox&flow=notify&raw_code=SUCCESS&raw_sub_code=FAILED"))
+                .StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        }
+
+        // Without the override the default applies again: the next declined notice fails its payment.
+        var next = await merchant.CreatePaymentAsync(Unique("NOTICE-"));
+        await merchant.PayOnCashierAsync(next, "decline");
+        var failed = await Api.EventuallyAsync(() => merchant.GetPaymentAsync(next.Str("id")), p => p.Str("status") == "failed", "the payment to fail");
+        failed.GetProperty("failure").Str("code").ShouldBe("channel_rejected");
+    }
+
+    [Fact]
     public async Task An_override_of_a_default_key_replaces_it_in_the_listing_until_it_is_deleted()
     {
         using var admin = gateway.Admin();
