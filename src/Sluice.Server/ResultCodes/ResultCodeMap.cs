@@ -20,8 +20,6 @@ public sealed record ResultResolution(
     /// <summary>A raw result no rule maps: never guessed at, so the order waits for a re-query.</summary>
     public static readonly ResultResolution Unmapped = new(
         ChannelOutcome.Unknown, Sluice.Errors.UnifiedCode.ChannelResultUnknown, "The payment result is being confirmed.", "支付结果确认中。", false, false, null, null);
-
-    public string Message(bool chinese) => chinese ? MessageZh : MessageEn;
 }
 
 public enum ResultCodeSource

@@ -295,6 +295,30 @@ public abstract class ResultCodeTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task Racing_writes_of_one_override_leave_one_rule_and_one_audit_line_each()
+    {
+        using var admin = gateway.Admin();
+        var code = Unique("RACED_");
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(async i =>
+        {
+            using var response = await admin.PutAsync("/admin/api/result-codes/overrides", Api.JsonBody(new
+            {
+                protocol = "sandbox", raw_code = code, unified_code = "raced_" + i, effect = "failed", message_en = "Raced.", message_zh = "竞争。",
+            }));
+            return response.StatusCode;
+        }));
+
+        answers.ShouldAllBe(s => s == HttpStatusCode.OK);
+        var rows = await gateway.WithDbAsync(db => db.ResultCodeOverrides.AsNoTracking().Where(o => o.RawCode == code).ToListAsync());
+        rows.Count.ShouldBe(1);
+        var actions = await gateway.WithDbAsync(db => db.AuditEntries.AsNoTracking()
+            .Where(a => a.EntityType == AdminResultCodeEndpoints.AuditType && a.EntityId == $"sandbox/*/{code}/*").OrderBy(a => a.Id).Select(a => a.Action).ToListAsync());
+        actions.ShouldBe(["create", .. Enumerable.Repeat("update", 9)]);
+        (await admin.DeleteAsync($"/admin/api/result-codes/overrides?protocol=sandbox&raw_code={code}")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
+    }
+
+    [Fact]
     public async Task Bad_override_requests_get_a_problem_with_a_unified_code_and_store_nothing()
     {
         using var admin = gateway.Admin();
