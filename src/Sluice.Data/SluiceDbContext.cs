@@ -39,6 +39,8 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<CatalogVersion> CatalogVersions => Set<CatalogVersion>();
     public DbSet<RoutingRuleSetDefinition> RoutingRuleSets => Set<RoutingRuleSetDefinition>();
     public DbSet<RoutingWhitelistRule> RoutingWhitelist => Set<RoutingWhitelistRule>();
+    public DbSet<ResultCodeOverride> ResultCodeOverrides => Set<ResultCodeOverride>();
+    public DbSet<UnmappedResultCode> UnmappedResultCodes => Set<UnmappedResultCode>();
 
     /// <summary>True on PostgreSQL, where raw SQL may use <c>FOR UPDATE SKIP LOCKED</c>.</summary>
     public abstract bool IsPostgres { get; }
@@ -114,6 +116,8 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
             e.Property(x => x.MetadataJson).HasMaxLength(8192);
             e.Property(x => x.RawMessage).HasMaxLength(1024);
             e.Property(x => x.FailureMessage).HasMaxLength(1024);
+            e.Property(x => x.FailureMessageZh).HasMaxLength(1024);
+            e.Property(x => x.ResultCode).HasMaxLength(64);
             e.Property(x => x.Currency).HasMaxLength(3);
             e.Property(x => x.Version).IsConcurrencyToken();
             e.HasIndex(x => new { x.AppId, x.MerchantOrderNo }).IsUnique();
@@ -199,6 +203,35 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
         });
 
         ConfigureCatalog(b);
+        ConfigureResultCodes(b);
+    }
+
+    /// <summary>Both result-code tables are keyed by (protocol, flow, raw code, raw sub-code), "any" stored as "".</summary>
+    private static void ResultCodeKey(Microsoft.EntityFrameworkCore.Metadata.Builders.EntityTypeBuilder e)
+    {
+        e.HasKey("Protocol", "Flow", "RawCode", "RawSubCode");
+        e.Property<string>("Protocol").HasMaxLength(32);
+        e.Property<string>("Flow").HasMaxLength(32);
+        e.Property<string>("RawCode").HasMaxLength(128);
+        e.Property<string>("RawSubCode").HasMaxLength(128);
+    }
+
+    private static void ConfigureResultCodes(ModelBuilder b)
+    {
+        b.Entity<ResultCodeOverride>(e =>
+        {
+            ResultCodeKey(e);
+            e.Property(x => x.UnifiedCode).HasMaxLength(64);
+            e.Property(x => x.MessageEn).HasMaxLength(512);
+            e.Property(x => x.MessageZh).HasMaxLength(512);
+        });
+
+        b.Entity<UnmappedResultCode>(e =>
+        {
+            ResultCodeKey(e);
+            e.Property(x => x.SampleMessage).HasMaxLength(UnmappedResultCode.MaxSampleLength);
+            e.HasIndex(x => x.LastSeenAt);
+        });
     }
 
     /// <summary>The payment methods every new database starts with; operators add more through the admin API.</summary>

@@ -33,7 +33,7 @@ public sealed class SandboxChannelAdapter(IHttpClientFactory httpClients, TimePr
             Codes.Success => new ChannelResult(ChannelOutcome.Pending, answer.Code, answer.Status, answer.Message, answer.TradeNo),
             Codes.SystemBusy => new ChannelResult(ChannelOutcome.Failed, answer.Code, null, answer.Message) { NotTakenByChannel = true },
             Codes.DuplicateOrder => new ChannelResult(ChannelOutcome.Unknown, answer.Code, null, answer.Message),
-            _ => new ChannelResult(ChannelOutcome.Failed, answer.Code, null, answer.Message),
+            _ => new ChannelResult(ChannelOutcome.Failed, answer.Code, answer.Status, answer.Message),
         };
         var action = answer.CashierUrl is null ? null : new PayAction("redirect", answer.CashierUrl);
         return new ChannelPayResult(result, action);

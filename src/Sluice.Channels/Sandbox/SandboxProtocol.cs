@@ -32,6 +32,9 @@ public static class SandboxProtocol
         public const string DuplicateOrder = "DUPLICATE_ORDER";
         public const string RefundExceeds = "REFUND_AMOUNT_EXCEEDS";
         public const string SystemBusy = "SYSTEM_BUSY";
+
+        /// <summary>The channel's risk control refused the payment at creation (no order was opened).</summary>
+        public const string PaymentDeclined = "PAYMENT_DECLINED";
     }
 
     public static class Statuses

@@ -2,7 +2,10 @@ using static Sluice.Channels.Sandbox.SandboxProtocol;
 
 namespace Sluice.Channels.Sandbox;
 
-/// <summary>The sandbox channel's codes (raw code) and order statuses (raw sub-code) as unified codes.</summary>
+/// <summary>
+/// The sandbox channel's codes (raw code) and order statuses (raw sub-code) as unified codes. A <c>SUCCESS</c> answer
+/// with a status not listed here has no rule on purpose: it is unknown to the gateway and counted as unmapped.
+/// </summary>
 public static class SandboxResultCodes
 {
     private const string Confirming = "The payment result is being confirmed.";
@@ -15,8 +18,7 @@ public static class SandboxResultCodes
         new(null, Codes.Success, Statuses.Processing, "processing", ChannelOutcome.Pending, false, "Processing.", "处理中。"),
         new(null, Codes.Success, Statuses.Success, "succeeded", ChannelOutcome.Succeeded, false, "Succeeded.", "成功。"),
         new(null, Codes.Success, Statuses.Closed, "order_closed", ChannelOutcome.Failed, false, "The order was closed.", "订单已关闭。"),
-        new(null, Codes.Success, Statuses.Failed, "channel_declined", ChannelOutcome.Failed, false, "The channel declined the transaction.", "渠道拒绝了该交易。"),
-        new(null, Codes.Success, null, "channel_result_unknown", ChannelOutcome.Unknown, false, Confirming, ConfirmingZh),
+        new(null, Codes.Success, Statuses.Failed, "channel_rejected", ChannelOutcome.Failed, false, "The payment channel declined this payment.", "支付渠道拒绝了该笔支付。"),
         new(ChannelFlow.Close, Codes.Success, null, "order_closed", ChannelOutcome.Succeeded, false, "The order was closed.", "订单已关闭。"),
         new(ChannelFlow.Close, Codes.OrderClosed, null, "order_closed", ChannelOutcome.Succeeded, false, "The order was closed.", "订单已关闭。"),
         new(ChannelFlow.Close, Codes.OrderNotExist, null, "order_closed", ChannelOutcome.Succeeded, false, "The order was closed.", "订单已关闭。"),
@@ -26,6 +28,7 @@ public static class SandboxResultCodes
         new(ChannelFlow.Pay, Codes.DuplicateOrder, null, "channel_result_unknown", ChannelOutcome.Unknown, false, Confirming, ConfirmingZh),
         new(null, Codes.SignError, null, "channel_configuration_error", ChannelOutcome.Failed, false, "The payment channel is misconfigured.", "支付通道配置错误。"),
         new(null, Codes.MerchantUnknown, null, "channel_configuration_error", ChannelOutcome.Failed, false, "The payment channel is misconfigured.", "支付通道配置错误。"),
+        new(ChannelFlow.Pay, Codes.PaymentDeclined, null, "channel_rejected", ChannelOutcome.Failed, false, "The payment channel declined this payment.", "支付渠道拒绝了该笔支付。"),
         new(null, Codes.InvalidRequest, null, "channel_rejected", ChannelOutcome.Failed, false, "The channel rejected the request.", "渠道拒绝了该请求。"),
         new(null, Codes.OrderNotExist, null, "order_not_found", ChannelOutcome.Failed, false, "The channel has no such order.", "渠道无此订单。"),
         new(null, Codes.OrderPaid, null, "order_paid", ChannelOutcome.Failed, false, "The order is already paid.", "订单已支付。"),

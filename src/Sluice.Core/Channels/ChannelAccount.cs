@@ -38,7 +38,7 @@ public sealed class ChannelCallbackLog
     public string? RejectionReason { get; init; }
     public string? OrderId { get; init; }
     public string? NoticeId { get; init; }
-    public string? Outcome { get; init; }
+    public string? Outcome { get; set; }
 
     /// <summary>What the notice did: applied, duplicate, ignored_terminal, amount_mismatch, unknown_order, rejected.</summary>
     public required string Effect { get; set; }

@@ -22,6 +22,9 @@ public static class UnifiedCode
     public const string NoChannelAvailable = "no_channel_available";
     public const string ChannelUnavailable = "channel_unavailable";
     public const string ChannelRejected = "channel_rejected";
+
+    /// <summary>A channel answer whose meaning is not (yet) known: the payment stays open and is re-queried.</summary>
+    public const string ChannelResultUnknown = "channel_result_unknown";
     public const string ConcurrentModification = "concurrent_modification";
     public const string AlreadyExists = "already_exists";
     public const string PayloadTooLarge = "payload_too_large";

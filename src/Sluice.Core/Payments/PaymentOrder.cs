@@ -37,8 +37,16 @@ public sealed class PaymentOrder
     public string? RawCode { get; set; }
     public string? RawSubCode { get; set; }
     public string? RawMessage { get; set; }
+    /// <summary>The unified code the channel's last answer resolved to (see the result-code map).</summary>
+    public string? ResultCode { get; set; }
+
+    /// <summary>The unified code merchants see when the payment failed.</summary>
     public string? FailureCode { get; set; }
+
+    /// <summary>The failure's message in English; <see cref="FailureMessageZh"/> in Simplified Chinese.</summary>
     public string? FailureMessage { get; set; }
+
+    public string? FailureMessageZh { get; set; }
 
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }

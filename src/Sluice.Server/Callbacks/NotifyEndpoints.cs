@@ -5,6 +5,7 @@ using Sluice.Data;
 using Sluice.Server.ChannelAccounts;
 using Sluice.Server.Hosting;
 using Sluice.Server.Payments;
+using Sluice.Server.ResultCodes;
 
 namespace Sluice.Server.Callbacks;
 
@@ -32,6 +33,7 @@ public static partial class NotifyEndpoints
         ChannelAdapterRegistry adapters,
         ChannelAccountContexts contexts,
         PaymentService payments,
+        ResultCodeMap resultCodes,
         TimeProvider clock,
         SluiceMetrics metrics,
         ILoggerFactory loggers,
@@ -94,11 +96,14 @@ public static partial class NotifyEndpoints
         var notice = parsed.Notice;
 
         // The state change, its webhook and the callback's log row commit together or not at all.
+        // The notice's effect is the result-code map's, not the adapter's; a code no rule maps changes nothing and is counted.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var resolution = await resultCodes.ResolveAsync(db, account.Protocol, ChannelFlow.Notify, notice.Report.Result, ct);
+        log.Outcome = resolution.Effect.ToString().ToLowerInvariant();
         if (notice.Kind == ChannelNoticeKind.Payment)
         {
             var order = await db.Payments.FirstOrDefaultAsync(p => p.Id == notice.OrderId && p.ChannelAccountId == account.Id, ct);
-            log.Effect = order is null ? "unknown_order" : await payments.ApplyReportAsync(order, notice.Report, "channel_notify", ct);
+            log.Effect = order is null ? "unknown_order" : await payments.ApplyReportAsync(order, notice.Report, resolution, "channel_notify", ct);
         }
         else
         {

@@ -633,8 +633,7 @@ public static partial class AdminCatalogEndpoints
         {
             await using (var tx = await db.Database.BeginTransactionAsync(ct))
             {
-                await db.CatalogVersions.Where(v => v.Id == CatalogVersion.SingletonId)
-                    .ExecuteUpdateAsync(s => s.SetProperty(v => v.Version, v => v.Version + 1), ct);
+                await ChannelCatalog.IncrementVersionAsync(db, ct);
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
             }

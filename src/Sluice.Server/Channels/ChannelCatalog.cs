@@ -63,6 +63,14 @@ public sealed partial class ChannelCatalog(IServiceScopeFactory scopes, TimeProv
         return Volatile.Read(ref _snapshot);
     }
 
+    /// <summary>
+    /// Increments the stored catalog version, in the caller's transaction: every node reloads what follows that version
+    /// (the catalog, and the result-code overrides) at its next check. The row's update also serialises writers.
+    /// </summary>
+    public static Task IncrementVersionAsync(SluiceDbContext db, CancellationToken ct) =>
+        db.CatalogVersions.Where(v => v.Id == CatalogVersion.SingletonId)
+            .ExecuteUpdateAsync(s => s.SetProperty(v => v.Version, v => v.Version + 1), ct);
+
     /// <summary>Reloads now if the stored version differs from this node's snapshot (after a change made on this node).</summary>
     public Task RefreshAsync(CancellationToken ct) => CheckAsync(force: true, ct);
 

@@ -24,6 +24,6 @@ public static class AdminPaymentEndpoints
             .Select(e => new PaymentEventView(e.Kind, e.Source, e.FromStatus, e.ToStatus, e.Detail, e.CreatedAt)).ToListAsync(ct);
         events.Insert(0, PaymentEventView.CreatedFrom(o));
         return TypedResults.Ok(new AdminPaymentView(PaymentView.From(o), o.AppId, o.MerchantId, o.ChannelAccountId, o.ChannelTradeNo,
-            o.LastChannelOutcome, o.RawCode, o.RawSubCode, o.RawMessage, events));
+            o.LastChannelOutcome, o.RawCode, o.RawSubCode, o.RawMessage, o.ResultCode ?? o.FailureCode, events));
     }
 }

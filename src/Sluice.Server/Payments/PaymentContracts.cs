@@ -32,7 +32,13 @@ public sealed record CreatePaymentRequest(
 
 public sealed record PayActionView(string Type, string Value);
 
-public sealed record FailureView(string Code, string Message);
+/// <summary>Why a payment failed: a unified code and a message for people (English unless the request prefers Chinese).</summary>
+public sealed record FailureView(string Code, string Message)
+{
+    /// <summary>The message in Simplified Chinese, swapped in by <see cref="PaymentView.Localized"/>; never serialised itself.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? MessageZh { get; init; }
+}
 
 /// <summary>A payment as merchants see it: unified codes only, never a channel's raw codes.</summary>
 public sealed record PaymentView(
@@ -64,12 +70,16 @@ public sealed record PaymentView(
         PaymentStateMachine.WireName(o.Status),
         o.ChannelCode,
         o.PayUrl is null || PaymentStateMachine.IsTerminal(o.Status) ? null : new PayActionView(o.PayActionType ?? "redirect", o.PayUrl),
-        o.FailureCode is null ? null : new FailureView(o.FailureCode, o.FailureMessage ?? o.FailureCode),
+        o.FailureCode is null ? null : new FailureView(o.FailureCode, o.FailureMessage ?? o.FailureCode) { MessageZh = o.FailureMessageZh },
         o.MetadataJson is null ? null : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(o.MetadataJson),
         Ms(o.CreatedAt),
         Ms(o.ExpiresAt),
         o.PaidAt is { } paid ? Ms(paid) : null,
         o.ClosedAt is { } closed ? Ms(closed) : null);
+
+    /// <summary>This view with the failure message in Simplified Chinese when <paramref name="chinese"/> and the order has one.</summary>
+    public PaymentView Localized(bool chinese) =>
+        chinese && Failure is { MessageZh: { } zh } failure ? this with { Failure = failure with { Message = zh } } : this;
 
     /// <summary>Instants go out in whole milliseconds UTC, identical on every provider and before or after a reload.</summary>
     private static DateTimeOffset Ms(DateTimeOffset t) =>
@@ -87,6 +97,7 @@ public sealed record AdminPaymentView(
     string? RawCode,
     string? RawSubCode,
     string? RawMessage,
+    string? UnifiedCode,
     IReadOnlyList<PaymentEventView> Events);
 
 public sealed record PaymentEventView(string Kind, string Source, string? FromStatus, string? ToStatus, string? Detail, DateTimeOffset At)

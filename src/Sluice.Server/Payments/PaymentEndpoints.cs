@@ -7,6 +7,7 @@ using Sluice.Server.Api;
 using Sluice.Server.Auth;
 using Sluice.Server.Channels;
 using Sluice.Server.Idempotency;
+using Sluice.Server.ResultCodes;
 
 namespace Sluice.Server.Payments;
 
@@ -56,7 +57,7 @@ public static class PaymentEndpoints
         var caller = http.User.Caller();
         if (idempotencyKey is null)
         {
-            return ToResult(await payments.CreateAsync(caller, request, ct));
+            return ToResult(await payments.CreateAsync(caller, request, ct), http);
         }
 
         if (!IdempotencyStore.IsValidKey(idempotencyKey))
@@ -89,16 +90,16 @@ public static class PaymentEndpoints
         }
 
         var body = outcome.Payment is not null
-            ? JsonSerializer.Serialize(outcome.Payment, SluiceJson.Options)
+            ? JsonSerializer.Serialize(ForCaller(outcome.Payment, http), SluiceJson.Options)
             : JsonSerializer.Serialize(outcome.Problem!.ProblemDetails, SluiceJson.Options);
         await idempotency.CompleteAsync(recordId, outcome.Status, body, CancellationToken.None);
-        return ToResult(outcome);
+        return ToResult(outcome, http);
     }
 
     private static async Task<Results<Ok<PaymentView>, ProblemHttpResult>> GetAsync(string id, HttpContext http, PaymentService payments, CancellationToken ct)
     {
         var order = await payments.FindAsync(http.User.Caller().AppId, id, ct);
-        return order is null ? Problems.NotFound("payment") : TypedResults.Ok(PaymentView.From(order));
+        return order is null ? Problems.NotFound("payment") : TypedResults.Ok(ForCaller(PaymentView.From(order), http));
     }
 
     private static async Task<Results<Ok<PaymentView>, ProblemHttpResult>> FindByOrderNoAsync(
@@ -110,16 +111,23 @@ public static class PaymentEndpoints
         }
 
         var order = await payments.FindByOrderNoAsync(http.User.Caller().AppId, merchantOrderNo, ct);
-        return order is null ? Problems.NotFound("payment") : TypedResults.Ok(PaymentView.From(order));
+        return order is null ? Problems.NotFound("payment") : TypedResults.Ok(ForCaller(PaymentView.From(order), http));
     }
 
     private static async Task<IResult> CloseAsync(string id, HttpContext http, PaymentService payments, CancellationToken ct) =>
-        ToResult(await payments.CloseAsync(http.User.Caller(), id, ct));
+        ToResult(await payments.CloseAsync(http.User.Caller(), id, ct), http);
 
-    private static IResult ToResult(ApiOutcome outcome) =>
-        outcome.Problem is { } problem
-            ? problem
-            : outcome.Status == 201
-                ? TypedResults.Created($"/v1/payments/{outcome.Payment!.Id}", outcome.Payment)
-                : TypedResults.Ok(outcome.Payment);
+    private static PaymentView ForCaller(PaymentView payment, HttpContext http) => payment.Localized(MessageLanguage.PrefersChinese(http.Request));
+
+    /// <summary>The outcome as an HTTP result; a failure's message in the language the request prefers.</summary>
+    private static IResult ToResult(ApiOutcome outcome, HttpContext http)
+    {
+        if (outcome.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var payment = ForCaller(outcome.Payment!, http);
+        return outcome.Status == 201 ? TypedResults.Created($"/v1/payments/{payment.Id}", payment) : TypedResults.Ok(payment);
+    }
 }

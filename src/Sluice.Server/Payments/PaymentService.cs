@@ -11,6 +11,7 @@ using Sluice.Server.Api;
 using Sluice.Server.Auth;
 using Sluice.Server.ChannelAccounts;
 using Sluice.Server.Hosting;
+using Sluice.Server.ResultCodes;
 using Sluice.Server.Routing;
 using Sluice.Routing;
 using Sluice.Security;
@@ -35,6 +36,7 @@ public sealed partial class PaymentService(
     ChannelHealthMonitor health,
     CardFingerprints cards,
     PaymentTransitions transitions,
+    ResultCodeMap resultCodes,
     IdGenerator ids,
     TimeProvider clock,
     SluiceMetrics metrics,
@@ -174,8 +176,9 @@ public sealed partial class PaymentService(
 
     /// <summary>
     /// Asks the candidates in order. Only a definite "not taken" (connection refused, the channel busy before
-    /// accepting) moves the still-created order to the next candidate, giving back its share of the daily limit; after
-    /// any other answer, and above all after an unknown one, the order stays with the channel that may hold it.
+    /// accepting) whose result the result-code map resolves to failed moves the still-created order to the next
+    /// candidate, giving back its share of the daily limit; after any other answer, and above all after an unknown or
+    /// unmapped one, the order stays with the channel that may hold it.
     /// </summary>
     private async Task<PaymentOrder> PayWithFailoverAsync(
         PaymentOrder order, IReadOnlyList<(ChannelInfo Channel, ChannelAccount Account)> candidates, int current, RoutingRequest request, CancellationToken ct)
@@ -184,12 +187,13 @@ public sealed partial class PaymentService(
         {
             var pay = await CallPayAsync(order, candidates[i].Account, ct);
             var result = pay.Result;
-            var next = result.Outcome == ChannelOutcome.Failed && result.NotTakenByChannel && i < candidates.Count - 1
+            var resolution = await resultCodes.ResolveAsync(db, candidates[i].Account.Protocol, ChannelFlow.Pay, result, ct);
+            var next = resolution.Effect == ChannelOutcome.Failed && result.NotTakenByChannel && i < candidates.Count - 1
                 ? await NextAfterReleaseAsync(order, candidates, i, request, ct)
                 : -1;
             if (next < 0)
             {
-                await ApplyPayResultAsync(order, pay, ct);
+                await ApplyPayResultAsync(order, pay, resolution, ct);
                 return order;
             }
 
@@ -241,7 +245,7 @@ public sealed partial class PaymentService(
         {
             // An adapter bug must not lose the order: it stays created with outcome unknown and will be re-queried.
             LogAdapterFault(logger, ex, order.Id, account.Protocol);
-            pay = new ChannelPayResult(ChannelResult.Unknown("ADAPTER_FAULT", ex.GetType().Name), null);
+            pay = new ChannelPayResult(ChannelResult.Unknown(ChannelTransport.AdapterFault, ex.GetType().Name), null);
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
@@ -254,19 +258,21 @@ public sealed partial class PaymentService(
         return pay;
     }
 
-    private async Task ApplyPayResultAsync(PaymentOrder order, ChannelPayResult pay, CancellationToken ct)
+    /// <summary>Applies the channel's answer to a new order with the effect the result-code map gave it (not the adapter's own).</summary>
+    private async Task ApplyPayResultAsync(PaymentOrder order, ChannelPayResult pay, ResultResolution resolution, CancellationToken ct)
     {
         var result = pay.Result;
         void Record(PaymentOrder o)
         {
-            o.LastChannelOutcome = result.Outcome.ToString().ToLowerInvariant();
+            o.LastChannelOutcome = OutcomeName(resolution.Effect);
+            o.ResultCode = resolution.UnifiedCode;
             o.RawCode = result.RawCode;
             o.RawSubCode = result.RawSubCode;
             o.RawMessage = Truncate(result.RawMessage, 1024);
             o.ChannelTradeNo ??= result.ChannelReference;
         }
 
-        switch (result.Outcome)
+        switch (resolution.Effect)
         {
             case ChannelOutcome.Pending:
                 await transitions.ApplyAsync(db, order, PaymentStatus.Pending, "channel_pay", result.RawCode, o =>
@@ -287,19 +293,16 @@ public sealed partial class PaymentService(
                 await transitions.ApplyAsync(db, order, PaymentStatus.Failed, "channel_pay", result.RawCode, o =>
                 {
                     Record(o);
-                    o.FailureCode = result.NotTakenByChannel ? UnifiedCode.ChannelUnavailable : UnifiedCode.ChannelRejected;
-                    o.FailureMessage = result.NotTakenByChannel
-                        ? "The payment channel is unavailable; no money was taken."
-                        : "The payment channel declined this payment.";
+                    Fail(o, resolution);
                 }, ct);
                 break;
             default:
-                // Unknown: the channel may hold the order. Never fail it; keep it created for a re-query.
+                // Unknown (or a code no rule maps): the channel may hold the order. Never fail it; keep it created for a re-query.
                 Record(order);
                 db.PaymentEvents.Add(new PaymentEvent
                 {
-                    PaymentId = order.Id, Kind = "channel_outcome_unknown", Source = "channel_pay",
-                    Detail = $"{result.RawCode}: {Truncate(result.RawMessage, 512)}", CreatedAt = clock.GetUtcNow(),
+                    PaymentId = order.Id, Kind = resolution.Mapped ? "channel_outcome_unknown" : "unmapped_result_code", Source = "channel_pay",
+                    Detail = $"{result.RawCode}/{result.RawSubCode}: {Truncate(result.RawMessage, 512)}", CreatedAt = clock.GetUtcNow(),
                 });
                 await SaveIgnoringRaceAsync(order, ct);
                 break;
@@ -338,7 +341,8 @@ public sealed partial class PaymentService(
         var context = accounts.For(account);
         using var activity = SluiceTracing.StartChannelCall("close", account.Protocol, account.Id, order.Id);
         var close = await adapter.ClosePaymentAsync(context, new ChannelOrderRef(order.Id, order.ChannelTradeNo), ct);
-        if (close.Result.Outcome == ChannelOutcome.Succeeded)
+        var closed = await resultCodes.ResolveAsync(db, account.Protocol, ChannelFlow.Close, close.Result, ct);
+        if (closed.Effect == ChannelOutcome.Succeeded)
         {
             await transitions.ApplyAsync(db, order, PaymentStatus.Closed, "merchant_close", close.Result.RawCode, o => o.ClosedAt = clock.GetUtcNow(), ct);
         }
@@ -346,9 +350,10 @@ public sealed partial class PaymentService(
         {
             // The channel did not close it: it may be paid. Ask the channel what it holds and follow that.
             var report = await adapter.QueryPaymentAsync(context, new ChannelOrderRef(order.Id, order.ChannelTradeNo), ct);
-            if (report.Result.Outcome == ChannelOutcome.Succeeded)
+            var seen = await resultCodes.ResolveAsync(db, account.Protocol, ChannelFlow.Query, report.Result, ct);
+            if (seen.Effect == ChannelOutcome.Succeeded)
             {
-                await ApplyReportAsync(order, report, "close_query", ct);
+                await ApplyReportAsync(order, report, seen, "close_query", ct);
             }
         }
 
@@ -365,13 +370,14 @@ public sealed partial class PaymentService(
     }
 
     /// <summary>
-    /// Applies what a channel reported (a query or a verified notice) to an order. Amount and currency must match the
-    /// order before success is believed. Returns the effect for the callback log.
+    /// Applies what a channel reported (a query or a verified notice) to an order, with the effect the result-code map
+    /// resolved for it (<see cref="ResultCodeMap.ResolveAsync"/>). Amount and currency must match the order before success
+    /// is believed. Returns the effect for the callback log.
     /// </summary>
-    public async Task<string> ApplyReportAsync(PaymentOrder order, ChannelReport report, string source, CancellationToken ct)
+    public async Task<string> ApplyReportAsync(PaymentOrder order, ChannelReport report, ResultResolution resolution, string source, CancellationToken ct)
     {
         var result = report.Result;
-        switch (result.Outcome)
+        switch (resolution.Effect)
         {
             case ChannelOutcome.Succeeded:
                 if (report.Amount is { } amount && (amount != order.Amount || !string.Equals(report.Currency ?? order.Currency, order.Currency, StringComparison.Ordinal)))
@@ -390,6 +396,7 @@ public sealed partial class PaymentService(
                     o.PaidAt = report.CompletedAt ?? clock.GetUtcNow();
                     o.ChannelTradeNo ??= result.ChannelReference;
                     o.LastChannelOutcome = "succeeded";
+                    o.ResultCode = resolution.UnifiedCode;
                     o.RawCode = result.RawCode;
                     o.RawSubCode = result.RawSubCode;
                 }, ct), order);
@@ -397,15 +404,25 @@ public sealed partial class PaymentService(
                 return Effect(await transitions.ApplyAsync(db, order, PaymentStatus.Failed, source, result.RawCode, o =>
                 {
                     o.LastChannelOutcome = "failed";
+                    o.ResultCode = resolution.UnifiedCode;
                     o.RawCode = result.RawCode;
                     o.RawSubCode = result.RawSubCode;
-                    o.FailureCode = UnifiedCode.ChannelRejected;
-                    o.FailureMessage = "The payment channel reported the payment as failed.";
+                    Fail(o, resolution);
                 }, ct), order);
             default:
-                return "no_change";
+                return resolution.Mapped ? "no_change" : "unmapped_result_code";
         }
     }
+
+    /// <summary>A failed order carries the unified code and both messages; merchants never see the raw codes.</summary>
+    private static void Fail(PaymentOrder o, ResultResolution resolution)
+    {
+        o.FailureCode = resolution.UnifiedCode;
+        o.FailureMessage = resolution.MessageEn;
+        o.FailureMessageZh = resolution.MessageZh;
+    }
+
+    private static string OutcomeName(ChannelOutcome outcome) => outcome.ToString().ToLowerInvariant();
 
     private static string Effect(TransitionResult result, PaymentOrder order) => result switch
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Sluice.Channels.Sandbox;
@@ -19,8 +20,11 @@ namespace Sluice.Server.Sandbox;
 /// The sandbox channel itself: a small upstream institution served by the gateway for the quick start. It verifies
 /// the merchant's request signatures, signs its answers, keeps its own books, serves a cashier page where a payer
 /// pays or declines, and sends signed notices to the merchant's notify URL with retries.
+/// Test control: a payment subject containing <c>[sandbox-answer:CODE]</c> or <c>[sandbox-answer:CODE/STATUS]</c> makes
+/// the pay call answer with that result code (and order status) instead of opening an order, so any raw code, a decline
+/// or one no result-code rule knows, can be produced on demand (e.g. subject <c>"Tea [sandbox-answer:PAYMENT_DECLINED]"</c>).
 /// </summary>
-public static class SandboxUpstream
+public static partial class SandboxUpstream
 {
     public static void MapSandboxChannel(this IEndpointRouteBuilder routes)
     {
@@ -99,6 +103,12 @@ public static class SandboxUpstream
 
     private static async Task<SandboxAnswer> PayAsync(SluiceDbContext db, SandboxPayRequest r, TimeProvider clock, CancellationToken ct)
     {
+        if (RequestedAnswer().Match(r.Subject ?? "") is { Success: true } requested)
+        {
+            var status = requested.Groups[2].Success ? requested.Groups[2].Value : null;
+            return new SandboxAnswer(requested.Groups[1].Value, "answer requested by the subject", OutTradeNo: r.OutTradeNo, Status: status);
+        }
+
         if (r.Amount <= 0 || !Currency.TryGet(r.Currency, out _) || string.IsNullOrEmpty(r.OutTradeNo))
         {
             return new SandboxAnswer(Codes.InvalidRequest, "amount, currency and out_trade_no are required");
@@ -354,6 +364,9 @@ public static class SandboxUpstream
     }
 
     private static string Enc(string s) => WebUtility.HtmlEncode(s);
+
+    [GeneratedRegex(@"\[sandbox-answer:([A-Z0-9_]{1,64})(?:/([A-Z0-9_]{1,64}))?\]")]
+    private static partial Regex RequestedAnswer();
 
     private static string Page(string title, string body) => $$"""
         <!doctype html>

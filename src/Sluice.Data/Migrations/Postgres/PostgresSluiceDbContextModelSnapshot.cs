@@ -584,6 +584,118 @@ namespace Sluice.Data.Migrations.Postgres
                         });
                 });
 
+            modelBuilder.Entity("Sluice.Channels.ResultCodeOverride", b =>
+                {
+                    b.Property<string>("Protocol")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("protocol");
+
+                    b.Property<string>("Flow")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("flow");
+
+                    b.Property<string>("RawCode")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("raw_code");
+
+                    b.Property<string>("RawSubCode")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("raw_sub_code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Effect")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("effect");
+
+                    b.Property<string>("MessageEn")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("message_en");
+
+                    b.Property<string>("MessageZh")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("message_zh");
+
+                    b.Property<bool>("Retryable")
+                        .HasColumnType("boolean")
+                        .HasColumnName("retryable");
+
+                    b.Property<string>("UnifiedCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("unified_code");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Protocol", "Flow", "RawCode", "RawSubCode")
+                        .HasName("pk_result_code_overrides");
+
+                    b.ToTable("result_code_overrides", (string)null);
+                });
+
+            modelBuilder.Entity("Sluice.Channels.UnmappedResultCode", b =>
+                {
+                    b.Property<string>("Protocol")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("protocol");
+
+                    b.Property<string>("Flow")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("flow");
+
+                    b.Property<string>("RawCode")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("raw_code");
+
+                    b.Property<string>("RawSubCode")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("raw_sub_code");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint")
+                        .HasColumnName("count");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<string>("SampleMessage")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("sample_message");
+
+                    b.HasKey("Protocol", "Flow", "RawCode", "RawSubCode")
+                        .HasName("pk_unmapped_result_codes");
+
+                    b.HasIndex("LastSeenAt")
+                        .HasDatabaseName("ix_unmapped_result_codes_last_seen_at");
+
+                    b.ToTable("unmapped_result_codes", (string)null);
+                });
+
             modelBuilder.Entity("Sluice.Common.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -977,6 +1089,11 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasColumnType("character varying(1024)")
                         .HasColumnName("failure_message");
 
+                    b.Property<string>("FailureMessageZh")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("failure_message_zh");
+
                     b.Property<string>("LastChannelOutcome")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
@@ -1038,6 +1155,11 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
                         .HasColumnName("raw_sub_code");
+
+                    b.Property<string>("ResultCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("result_code");
 
                     b.Property<string>("ReturnUrl")
                         .HasMaxLength(2048)

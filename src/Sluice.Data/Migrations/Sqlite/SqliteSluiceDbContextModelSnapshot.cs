@@ -577,6 +577,118 @@ namespace Sluice.Data.Migrations.Sqlite
                         });
                 });
 
+            modelBuilder.Entity("Sluice.Channels.ResultCodeOverride", b =>
+                {
+                    b.Property<string>("Protocol")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("protocol");
+
+                    b.Property<string>("Flow")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("flow");
+
+                    b.Property<string>("RawCode")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("raw_code");
+
+                    b.Property<string>("RawSubCode")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("raw_sub_code");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Effect")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("effect");
+
+                    b.Property<string>("MessageEn")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_en");
+
+                    b.Property<string>("MessageZh")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_zh");
+
+                    b.Property<bool>("Retryable")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("retryable");
+
+                    b.Property<string>("UnifiedCode")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("unified_code");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Protocol", "Flow", "RawCode", "RawSubCode")
+                        .HasName("pk_result_code_overrides");
+
+                    b.ToTable("result_code_overrides", (string)null);
+                });
+
+            modelBuilder.Entity("Sluice.Channels.UnmappedResultCode", b =>
+                {
+                    b.Property<string>("Protocol")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("protocol");
+
+                    b.Property<string>("Flow")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("flow");
+
+                    b.Property<string>("RawCode")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("raw_code");
+
+                    b.Property<string>("RawSubCode")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("raw_sub_code");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.Property<long>("FirstSeenAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_seen_at");
+
+                    b.Property<long>("LastSeenAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_seen_at");
+
+                    b.Property<string>("SampleMessage")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sample_message");
+
+                    b.HasKey("Protocol", "Flow", "RawCode", "RawSubCode")
+                        .HasName("pk_unmapped_result_codes");
+
+                    b.HasIndex("LastSeenAt")
+                        .HasDatabaseName("ix_unmapped_result_codes_last_seen_at");
+
+                    b.ToTable("unmapped_result_codes", (string)null);
+                });
+
             modelBuilder.Entity("Sluice.Common.AuditEntry", b =>
                 {
                     b.Property<long>("Id")
@@ -964,6 +1076,11 @@ namespace Sluice.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("failure_message");
 
+                    b.Property<string>("FailureMessageZh")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failure_message_zh");
+
                     b.Property<string>("LastChannelOutcome")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT")
@@ -1025,6 +1142,11 @@ namespace Sluice.Data.Migrations.Sqlite
                         .HasMaxLength(256)
                         .HasColumnType("TEXT")
                         .HasColumnName("raw_sub_code");
+
+                    b.Property<string>("ResultCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("result_code");
 
                     b.Property<string>("ReturnUrl")
                         .HasMaxLength(2048)

@@ -5,17 +5,52 @@
 namespace Sluice.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class RoutingRuleSets : Migration
+    public partial class RoutingRulesAndResultCodes : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "failure_message_zh",
+                table: "payments",
+                type: "TEXT",
+                maxLength: 1024,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "result_code",
+                table: "payments",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
             migrationBuilder.AddColumn<string>(
                 name: "routing_rule_set",
                 table: "merchants",
                 type: "TEXT",
                 maxLength: 64,
                 nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "result_code_overrides",
+                columns: table => new
+                {
+                    protocol = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    flow = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    raw_code = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    raw_sub_code = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    unified_code = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    effect = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    retryable = table.Column<bool>(type: "INTEGER", nullable: false),
+                    message_en = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    message_zh = table.Column<string>(type: "TEXT", maxLength: 512, nullable: false),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_result_code_overrides", x => new { x.protocol, x.flow, x.raw_code, x.raw_sub_code });
+                });
 
             migrationBuilder.CreateTable(
                 name: "routing_rule_sets",
@@ -35,6 +70,24 @@ namespace Sluice.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_routing_rule_sets", x => x.name);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "unmapped_result_codes",
+                columns: table => new
+                {
+                    protocol = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    flow = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    raw_code = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    raw_sub_code = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    count = table.Column<long>(type: "INTEGER", nullable: false),
+                    first_seen_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    last_seen_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    sample_message = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_unmapped_result_codes", x => new { x.protocol, x.flow, x.raw_code, x.raw_sub_code });
                 });
 
             migrationBuilder.CreateTable(
@@ -75,6 +128,11 @@ namespace Sluice.Data.Migrations.Sqlite
                 table: "routing_whitelist",
                 columns: new[] { "rule_set_name", "kind", "value" });
 
+            migrationBuilder.CreateIndex(
+                name: "ix_unmapped_result_codes_last_seen_at",
+                table: "unmapped_result_codes",
+                column: "last_seen_at");
+
             migrationBuilder.AddForeignKey(
                 name: "fk_merchants_routing_rule_sets_routing_rule_set",
                 table: "merchants",
@@ -92,7 +150,13 @@ namespace Sluice.Data.Migrations.Sqlite
                 table: "merchants");
 
             migrationBuilder.DropTable(
+                name: "result_code_overrides");
+
+            migrationBuilder.DropTable(
                 name: "routing_whitelist");
+
+            migrationBuilder.DropTable(
+                name: "unmapped_result_codes");
 
             migrationBuilder.DropTable(
                 name: "routing_rule_sets");
@@ -100,6 +164,14 @@ namespace Sluice.Data.Migrations.Sqlite
             migrationBuilder.DropIndex(
                 name: "ix_merchants_routing_rule_set",
                 table: "merchants");
+
+            migrationBuilder.DropColumn(
+                name: "failure_message_zh",
+                table: "payments");
+
+            migrationBuilder.DropColumn(
+                name: "result_code",
+                table: "payments");
 
             migrationBuilder.DropColumn(
                 name: "routing_rule_set",

@@ -6,17 +6,52 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Sluice.Data.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class RoutingRuleSets : Migration
+    public partial class RoutingRulesAndResultCodes : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "failure_message_zh",
+                table: "payments",
+                type: "character varying(1024)",
+                maxLength: 1024,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "result_code",
+                table: "payments",
+                type: "character varying(64)",
+                maxLength: 64,
+                nullable: true);
+
             migrationBuilder.AddColumn<string>(
                 name: "routing_rule_set",
                 table: "merchants",
                 type: "character varying(64)",
                 maxLength: 64,
                 nullable: true);
+
+            migrationBuilder.CreateTable(
+                name: "result_code_overrides",
+                columns: table => new
+                {
+                    protocol = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    flow = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    raw_code = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    raw_sub_code = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    unified_code = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    effect = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    retryable = table.Column<bool>(type: "boolean", nullable: false),
+                    message_en = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
+                    message_zh = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_result_code_overrides", x => new { x.protocol, x.flow, x.raw_code, x.raw_sub_code });
+                });
 
             migrationBuilder.CreateTable(
                 name: "routing_rule_sets",
@@ -36,6 +71,24 @@ namespace Sluice.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_routing_rule_sets", x => x.name);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "unmapped_result_codes",
+                columns: table => new
+                {
+                    protocol = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    flow = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    raw_code = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    raw_sub_code = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: false),
+                    count = table.Column<long>(type: "bigint", nullable: false),
+                    first_seen_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    last_seen_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    sample_message = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_unmapped_result_codes", x => new { x.protocol, x.flow, x.raw_code, x.raw_sub_code });
                 });
 
             migrationBuilder.CreateTable(
@@ -76,6 +129,11 @@ namespace Sluice.Data.Migrations.Postgres
                 table: "routing_whitelist",
                 columns: new[] { "rule_set_name", "kind", "value" });
 
+            migrationBuilder.CreateIndex(
+                name: "ix_unmapped_result_codes_last_seen_at",
+                table: "unmapped_result_codes",
+                column: "last_seen_at");
+
             migrationBuilder.AddForeignKey(
                 name: "fk_merchants_routing_rule_sets_routing_rule_set",
                 table: "merchants",
@@ -93,7 +151,13 @@ namespace Sluice.Data.Migrations.Postgres
                 table: "merchants");
 
             migrationBuilder.DropTable(
+                name: "result_code_overrides");
+
+            migrationBuilder.DropTable(
                 name: "routing_whitelist");
+
+            migrationBuilder.DropTable(
+                name: "unmapped_result_codes");
 
             migrationBuilder.DropTable(
                 name: "routing_rule_sets");
@@ -101,6 +165,14 @@ namespace Sluice.Data.Migrations.Postgres
             migrationBuilder.DropIndex(
                 name: "ix_merchants_routing_rule_set",
                 table: "merchants");
+
+            migrationBuilder.DropColumn(
+                name: "failure_message_zh",
+                table: "payments");
+
+            migrationBuilder.DropColumn(
+                name: "result_code",
+                table: "payments");
 
             migrationBuilder.DropColumn(
                 name: "routing_rule_set",

@@ -1,0 +1,195 @@
+using System.Collections.Frozen;
+using Microsoft.EntityFrameworkCore;
+using Sluice.Channels;
+using Sluice.Data;
+using Sluice.Server.Channels;
+
+namespace Sluice.Server.ResultCodes;
+
+/// <summary>What a channel's raw result means for the gateway: the order-state effect, the unified code and its messages.</summary>
+public sealed record ResultResolution(
+    ChannelOutcome Effect,
+    string UnifiedCode,
+    string MessageEn,
+    string MessageZh,
+    bool Retryable,
+    bool Mapped,
+    ResultCodeSource? Source,
+    ResultCodeRule? Rule)
+{
+    /// <summary>A raw result no rule maps: never guessed at, so the order waits for a re-query.</summary>
+    public static readonly ResultResolution Unmapped = new(
+        ChannelOutcome.Unknown, Sluice.Errors.UnifiedCode.ChannelResultUnknown, "The payment result is being confirmed.", "支付结果确认中。", false, false, null, null);
+}
+
+public enum ResultCodeSource
+{
+    Default,
+    Override,
+}
+
+/// <summary>Rules of one protocol by key, each key holding the first rule listed for it.</summary>
+public sealed class ResultCodeTable
+{
+    public static readonly ResultCodeTable Empty = new([]);
+
+    private readonly FrozenDictionary<RuleKey, ResultCodeRule> _rules;
+
+    public ResultCodeTable(IEnumerable<ResultCodeRule> rules)
+    {
+        var byKey = new Dictionary<RuleKey, ResultCodeRule>();
+        foreach (var rule in rules)
+        {
+            byKey.TryAdd(RuleKey.Of(rule), rule);
+        }
+
+        _rules = byKey.ToFrozenDictionary();
+    }
+
+    public IEnumerable<ResultCodeRule> Rules => _rules.Values;
+
+    public bool Contains(ResultCodeRule rule) => _rules.ContainsKey(RuleKey.Of(rule));
+
+    public ResultCodeRule? Find(ChannelFlow? flow, string code, string? sub) =>
+        _rules.TryGetValue(new RuleKey(flow, code, sub), out var rule) ? rule : null;
+
+    private readonly record struct RuleKey(ChannelFlow? Flow, string Code, string? Sub)
+    {
+        public static RuleKey Of(ResultCodeRule rule) => new(rule.Flow, rule.RawCode, rule.RawSubCode);
+    }
+}
+
+/// <summary>
+/// Maps every channel result to a unified code and an order-state effect. Defaults come from each registered adapter
+/// (plus the transport rules every protocol shares); operators' overrides come from <c>result_code_overrides</c> and win
+/// over a default at each step of the lookup (flow, code, sub) → (flow, code, any) → (any, code, sub) → (any, code, any).
+/// Overrides follow the channel catalog's version: every override change increments it, and this node reloads its
+/// overrides when the catalog it serves (checked at most once a second) has moved, so a change is in force on every node
+/// within about a second. A result no rule maps is unknown (never failed) and counted in <c>unmapped_result_codes</c>.
+/// </summary>
+public sealed partial class ResultCodeMap
+{
+    private readonly FrozenDictionary<string, ResultCodeTable> _defaults;
+    private readonly ChannelCatalog _catalog;
+    private readonly IServiceScopeFactory _scopes;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<ResultCodeMap> _logger;
+    private readonly SemaphoreSlim _reload = new(1, 1);
+    private OverrideSet _overrides = new(long.MinValue, FrozenDictionary<string, ResultCodeTable>.Empty);
+
+    public ResultCodeMap(ChannelAdapterRegistry adapters, ChannelCatalog catalog, IServiceScopeFactory scopes, TimeProvider clock, ILogger<ResultCodeMap> logger)
+    {
+        _defaults = adapters.Protocols.ToFrozenDictionary(
+            p => p,
+            p => new ResultCodeTable([.. adapters.For(p).DefaultResultCodes, .. ChannelTransport.Rules]),
+            StringComparer.Ordinal);
+        _catalog = catalog;
+        _scopes = scopes;
+        _clock = clock;
+        _logger = logger;
+    }
+
+    public IEnumerable<string> Protocols => _defaults.Keys.Order(StringComparer.Ordinal);
+
+    public bool Knows(string protocol) => _defaults.ContainsKey(protocol);
+
+    public ResultCodeTable DefaultsFor(string protocol) => _defaults.GetValueOrDefault(protocol) ?? ResultCodeTable.Empty;
+
+    /// <summary>
+    /// Resolves a channel result of <paramref name="flow"/> for <paramref name="protocol"/>; a result no rule maps is
+    /// counted as unmapped on <paramref name="db"/> (in its transaction, if one is open).
+    /// </summary>
+    public async ValueTask<ResultResolution> ResolveAsync(SluiceDbContext db, string protocol, ChannelFlow flow, ChannelResult result, CancellationToken ct)
+    {
+        var overrides = await OverridesAsync(ct);
+        var resolution = Resolve(overrides.For(protocol), DefaultsFor(protocol), flow, result.RawCode, result.RawSubCode);
+        if (!resolution.Mapped)
+        {
+            await UnmappedResultCodes.CountAsync(db, protocol, flow, result, _clock.GetUtcNow(), _logger, ct);
+        }
+
+        return resolution;
+    }
+
+    /// <summary>The lookup itself: at each step an override before a default.</summary>
+    public static ResultResolution Resolve(ResultCodeTable overrides, ResultCodeTable defaults, ChannelFlow flow, string? code, string? sub)
+    {
+        if (string.IsNullOrEmpty(code))
+        {
+            return ResultResolution.Unmapped;
+        }
+
+        sub = string.IsNullOrEmpty(sub) ? null : sub;
+        ReadOnlySpan<(ChannelFlow? Flow, string? Sub)> steps = sub is null
+            ? [(flow, null), (null, null)]
+            : [(flow, sub), (flow, null), (null, sub), (null, null)];
+        foreach (var (stepFlow, stepSub) in steps)
+        {
+            if (overrides.Find(stepFlow, code, stepSub) is { } overridden)
+            {
+                return Of(overridden, ResultCodeSource.Override);
+            }
+
+            if (defaults.Find(stepFlow, code, stepSub) is { } byDefault)
+            {
+                return Of(byDefault, ResultCodeSource.Default);
+            }
+        }
+
+        return ResultResolution.Unmapped;
+    }
+
+    private static ResultResolution Of(ResultCodeRule rule, ResultCodeSource source) =>
+        new(rule.Effect, rule.UnifiedCode, rule.MessageEn, rule.MessageZh, rule.Retryable, true, source, rule);
+
+    /// <summary>The overrides in force: reloaded when the catalog version this node serves has moved since the last load.</summary>
+    private async ValueTask<OverrideSet> OverridesAsync(CancellationToken ct)
+    {
+        var version = (await _catalog.GetAsync(ct)).Version;
+        var current = Volatile.Read(ref _overrides);
+        if (current.Version == version)
+        {
+            return current;
+        }
+
+        await _reload.WaitAsync(ct);
+        try
+        {
+            current = Volatile.Read(ref _overrides);
+            if (current.Version == version)
+            {
+                return current;
+            }
+
+            await using var scope = _scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<SluiceDbContext>();
+            var rows = await db.ResultCodeOverrides.AsNoTracking().ToListAsync(ct);
+            var loaded = new OverrideSet(version, rows.GroupBy(r => r.Protocol, StringComparer.Ordinal)
+                .ToFrozenDictionary(g => g.Key, g => new ResultCodeTable(g.Select(r => r.ToRule())), StringComparer.Ordinal));
+            Volatile.Write(ref _overrides, loaded);
+            LogOverridesLoaded(_logger, version, rows.Count);
+            return loaded;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Keep the overrides last loaded (the next resolve tries again); the defaults always hold.
+            LogOverridesFailed(_logger, ex);
+            return current;
+        }
+        finally
+        {
+            _reload.Release();
+        }
+    }
+
+    private sealed record OverrideSet(long Version, FrozenDictionary<string, ResultCodeTable> ByProtocol)
+    {
+        public ResultCodeTable For(string protocol) => ByProtocol.GetValueOrDefault(protocol) ?? ResultCodeTable.Empty;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Result-code overrides loaded at catalog version {Version}: {Count} rules")]
+    private static partial void LogOverridesLoaded(ILogger logger, long version, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Loading result-code overrides failed; keeping the rules last loaded")]
+    private static partial void LogOverridesFailed(ILogger logger, Exception exception);
+}
