@@ -136,9 +136,10 @@ public static class AlipayProtocol
     public static string BeijingTime(DateTimeOffset at) =>
         at.ToOffset(BeijingOffset).ToString(TimestampFormat, CultureInfo.InvariantCulture);
 
+    /// <summary>A Beijing wall-clock time Alipay wrote, as a UTC moment (offset 0, as the gateway stores moments).</summary>
     public static DateTimeOffset? ParseBeijingTime(string? text) =>
         DateTime.TryParseExact(text, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)
-            ? new DateTimeOffset(local, BeijingOffset)
+            ? new DateTimeOffset(local, BeijingOffset).ToUniversalTime()
             : null;
 
     /// <summary>

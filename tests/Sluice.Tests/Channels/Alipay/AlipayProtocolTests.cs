@@ -201,6 +201,7 @@ rjyft4dIyrlFNro7uTgf5Ww95dH1H9sRkijLyYhZ2gmKlnjSpSH+0eHnzJv1qvFG
         genuine.Notice.Report.Result.Outcome.ShouldBe(ChannelOutcome.Succeeded);
         genuine.Notice.Report.Amount.ShouldBe(2599);
         genuine.Notice.Report.CompletedAt.ShouldBe(new DateTimeOffset(2026, 11, 24, 8, 0, 8, TimeSpan.Zero));
+        genuine.Notice.Report.CompletedAt!.Value.Offset.ShouldBe(TimeSpan.Zero);
         alteredAmount.Verified.ShouldBeFalse();
         otherApp.Verified.ShouldBeFalse();
         adapter.AnswerCallback(true).Body.ShouldBe("success");
