@@ -91,35 +91,17 @@ public sealed class AlipayChannelAdapter(IHttpClientFactory httpClients, TimePro
             new ChannelResult(ChannelOutcome.Pending, Codes.Success, States.WaitBuyerPay, "signed request built for the payer to take to Alipay"), action);
     }
 
-    public async Task<ChannelReport> QueryPaymentAsync(ChannelAccountContext account, ChannelOrderRef order, CancellationToken ct)
-    {
-        var (node, failure) = await CallAsync(account, SignedParameters(account, Methods.Query, TradeRef(order), withNotifyUrl: false), ct);
-        if (node is null)
-        {
-            return new ChannelReport(failure!);
-        }
+    public Task<ChannelReport> QueryPaymentAsync(ChannelAccountContext account, ChannelOrderRef order, CancellationToken ct) =>
+        ReportAsync(account, Methods.Query, TradeRef(order), ChannelFlow.Query, new("trade_status", "trade_no", "send_pay_date", "total_amount"), ct);
 
-        var answer = node.Value;
-        var success = Str(answer, "code") == Codes.Success;
-        var result = ResultOf(ChannelFlow.Query, answer, success ? Str(answer, "trade_status") : Str(answer, "sub_code"), Str(answer, "trade_no"));
-        return success
-            ? new ChannelReport(result, ParseYuan(Str(answer, "total_amount")), "CNY", ParseBeijingTime(Str(answer, "send_pay_date")))
-            : new ChannelReport(result);
-    }
+    public Task<ChannelReport> ClosePaymentAsync(ChannelAccountContext account, ChannelOrderRef order, CancellationToken ct) =>
+        ReportAsync(account, Methods.Close, TradeRef(order), ChannelFlow.Close, new(null, "trade_no", null), ct);
 
-    public async Task<ChannelReport> ClosePaymentAsync(ChannelAccountContext account, ChannelOrderRef order, CancellationToken ct)
-    {
-        var (node, failure) = await CallAsync(account, SignedParameters(account, Methods.Close, TradeRef(order), withNotifyUrl: false), ct);
-        return node is null
-            ? new ChannelReport(failure!)
-            : new ChannelReport(ResultOf(ChannelFlow.Close, node.Value, Str(node.Value, "sub_code"), Str(node.Value, "trade_no")));
-    }
-
-    public async Task<ChannelReport> RefundAsync(ChannelAccountContext account, ChannelRefundRequest request, CancellationToken ct)
+    public Task<ChannelReport> RefundAsync(ChannelAccountContext account, ChannelRefundRequest request, CancellationToken ct)
     {
         if (request.Currency != "CNY")
         {
-            return new ChannelReport(NotTaken(Codes.CurrencyNotSupported, $"Alipay refunds CNY only, not {request.Currency}"));
+            return Task.FromResult(new ChannelReport(NotTaken(Codes.CurrencyNotSupported, $"Alipay refunds CNY only, not {request.Currency}")));
         }
 
         var biz = new Dictionary<string, object?>
@@ -130,46 +112,25 @@ public sealed class AlipayChannelAdapter(IHttpClientFactory httpClients, TimePro
             ["out_request_no"] = request.RefundId,
             ["refund_reason"] = request.Reason,
         };
-        var (node, failure) = await CallAsync(account, SignedParameters(account, Methods.Refund, biz, withNotifyUrl: false), ct);
-        if (node is null)
-        {
-            return new ChannelReport(failure!);
-        }
 
         // Alipay's refund_fee is the trade's cumulative refunded amount; this refund's own amount is the one asked for.
-        var result = ResultOf(ChannelFlow.Refund, node.Value, Str(node.Value, "sub_code"), Str(node.Value, "trade_no"));
-        return result.Outcome == ChannelOutcome.Succeeded
-            ? new ChannelReport(result, request.RefundAmount, "CNY", ParseBeijingTime(Str(node.Value, "gmt_refund_pay")))
-            : new ChannelReport(result);
+        return ReportAsync(account, Methods.Refund, biz, ChannelFlow.Refund, new(null, "trade_no", "gmt_refund_pay", Amount: request.RefundAmount), ct);
     }
 
-    public async Task<ChannelReport> QueryRefundAsync(ChannelAccountContext account, string refundId, string orderId, CancellationToken ct)
-    {
-        var biz = new Dictionary<string, object?> { ["out_trade_no"] = orderId, ["out_request_no"] = refundId };
-        var (node, failure) = await CallAsync(account, SignedParameters(account, Methods.RefundQuery, biz, withNotifyUrl: false), ct);
-        if (node is null)
-        {
-            return new ChannelReport(failure!);
-        }
+    public Task<ChannelReport> QueryRefundAsync(ChannelAccountContext account, string refundId, string orderId, CancellationToken ct) =>
+        ReportAsync(account, Methods.RefundQuery, new() { ["out_trade_no"] = orderId, ["out_request_no"] = refundId }, ChannelFlow.RefundQuery,
+            new("refund_status", "trade_no", "gmt_refund_pay", "refund_amount"), ct);
 
-        var answer = node.Value;
-        var success = Str(answer, "code") == Codes.Success;
-        var result = ResultOf(ChannelFlow.RefundQuery, answer, success ? Str(answer, "refund_status") : Str(answer, "sub_code"), Str(answer, "trade_no"));
-        return success
-            ? new ChannelReport(result, ParseYuan(Str(answer, "refund_amount")), "CNY", ParseBeijingTime(Str(answer, "gmt_refund_pay")))
-            : new ChannelReport(result);
-    }
-
-    public async Task<ChannelReport> WithdrawAsync(ChannelAccountContext account, ChannelWithdrawRequest request, CancellationToken ct)
+    public Task<ChannelReport> WithdrawAsync(ChannelAccountContext account, ChannelWithdrawRequest request, CancellationToken ct)
     {
         if (request.Currency != "CNY")
         {
-            return new ChannelReport(NotTaken(Codes.CurrencyNotSupported, $"Alipay transfers CNY only, not {request.Currency}"));
+            return Task.FromResult(new ChannelReport(NotTaken(Codes.CurrencyNotSupported, $"Alipay transfers CNY only, not {request.Currency}")));
         }
 
         if (request.PayeeType != PayeeAccountType.Wallet)
         {
-            return new ChannelReport(NotTaken(Codes.PayeeTypeNotSupported, "alipay.fund.trans.uni.transfer here pays Alipay accounts only"));
+            return Task.FromResult(new ChannelReport(NotTaken(Codes.PayeeTypeNotSupported, "alipay.fund.trans.uni.transfer here pays Alipay accounts only")));
         }
 
         var biz = new Dictionary<string, object?>
@@ -187,19 +148,10 @@ public sealed class AlipayChannelAdapter(IHttpClientFactory httpClients, TimePro
             },
             ["remark"] = request.Remark,
         };
-        var (node, failure) = await CallAsync(account, SignedParameters(account, Methods.Transfer, biz, withNotifyUrl: false), ct);
-        if (node is null)
-        {
-            return new ChannelReport(failure!);
-        }
-
-        var answer = node.Value;
-        var success = Str(answer, "code") == Codes.Success;
-        var result = ResultOf(ChannelFlow.Withdraw, answer, success ? Str(answer, "status") : Str(answer, "sub_code"), Str(answer, "order_id"));
-        return success ? new ChannelReport(result, request.Amount, "CNY", ParseBeijingTime(Str(answer, "trans_date"))) : new ChannelReport(result);
+        return ReportAsync(account, Methods.Transfer, biz, ChannelFlow.Withdraw, new("status", "order_id", "trans_date", Amount: request.Amount), ct);
     }
 
-    public async Task<ChannelReport> QueryWithdrawalAsync(ChannelAccountContext account, string withdrawalId, CancellationToken ct)
+    public Task<ChannelReport> QueryWithdrawalAsync(ChannelAccountContext account, string withdrawalId, CancellationToken ct)
     {
         var biz = new Dictionary<string, object?>
         {
@@ -207,23 +159,7 @@ public sealed class AlipayChannelAdapter(IHttpClientFactory httpClients, TimePro
             ["product_code"] = "TRANS_ACCOUNT_NO_PWD",
             ["biz_scene"] = "DIRECT_TRANSFER",
         };
-        var (node, failure) = await CallAsync(account, SignedParameters(account, Methods.TransferQuery, biz, withNotifyUrl: false), ct);
-        if (node is null)
-        {
-            return new ChannelReport(failure!);
-        }
-
-        var answer = node.Value;
-        var success = Str(answer, "code") == Codes.Success;
-        var result = ResultOf(ChannelFlow.WithdrawQuery, answer, success ? Str(answer, "status") : Str(answer, "sub_code"), Str(answer, "order_id"));
-        if (success && Str(answer, "status") == States.TransferFail)
-        {
-            result = result with { RawMessage = $"{Str(answer, "error_code")}: {Str(answer, "fail_reason")}" };
-        }
-
-        return success
-            ? new ChannelReport(result, ParseYuan(Str(answer, "trans_amount")), "CNY", ParseBeijingTime(Str(answer, "pay_date")))
-            : new ChannelReport(result);
+        return ReportAsync(account, Methods.TransferQuery, biz, ChannelFlow.WithdrawQuery, new("status", "order_id", "pay_date", "trans_amount"), ct);
     }
 
     public ValueTask<CallbackParseResult> ParseCallbackAsync(ChannelAccountContext account, ChannelCallbackRequest request, CancellationToken ct) =>
@@ -350,6 +286,39 @@ public sealed class AlipayChannelAdapter(IHttpClientFactory httpClients, TimePro
         {
             return (null, ChannelResult.Unknown(ChannelTransport.UnreadableAnswer, "answer is not the expected JSON"));
         }
+    }
+
+    /// <summary>
+    /// Where an API's answer keeps the state (raw sub-code on success; <c>sub_code</c> otherwise), the channel's
+    /// reference, the completion time and the amount (or the amount known from the request).
+    /// </summary>
+    private sealed record AnswerFields(string? StateField, string ReferenceField, string? TimeField, string? AmountField = null, long? Amount = null);
+
+    /// <summary>Calls one API and reads its verified answer as a report in <paramref name="flow"/>.</summary>
+    private async Task<ChannelReport> ReportAsync(
+        ChannelAccountContext account, string method, Dictionary<string, object?> biz, ChannelFlow flow, AnswerFields fields, CancellationToken ct)
+    {
+        var (node, failure) = await CallAsync(account, SignedParameters(account, method, biz, withNotifyUrl: false), ct);
+        if (node is null)
+        {
+            return new ChannelReport(failure!);
+        }
+
+        var answer = node.Value;
+        if (Str(answer, "code") != Codes.Success)
+        {
+            return new ChannelReport(ResultOf(flow, answer, Str(answer, "sub_code"), Str(answer, fields.ReferenceField)));
+        }
+
+        var state = fields.StateField is null ? null : Str(answer, fields.StateField);
+        var result = ResultOf(flow, answer, state, Str(answer, fields.ReferenceField));
+        if (state == States.TransferFail)
+        {
+            result = result with { RawMessage = $"{Str(answer, "error_code")}: {Str(answer, "fail_reason")}" };
+        }
+
+        var amount = fields.Amount ?? (fields.AmountField is null ? null : ParseYuan(Str(answer, fields.AmountField)));
+        return new ChannelReport(result, amount, amount is null ? null : "CNY", fields.TimeField is null ? null : ParseBeijingTime(Str(answer, fields.TimeField)));
     }
 
     private static ChannelResult ResultOf(ChannelFlow flow, JsonElement answer, string? subCode, string? reference)

@@ -144,38 +144,15 @@ public static class AlipaySignature
     /// The merchant's private key: PEM (PKCS#8 <c>PRIVATE KEY</c> or PKCS#1 <c>RSA PRIVATE KEY</c>) or the bare base64
     /// Alipay's key tool shows (PKCS#8 for Java, PKCS#1 for the other languages).
     /// </summary>
-    public static RSA LoadPrivateKey(string key)
-    {
-        var rsa = RSA.Create();
-        try
-        {
-            if (key.Contains("-----BEGIN", StringComparison.Ordinal))
-            {
-                rsa.ImportFromPem(key);
-                return rsa;
-            }
-
-            var der = Convert.FromBase64String(key.Trim());
-            try
-            {
-                rsa.ImportPkcs8PrivateKey(der, out _);
-            }
-            catch (CryptographicException)
-            {
-                rsa.ImportRSAPrivateKey(der, out _);
-            }
-
-            return rsa;
-        }
-        catch
-        {
-            rsa.Dispose();
-            throw;
-        }
-    }
+    public static RSA LoadPrivateKey(string key) =>
+        LoadKey(key, static (rsa, der) => rsa.ImportPkcs8PrivateKey(der, out _), static (rsa, der) => rsa.ImportRSAPrivateKey(der, out _));
 
     /// <summary>Alipay's public key: PEM (<c>PUBLIC KEY</c> or <c>RSA PUBLIC KEY</c>) or the bare base64 SubjectPublicKeyInfo it shows.</summary>
-    public static RSA LoadPublicKey(string key)
+    public static RSA LoadPublicKey(string key) =>
+        LoadKey(key, static (rsa, der) => rsa.ImportSubjectPublicKeyInfo(der, out _), static (rsa, der) => rsa.ImportRSAPublicKey(der, out _));
+
+    /// <summary>A PEM key as it says it is; bare base64 DER as <paramref name="usual"/>, else as <paramref name="pkcs1"/>.</summary>
+    private static RSA LoadKey(string key, Action<RSA, byte[]> usual, Action<RSA, byte[]> pkcs1)
     {
         var rsa = RSA.Create();
         try
@@ -189,11 +166,11 @@ public static class AlipaySignature
             var der = Convert.FromBase64String(key.Trim());
             try
             {
-                rsa.ImportSubjectPublicKeyInfo(der, out _);
+                usual(rsa, der);
             }
             catch (CryptographicException)
             {
-                rsa.ImportRSAPublicKey(der, out _);
+                pkcs1(rsa, der);
             }
 
             return rsa;
