@@ -72,6 +72,8 @@ public static class AlipaySignature
     /// Verifies an answer the way the SDKs do: the signature (top-level <c>sign</c>) over the raw text of the
     /// <c>{method}_response</c> node, or of <c>error_response</c> when that is the node present. Like the SDKs, a node
     /// whose text escapes slashes (<c>\/</c>) is also tried with plain slashes. Returns the verified node's name.
+    /// Stricter than the SDKs in one way: they let an error answer without <c>sign</c> through unverified; here an
+    /// unsigned answer is never believed (the caller treats it as unknown), so a forged decline cannot fail an order.
     /// </summary>
     public static string? VerifyAnswer(byte[] body, string method, string publicKey)
     {

@@ -158,11 +158,6 @@ public sealed class AlipaySimulator(
             return error!;
         }
 
-        if (answers.Take(ChannelName, trade.OutTradeNo, BehaviourAction.Approve) is not null)
-        {
-            MarkPaid(trade);
-        }
-
         return Ok(new() { ["out_trade_no"] = trade.OutTradeNo, ["qr_code"] = trade.QrCode });
     }
 
@@ -186,11 +181,23 @@ public sealed class AlipaySimulator(
         });
         lock (trade)
         {
-            return trade.TotalFen != amount || trade.Subject != subject ? (null, Error(Codes.BusinessFailed, Codes.ContextInconsistent, "交易信息被篡改"))
-                : trade.Status is States.TradeSuccess or States.TradeFinished ? (null, Error(Codes.BusinessFailed, Codes.TradeHasSuccess, "交易已被支付"))
-                : trade.Status == States.TradeClosed ? (null, Error(Codes.BusinessFailed, Codes.TradeHasClose, "交易已经关闭"))
-                : (trade, null);
+            var refusal = trade.TotalFen != amount || trade.Subject != subject ? Error(Codes.BusinessFailed, Codes.ContextInconsistent, "交易信息被篡改")
+                : trade.Status is States.TradeSuccess or States.TradeFinished ? Error(Codes.BusinessFailed, Codes.TradeHasSuccess, "交易已被支付")
+                : trade.Status == States.TradeClosed ? Error(Codes.BusinessFailed, Codes.TradeHasClose, "交易已经关闭")
+                : null;
+            if (refusal is not null)
+            {
+                return (null, refusal);
+            }
         }
+
+        // The "approve" behaviour: the payer pays the moment the trade exists.
+        if (answers.Take(ChannelName, trade.OutTradeNo, BehaviourAction.Approve) is not null)
+        {
+            MarkPaid(trade);
+        }
+
+        return (trade, null);
     }
 
     private Dictionary<string, object?> Query(SimulatedMerchant merchant, JsonElement biz)

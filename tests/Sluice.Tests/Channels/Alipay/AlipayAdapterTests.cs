@@ -46,6 +46,21 @@ public sealed class AlipayAdapterTests(SimulatorHost simulator) : IClassFixture<
     }
 
     [Fact]
+    public async Task With_the_approve_behaviour_the_payer_pays_at_once()
+    {
+        var account = Account(await simulator.RegisterAppAsync());
+        var id = NewId("pay");
+        await simulator.SetBehaviourAsync("alipay", id, "approve");
+
+        var pay = await _adapter.PayAsync(account, Pay(id), Ct);
+        var query = await _adapter.QueryPaymentAsync(account, Ref(id), Ct);
+
+        pay.Result.Outcome.ShouldBe(ChannelOutcome.Pending);
+        query.Result.Outcome.ShouldBe(ChannelOutcome.Succeeded);
+        query.Result.RawSubCode.ShouldBe("TRADE_SUCCESS");
+    }
+
+    [Fact]
     public async Task An_unpaid_trade_closes_and_a_trade_alipay_never_saw_is_still_pending()
     {
         var account = Account(await simulator.RegisterAppAsync());

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Sluice.Channels;
 using Sluice.Data;
+using Sluice.Server.ChannelAccounts;
 using Sluice.Tests.Infrastructure;
 using Sluice.Tests.Webhooks;
 
@@ -111,6 +114,30 @@ public abstract class AlipayGatewayTests(AlipayGatewayFixture gateway, Simulator
         WebhookTestKit.VerifySignature(merchant.WebhookSecret, hook.Header("Sluice-Signature"), hook.Body).ShouldNotBeNull();
         hook.BodyText.ShouldContain("payment.succeeded");
         hook.BodyText.ShouldContain(id);
+    }
+
+    [Fact]
+    public async Task The_notice_alipay_sends_after_a_full_refund_is_a_refund_notice_and_never_fails_the_paid_payment()
+    {
+        var merchant = await MerchantAsync();
+        await using var receiver = merchant.Receiver;
+        using var client = gateway.Merchant(merchant.ApiKey);
+        var id = (await CreateAsync(client)).Str("id");
+        await simulator.PayerPaysAsync(id);
+        await StatusAsync(client, id, "succeeded");
+        var account = await gateway.WithDbAsync(db => db.ChannelAccounts.AsNoTracking().FirstAsync(a => a.Id == merchant.ChannelAccountId, Ct));
+        var context = gateway.Services.GetRequiredService<ChannelAccountContexts>().For(account);
+        var adapter = gateway.Services.GetRequiredService<ChannelAdapterRegistry>().For("alipay");
+
+        var refund = await adapter.RefundAsync(context, new ChannelRefundRequest("rfd_full_" + id, id, null, 2599, 2599, "CNY", "returned"), Ct);
+        refund.Result.Outcome.ShouldBe(ChannelOutcome.Succeeded);
+        await SimulatorHost.EventuallyAsync(async () => (await CallbacksAsync("rfd_full_" + id)).Count == 1);
+
+        var notice = (await CallbacksAsync("rfd_full_" + id)).ShouldHaveSingleItem();
+        notice.Verified.ShouldBeTrue();
+        notice.Effect.ShouldBe("not_applied_refund");
+        notice.Body.ShouldContain("trade_status=TRADE_CLOSED");
+        (await client.GetPaymentAsync(id)).Str("status").ShouldBe("succeeded");
     }
 
     [Fact]
