@@ -178,6 +178,7 @@ public sealed class AlipaySimulator(
             AppId = merchant.MerchantId, OutTradeNo = outTradeNo, TradeNo = trades.NewNumber(now), TotalFen = amount.Value, Subject = subject,
             Method = parameters["method"], NotifyUrl = parameters.GetValueOrDefault("notify_url"), AppAuthToken = parameters.GetValueOrDefault("app_auth_token"),
             QrCode = "https://qr.alipay.com/bax0" + Guid.NewGuid().ToString("N")[..20], CreatedAt = now,
+            ExpiresAt = ParseBeijingTime(Str(biz, "time_expire")),
         });
         lock (trade)
         {
@@ -460,6 +461,11 @@ public sealed class AlipaySimulator(
 
         lock (trade)
         {
+            if (trade.Status == States.WaitBuyerPay && trade.ExpiresAt < clock.GetUtcNow())
+            {
+                trade.Status = States.TradeClosed;
+            }
+
             if (trade.Status != States.WaitBuyerPay)
             {
                 return Results.Conflict(trade.View());

@@ -19,6 +19,9 @@ public sealed class SimulatedTrade
     public string? AppAuthToken { get; init; }
     public required string QrCode { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The request's <c>time_expire</c>: after it the payer can no longer pay and the trade closes.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
     public string Status { get; set; } = AlipayProtocol.States.WaitBuyerPay;
     public DateTimeOffset? PaidAt { get; set; }
     public long RefundedFen { get; set; }

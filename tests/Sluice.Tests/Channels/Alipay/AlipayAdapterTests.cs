@@ -61,6 +61,23 @@ public sealed class AlipayAdapterTests(SimulatorHost simulator) : IClassFixture<
     }
 
     [Fact]
+    public async Task After_time_expire_the_payer_can_no_longer_pay_and_the_trade_is_closed()
+    {
+        var account = Account(await simulator.RegisterAppAsync());
+        var id = NewId("pay");
+        await _adapter.PayAsync(account, Pay(id) with { ExpiresAt = DateTimeOffset.UtcNow.AddSeconds(1) }, Ct);
+        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+
+        using var sim = simulator.Client();
+        var late = await sim.PostAsync($"control/alipay/orders/{id}/pay", null, Ct);
+        var query = await _adapter.QueryPaymentAsync(account, Ref(id), Ct);
+
+        late.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        query.Result.Outcome.ShouldBe(ChannelOutcome.Failed);
+        query.Result.RawSubCode.ShouldBe("TRADE_CLOSED");
+    }
+
+    [Fact]
     public async Task An_unpaid_trade_closes_and_a_trade_alipay_never_saw_is_still_pending()
     {
         var account = Account(await simulator.RegisterAppAsync());
