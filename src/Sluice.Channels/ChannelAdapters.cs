@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Sluice.Channels.Alipay;
 using Sluice.Channels.Sandbox;
 
 namespace Sluice.Channels;
@@ -23,6 +24,8 @@ public static class ChannelAdapterRegistration
         // Adapters log and measure outcomes themselves; the factory's per-request logging handlers only cost CPU.
         services.AddHttpClient(SandboxChannelAdapter.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         services.AddSingleton<IChannelAdapter, SandboxChannelAdapter>();
+        services.AddHttpClient(AlipayChannelAdapter.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.AddSingleton<IChannelAdapter, AlipayChannelAdapter>();
         services.AddSingleton<ChannelAdapterRegistry>();
         return services;
     }

@@ -18,6 +18,8 @@ public static class SimulatedChannels
     public static void Register(IServiceCollection services)
     {
         // Modules: services.AddSingleton<ISimulatedChannel, XxxSimulator>();
+        services.AddSingleton<Channels.Alipay.AlipayTrades>();
+        services.AddSingleton<ISimulatedChannel, Channels.Alipay.AlipaySimulator>();
         _ = services;
     }
 }

@@ -1,0 +1,254 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Sluice.Channels;
+using Sluice.Data;
+using Sluice.Server.ChannelAccounts;
+using Sluice.Tests.Infrastructure;
+using Sluice.Tests.Webhooks;
+
+namespace Sluice.Tests.Channels.Alipay;
+
+/// <summary>A gateway whose clock starts at the real time, as the simulated Alipay checks request timestamps against it.</summary>
+public abstract class AlipayGatewayFixture : GatewayFixture
+{
+    protected override DateTimeOffset ClockStart => DateTimeOffset.UtcNow;
+}
+
+public sealed class AlipaySqliteGateway : AlipayGatewayFixture
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+}
+
+public sealed class AlipayPostgresGateway : AlipayGatewayFixture
+{
+    public override DatabaseProvider Provider => DatabaseProvider.Postgres;
+}
+
+/// <summary>A merchant of its own with an app notifying <see cref="Receiver"/> and one Alipay channel account.</summary>
+public sealed record AlipayMerchant(string ApiKey, string WebhookSecret, string ChannelAccountId, AlipayApp App, WebhookReceiver Receiver);
+
+/// <summary>
+/// The gateway end to end with the simulated Alipay: an operator sets up an Alipay channel and account, a merchant
+/// creates payments, the payer pays in Alipay, Alipay's signed notice reaches the gateway, the merchant gets a webhook.
+/// </summary>
+public abstract class AlipayGatewayTests(AlipayGatewayFixture gateway, SimulatorHost simulator)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private async Task<AlipayMerchant> MerchantAsync(string? appAuthToken = null)
+    {
+        var app = await simulator.RegisterAppAsync(appAuthToken);
+        var receiver = await WebhookReceiver.StartAsync();
+        using var admin = gateway.Admin();
+        var merchant = await (await admin.PostAsync("/admin/api/merchants", Api.JsonBody(new
+        {
+            service_provider_id = gateway.Demo.ServiceProviderId, name = "Alipay shop " + Guid.NewGuid().ToString("N")[..6],
+        }), Ct)).ReadJsonAsync();
+        var created = await (await admin.PostAsync("/admin/api/apps", Api.JsonBody(new
+        {
+            merchant_id = merchant.Str("id"), name = "Shop", notify_url = receiver.Url.ToString(),
+        }), Ct)).ReadJsonAsync();
+        var appId = created.GetProperty("app").Str("id");
+        var key = await (await admin.PostAsync($"/admin/api/apps/{appId}/api-keys", null, Ct)).ReadJsonAsync();
+        var channelCode = "alipay-" + Guid.NewGuid().ToString("N")[..8];
+        var channel = await admin.PostAsync("/admin/api/channels", Api.JsonBody(new
+        {
+            code = channelCode, institution_name = "Alipay (simulated)", business_type = "payment", protocol = "alipay",
+            payment_methods = new[] { "alipay_qr", "alipay_page" }, currencies = new[] { "CNY" },
+            fee_rate_ppm = new Dictionary<string, int> { ["alipay_qr"] = 6000, ["alipay_page"] = 6000 },
+            weight = 100, single_min = 1, single_max = 5_000_000, status = "online",
+        }), Ct);
+        channel.StatusCode.ShouldBe(HttpStatusCode.Created, await channel.Content.ReadAsStringAsync(Ct));
+        var account = await admin.PostAsync("/admin/api/channel-accounts", Api.JsonBody(new
+        {
+            channel_code = channelCode, protocol = "alipay", merchant_id = merchant.Str("id"),
+            payment_methods = new[] { "alipay_qr", "alipay_page" }, credentials = app.Credentials,
+        }), Ct);
+        var accountJson = await account.ReadJsonAsync();
+        account.StatusCode.ShouldBe(HttpStatusCode.Created, accountJson.ToString());
+        return new AlipayMerchant(key.Str("secret"), created.Str("webhook_secret"), accountJson.Str("id"), app, receiver);
+    }
+
+    private static async Task<JsonElement> CreateAsync(HttpClient client, string method = "alipay_qr", long amount = 2599)
+    {
+        var response = await client.PostAsync("/v1/payments", Api.JsonBody(Api.PaymentRequest("A-" + Guid.NewGuid().ToString("N")[..12], amount, method: method)), Ct);
+        var body = await response.ReadJsonAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, body.ToString());
+        return body;
+    }
+
+    private Task<JsonElement> StatusAsync(HttpClient client, string id, string status) =>
+        Api.EventuallyAsync(() => client.GetPaymentAsync(id), p => p.Str("status") == status, $"payment {id} to be {status}");
+
+    private Task<List<Sluice.Channels.ChannelCallbackLog>> CallbacksAsync(string paymentId) =>
+        gateway.WithDbAsync(db => db.ChannelCallbacks.AsNoTracking().Where(c => c.OrderId == paymentId).OrderBy(c => c.Id).ToListAsync(Ct));
+
+    [Fact]
+    public async Task A_qr_payment_paid_in_alipay_succeeds_through_the_signed_notice_and_the_merchant_gets_a_signed_webhook()
+    {
+        var merchant = await MerchantAsync();
+        await using var receiver = merchant.Receiver;
+        using var client = gateway.Merchant(merchant.ApiKey);
+
+        var payment = await CreateAsync(client);
+        payment.Str("status").ShouldBe("pending");
+        payment.GetProperty("pay_action").Str("type").ShouldBe("qr_code");
+        payment.GetProperty("pay_action").Str("value").ShouldStartWith("https://qr.alipay.com/");
+        var id = payment.Str("id");
+        await simulator.PayerPaysAsync(id);
+        var paid = await StatusAsync(client, id, "succeeded");
+        await gateway.RunDispatcherAsync();
+
+        var log = (await CallbacksAsync(id)).ShouldHaveSingleItem();
+        log.Verified.ShouldBeTrue();
+        log.Effect.ShouldBe("applied");
+        var stored = await gateway.WithDbAsync(db => db.Payments.AsNoTracking().FirstAsync(p => p.Id == id, Ct));
+        stored.ChannelTradeNo.ShouldBe((await simulator.TradeAsync(id)).Str("trade_no"));
+        stored.RawSubCode.ShouldBe("TRADE_SUCCESS");
+        paid.Str("status").ShouldBe("succeeded");
+        await SimulatorHost.EventuallyAsync(() => Task.FromResult(simulator.Callbacks.Attempts(id).Any(a => a.Acknowledged)));
+        simulator.Callbacks.Attempts(id).ShouldHaveSingleItem().Answer.ShouldBe("success");
+        var hook = receiver.Received.ShouldHaveSingleItem();
+        WebhookTestKit.VerifySignature(merchant.WebhookSecret, hook.Header("Sluice-Signature"), hook.Body).ShouldNotBeNull();
+        hook.BodyText.ShouldContain("payment.succeeded");
+        hook.BodyText.ShouldContain(id);
+    }
+
+    [Fact]
+    public async Task The_notice_alipay_sends_after_a_full_refund_is_a_refund_notice_and_never_fails_the_paid_payment()
+    {
+        var merchant = await MerchantAsync();
+        await using var receiver = merchant.Receiver;
+        using var client = gateway.Merchant(merchant.ApiKey);
+        var id = (await CreateAsync(client)).Str("id");
+        await simulator.PayerPaysAsync(id);
+        await StatusAsync(client, id, "succeeded");
+        var account = await gateway.WithDbAsync(db => db.ChannelAccounts.AsNoTracking().FirstAsync(a => a.Id == merchant.ChannelAccountId, Ct));
+        var context = gateway.Services.GetRequiredService<ChannelAccountContexts>().For(account);
+        var adapter = gateway.Services.GetRequiredService<ChannelAdapterRegistry>().For("alipay");
+
+        var refund = await adapter.RefundAsync(context, new ChannelRefundRequest("rfd_full_" + id, id, null, 2599, 2599, "CNY", "returned"), Ct);
+        refund.Result.Outcome.ShouldBe(ChannelOutcome.Succeeded);
+        await SimulatorHost.EventuallyAsync(async () => (await CallbacksAsync("rfd_full_" + id)).Count == 1);
+
+        var notice = (await CallbacksAsync("rfd_full_" + id)).ShouldHaveSingleItem();
+        notice.Verified.ShouldBeTrue();
+        notice.Effect.ShouldBe("not_applied_refund");
+        notice.Body.ShouldContain("trade_status=TRADE_CLOSED");
+        (await client.GetPaymentAsync(id)).Str("status").ShouldBe("succeeded");
+    }
+
+    [Fact]
+    public async Task A_duplicated_notice_is_applied_once()
+    {
+        var merchant = await MerchantAsync();
+        await using var receiver = merchant.Receiver;
+        using var client = gateway.Merchant(merchant.ApiKey);
+        var id = (await CreateAsync(client)).Str("id");
+        await simulator.SetBehaviourAsync("alipay", id, "duplicate_callback");
+
+        await simulator.PayerPaysAsync(id);
+        await StatusAsync(client, id, "succeeded");
+        await SimulatorHost.EventuallyAsync(async () => (await CallbacksAsync(id)).Count == 2);
+        await gateway.RunDispatcherAsync();
+
+        (await CallbacksAsync(id)).Select(c => c.Effect).ShouldBe(["applied", "duplicate"]);
+        (await gateway.WithDbAsync(db => db.PaymentEvents.CountAsync(e => e.PaymentId == id && e.ToStatus == "succeeded", Ct))).ShouldBe(1);
+        (await gateway.WithDbAsync(db => db.WebhookDeliveries.CountAsync(d => d.Payload.Contains(id), Ct))).ShouldBe(1);
+        receiver.Received.Count(r => r.BodyText.Contains(id)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_forged_notice_is_rejected_logged_and_changes_nothing_and_alipay_keeps_retrying()
+    {
+        var merchant = await MerchantAsync();
+        await using var receiver = merchant.Receiver;
+        using var client = gateway.Merchant(merchant.ApiKey);
+        var id = (await CreateAsync(client)).Str("id");
+        await simulator.SetBehaviourAsync("alipay", id, "forged_callback");
+
+        await simulator.PayerPaysAsync(id);
+        // Alipay's schedule: the first attempt and 7 retries (4m … 15h, compressed), none answered "success".
+        await SimulatorHost.EventuallyAsync(() => Task.FromResult(simulator.Callbacks.Attempts(id).Count == 8), TimeSpan.FromSeconds(30));
+
+        var logs = await gateway.WithDbAsync(db => db.ChannelCallbacks.AsNoTracking()
+            .Where(c => c.ChannelAccountId == merchant.ChannelAccountId).ToListAsync(Ct));
+        logs.Count.ShouldBe(8);
+        logs.ShouldAllBe(l => !l.Verified && l.Effect == "rejected" && l.RejectionReason == "signature verification failed");
+        simulator.Callbacks.Attempts(id).ShouldAllBe(a => a.Forged && !a.Acknowledged && a.Answer == "fail");
+        (await client.GetPaymentAsync(id)).Str("status").ShouldBe("pending");
+        await gateway.RunDispatcherAsync();
+        receiver.Received.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_decline_at_create_fails_the_payment_with_alipays_codes()
+    {
+        var merchant = await MerchantAsync();
+        await using var receiver = merchant.Receiver;
+        using var client = gateway.Merchant(merchant.ApiKey);
+        await simulator.SetBehaviourAsync("alipay", null, "decline", "40004", "ACQ.SELLER_BEEN_BLOCKED", times: 1);
+
+        var payment = await CreateAsync(client);
+
+        payment.Str("status").ShouldBe("failed");
+        var stored = await gateway.WithDbAsync(db => db.Payments.AsNoTracking().FirstAsync(p => p.Id == payment.Str("id"), Ct));
+        stored.RawCode.ShouldBe("40004");
+        stored.RawSubCode.ShouldBe("ACQ.SELLER_BEEN_BLOCKED");
+    }
+
+    [Fact]
+    public async Task A_timeout_or_a_5xx_at_create_leaves_the_payment_created_with_an_unknown_outcome()
+    {
+        var merchant = await MerchantAsync();
+        await using var receiver = merchant.Receiver;
+        using var client = gateway.Merchant(merchant.ApiKey);
+
+        await simulator.SetBehaviourAsync("alipay", null, "server_error", times: 1);
+        var afterServerError = await CreateAsync(client);
+        await simulator.SetBehaviourAsync("alipay", null, "timeout", times: 1);
+        var afterTimeout = await CreateAsync(client);
+
+        foreach (var (payment, rawCode) in new[] { (afterServerError, "HTTP_500"), (afterTimeout, "TIMEOUT") })
+        {
+            payment.Str("status").ShouldBe("created");
+            var stored = await gateway.WithDbAsync(db => db.Payments.AsNoTracking().FirstAsync(p => p.Id == payment.Str("id"), Ct));
+            stored.LastChannelOutcome.ShouldBe("unknown");
+            stored.RawCode.ShouldBe(rawCode);
+        }
+
+        // Alipay did take both (the answer was lost): the payer can still pay and the notice completes the payment.
+        await simulator.PayerPaysAsync(afterTimeout.Str("id"));
+        await StatusAsync(client, afterTimeout.Str("id"), "succeeded");
+    }
+
+    [Fact]
+    public async Task In_partner_mode_the_accounts_app_auth_token_reaches_alipay_and_page_payments_redirect_to_the_signed_gateway_url()
+    {
+        var merchant = await MerchantAsync(appAuthToken: "202611BB5e3c1f2a0b9d8e7f6a5b4c3d2e1f0a9b");
+        await using var receiver = merchant.Receiver;
+        using var client = gateway.Merchant(merchant.ApiKey);
+
+        var qr = await CreateAsync(client);
+        var page = await CreateAsync(client, "alipay_page", 1999);
+
+        (await simulator.TradeAsync(qr.Str("id"))).Str("app_auth_token").ShouldBe("202611BB5e3c1f2a0b9d8e7f6a5b4c3d2e1f0a9b");
+        page.Str("status").ShouldBe("pending");
+        var redirect = page.GetProperty("pay_action");
+        redirect.Str("type").ShouldBe("redirect");
+        using var browser = new HttpClient();
+        var cashier = await browser.GetAsync(redirect.Str("value"), Ct);
+        cashier.StatusCode.ShouldBe(HttpStatusCode.OK, await cashier.Content.ReadAsStringAsync(Ct));
+        (await simulator.TradeAsync(page.Str("id"))).Str("app_auth_token").ShouldBe("202611BB5e3c1f2a0b9d8e7f6a5b4c3d2e1f0a9b");
+        await simulator.PayerPaysAsync(page.Str("id"));
+        await StatusAsync(client, page.Str("id"), "succeeded");
+    }
+}
+
+public sealed class AlipayGatewaySqliteTests(AlipaySqliteGateway gateway, SimulatorHost simulator)
+    : AlipayGatewayTests(gateway, simulator), IClassFixture<AlipaySqliteGateway>, IClassFixture<SimulatorHost>;
+
+public sealed class AlipayGatewayPostgresTests(AlipayPostgresGateway gateway, SimulatorHost simulator)
+    : AlipayGatewayTests(gateway, simulator), IClassFixture<AlipayPostgresGateway>, IClassFixture<SimulatorHost>;
