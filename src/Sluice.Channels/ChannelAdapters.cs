@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Sluice.Channels.BankPayout;
 using Sluice.Channels.Sandbox;
+using Sluice.Channels.UnionPay;
 
 namespace Sluice.Channels;
 
@@ -23,6 +25,10 @@ public static class ChannelAdapterRegistration
         // Adapters log and measure outcomes themselves; the factory's per-request logging handlers only cost CPU.
         services.AddHttpClient(SandboxChannelAdapter.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         services.AddSingleton<IChannelAdapter, SandboxChannelAdapter>();
+        services.AddHttpClient(UnionPayChannelAdapter.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.AddSingleton<IChannelAdapter, UnionPayChannelAdapter>();
+        services.AddHttpClient(BankPayoutChannelAdapter.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.AddSingleton<IChannelAdapter, BankPayoutChannelAdapter>();
         services.AddSingleton<ChannelAdapterRegistry>();
         return services;
     }
