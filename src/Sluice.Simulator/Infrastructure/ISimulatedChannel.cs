@@ -18,6 +18,11 @@ public static class SimulatedChannels
     public static void Register(IServiceCollection services)
     {
         // Modules: services.AddSingleton<ISimulatedChannel, XxxSimulator>();
+        services.AddSingleton<Channels.UnionPay.UnionPayCertificates>();
+        services.AddSingleton<Channels.UnionPay.UnionPaySimulator>();
+        services.AddSingleton<ISimulatedChannel>(sp => sp.GetRequiredService<Channels.UnionPay.UnionPaySimulator>());
+        services.AddSingleton<Channels.BankPayout.BankPayoutSimulator>();
+        services.AddSingleton<ISimulatedChannel>(sp => sp.GetRequiredService<Channels.BankPayout.BankPayoutSimulator>());
         _ = services;
     }
 }
