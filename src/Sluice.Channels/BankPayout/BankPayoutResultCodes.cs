@@ -18,7 +18,7 @@ public static class BankPayoutResultCodes
 
     private static List<ResultCodeRule> Build()
     {
-        var rules = new List<ResultCodeRule>(ChannelTransport.Rules)
+        var rules = new List<ResultCodeRule>([.. ChannelTransport.Rules, .. ServerErrorRules.Rules])
         {
             new(null, Codes.Success, Statuses.Accepted, "payout_processing", ChannelOutcome.Pending, false, "The payout was accepted.", "代付已受理。"),
             new(null, Codes.Success, Statuses.Processing, "payout_processing", ChannelOutcome.Pending, false, "The payout is processing.", "代付处理中。"),

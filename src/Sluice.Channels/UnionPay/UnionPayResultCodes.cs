@@ -70,7 +70,7 @@ public static class UnionPayResultCodes
 
     private static List<ResultCodeRule> Build()
     {
-        var rules = new List<ResultCodeRule>(ChannelTransport.Rules)
+        var rules = new List<ResultCodeRule>([.. ChannelTransport.Rules, .. ServerErrorRules.Rules])
         {
             new(ChannelFlow.Pay, FormReady, null, "payment_pending", ChannelOutcome.Pending, false, "Waiting for the payer.", "等待付款。"),
             new(ChannelFlow.Pay, Success, null, "payment_pending", ChannelOutcome.Pending, false, "Waiting for the payer.", "等待付款。"),
