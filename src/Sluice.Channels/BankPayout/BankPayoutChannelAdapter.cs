@@ -114,7 +114,7 @@ public sealed class BankPayoutChannelAdapter(IHttpClientFactory httpClients, Tim
             new ChannelResult(outcome, code, sub, message, answer.PayoutNo) { NotTakenByChannel = flow == ChannelFlow.Withdraw && code == Codes.SystemBusy },
             answer.Amount,
             answer.Currency,
-            answer.Status is Statuses.Succeeded or Statuses.Failed or Statuses.Returned ? answer.UpdatedAt : null);
+            answer.Status is Statuses.Succeeded or Statuses.Failed or Statuses.Returned ? answer.UpdatedAt?.ToUniversalTime() : null);
     }
 
     private async Task<(BankPayoutAnswer? Answer, ChannelResult? Failure)> CallAsync(

@@ -52,9 +52,10 @@ public static class UnionPayProtocol
 
     public static string TxnTime(DateTimeOffset at) => at.ToOffset(BeijingOffset).ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
 
+    /// <summary>Reads a Beijing-time <c>txnTime</c> as UTC (databases store instants in UTC).</summary>
     public static DateTimeOffset? ParseTxnTime(string? value) =>
         value is not null && DateTime.TryParseExact(value, "yyyyMMddHHmmss", CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)
-            ? new DateTimeOffset(local, BeijingOffset)
+            ? new DateTimeOffset(local, BeijingOffset).ToUniversalTime()
             : null;
 
     /// <summary>The sign string: non-empty fields except <c>signature</c>, sorted by key, <c>k=v</c> joined with <c>&amp;</c>.</summary>

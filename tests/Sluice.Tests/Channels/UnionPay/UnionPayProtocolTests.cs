@@ -192,6 +192,7 @@ public sealed class UnionPayProtocolTests
         UnionPayProtocol.IdCreationTime("pay_not-a-sluice-id").ShouldBeNull();
         UnionPayProtocol.TxnTime(clock.GetUtcNow()).ShouldBe("20261125003005", "txnTime is Beijing time, UTC+8");
         UnionPayProtocol.ParseTxnTime("20261125003005").ShouldBe(clock.GetUtcNow());
+        UnionPayProtocol.ParseTxnTime("20261125003005")!.Value.Offset.ShouldBe(TimeSpan.Zero, "PostgreSQL stores UTC instants only");
         UnionPayProtocol.Amount(2599).ShouldBe("2599");
         UnionPayProtocol.ParseAmount("25.99").ShouldBeNull("txnAmt is whole fen");
     }
