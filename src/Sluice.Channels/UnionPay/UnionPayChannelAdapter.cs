@@ -106,11 +106,8 @@ public sealed class UnionPayChannelAdapter(IHttpClientFactory httpClients, TimeP
     public Task<ChannelReport> QueryPaymentAsync(ChannelAccountContext account, ChannelOrderRef order, CancellationToken ct) =>
         QueryAsync(account, order.OrderId, ChannelFlow.Query, ct);
 
-    public async Task<ChannelReport> ClosePaymentAsync(ChannelAccountContext account, ChannelOrderRef order, CancellationToken ct)
-    {
-        var report = await QueryAsync(account, order.OrderId, ChannelFlow.Close, ct);
-        return report;
-    }
+    public Task<ChannelReport> ClosePaymentAsync(ChannelAccountContext account, ChannelOrderRef order, CancellationToken ct) =>
+        QueryAsync(account, order.OrderId, ChannelFlow.Close, ct);
 
     public async Task<ChannelReport> RefundAsync(ChannelAccountContext account, ChannelRefundRequest request, CancellationToken ct)
     {

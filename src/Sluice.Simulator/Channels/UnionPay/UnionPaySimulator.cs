@@ -144,14 +144,10 @@ public sealed partial class UnionPaySimulator(
 
     private async Task<IResult> BackAsync(HttpRequest request, CancellationToken ct)
     {
-        var form = await request.ReadFormAsync(ct);
-        var fields = form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
-        var key = fields.GetValueOrDefault("reqReserved") ?? fields.GetValueOrDefault("orderId");
-        var answer = Echo(fields);
-        var refusal = Verify(fields);
-        if (refusal is not null)
+        var (fields, key, answer, refused) = await ReadRequestAsync(request, ct);
+        if (refused is not null)
         {
-            return Answer(answer, refusal, "验证签名失败");
+            return refused;
         }
 
         var txnType = fields.GetValueOrDefault("txnType");
@@ -228,14 +224,10 @@ public sealed partial class UnionPaySimulator(
 
     private async Task<IResult> QueryAsync(HttpRequest request, CancellationToken ct)
     {
-        var form = await request.ReadFormAsync(ct);
-        var fields = form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
-        var key = fields.GetValueOrDefault("reqReserved") ?? fields.GetValueOrDefault("orderId");
-        var answer = Echo(fields);
-        var refusal = Verify(fields);
-        if (refusal is not null)
+        var (fields, key, answer, refused) = await ReadRequestAsync(request, ct);
+        if (refused is not null)
         {
-            return Answer(answer, refusal, "验证签名失败");
+            return refused;
         }
 
         var order = _orders.GetValueOrDefault((fields.GetValueOrDefault("merId") ?? "", fields.GetValueOrDefault("orderId") ?? ""));
@@ -266,6 +258,23 @@ public sealed partial class UnionPaySimulator(
         }
 
         return await AnsweredAsync(key, answer, UnionPayResultCodes.Success, "成功[0000000]", ct);
+    }
+
+    /// <summary>Reads a back-end request; a request that fails <see cref="Verify"/> is answered with ACP's refusal.</summary>
+    private async Task<(Dictionary<string, string> Fields, string? Key, Dictionary<string, string> Answer, IResult? Refused)> ReadRequestAsync(HttpRequest request, CancellationToken ct)
+    {
+        var form = await request.ReadFormAsync(ct);
+        var fields = form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
+        var answer = Echo(fields);
+        var refusal = Verify(fields);
+        var refused = refusal switch
+        {
+            null => null,
+            "31" => Answer(answer, refusal, "商户状态不正确"),
+            "10" => Answer(answer, refusal, "报文格式错误"),
+            _ => Answer(answer, refusal, "验证签名失败"),
+        };
+        return (fields, fields.GetValueOrDefault("reqReserved") ?? fields.GetValueOrDefault("orderId"), answer, refused);
     }
 
     /// <summary>Checks a merchant's request: known merId, its registered certId, and the signature with its key. Null when valid.</summary>

@@ -31,6 +31,16 @@ public sealed class UnionPayAdapterTests(SimulatorHost simulator) : IClassFixtur
 
     private static ChannelOrderRef Ref(string id) => new(id, null);
 
+    /// <summary>A front consume the payer has posted and paid.</summary>
+    private async Task<string> PaidOrderAsync(ChannelAccountContext account, long amount = 2599)
+    {
+        var id = UnionPayTestKit.NewId("pay");
+        var pay = await _adapter.PayAsync(account, Pay(id, amount: amount), CancellationToken.None);
+        await UnionPayTestKit.PostFrontFormAsync(pay.Action!.Value);
+        await simulator.PayAsync(id);
+        return id;
+    }
+
     [Fact]
     public async Task Front_consume_is_a_signed_form_the_payer_posts_then_notice_and_query_report_success()
     {
@@ -109,10 +119,7 @@ public sealed class UnionPayAdapterTests(SimulatorHost simulator) : IClassFixtur
     public async Task Partial_refunds_are_accepted_until_the_paid_amount_and_are_confirmed_by_query_and_notice()
     {
         var account = await AccountAsync();
-        var id = UnionPayTestKit.NewId("pay");
-        var pay = await _adapter.PayAsync(account, Pay(id, amount: 3000), CancellationToken.None);
-        await UnionPayTestKit.PostFrontFormAsync(pay.Action!.Value);
-        await simulator.PayAsync(id);
+        var id = await PaidOrderAsync(account, 3000);
 
         var refundA = UnionPayTestKit.NewId("rfd");
         var first = await _adapter.RefundAsync(account, new ChannelRefundRequest(refundA, id, null, 1000, 3000, "CNY", "damaged"), CancellationToken.None);
@@ -149,10 +156,7 @@ public sealed class UnionPayAdapterTests(SimulatorHost simulator) : IClassFixtur
     public async Task A_refund_after_the_refund_window_is_refused()
     {
         var account = await AccountAsync();
-        var id = UnionPayTestKit.NewId("pay");
-        var pay = await _adapter.PayAsync(account, Pay(id), CancellationToken.None);
-        await UnionPayTestKit.PostFrontFormAsync(pay.Action!.Value);
-        await simulator.PayAsync(id);
+        var id = await PaidOrderAsync(account);
         await simulator.SetBehaviourAsync("unionpay", id, "refund_window_passed");
 
         var refund = await _adapter.RefundAsync(account, new ChannelRefundRequest(UnionPayTestKit.NewId("rfd"), id, null, 100, 2599, "CNY", null), CancellationToken.None);
