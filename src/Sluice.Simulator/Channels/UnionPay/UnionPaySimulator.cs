@@ -52,7 +52,7 @@ public sealed partial class UnionPaySimulator(
                 return Results.NotFound();
             }
 
-            Complete(order, decision == "pay" ? UnionPayResultCodes.Success : "60");
+            Complete(order, decision == "pay" ? PayerPays(order) : "60");
             return Results.Content(Page("银联在线支付", $"<p>{WebUtility.HtmlEncode(order.StatusText)}</p>"), "text/html; charset=utf-8");
         });
 
@@ -90,7 +90,7 @@ public sealed partial class UnionPaySimulator(
                 return Results.NotFound(new { error = "no front consume with this orderId has been posted" });
             }
 
-            Complete(order, decision?.Decision == "decline" ? decision.Code ?? "60" : UnionPayResultCodes.Success);
+            Complete(order, decision?.Decision == "decline" ? decision.Code ?? "60" : PayerPays(order));
             return Results.Ok(new { order.OrderId, order.QueryId, orig_resp_code = order.OrigRespCode });
         });
         control.MapGet("/orders/{orderId}", (string orderId) =>
@@ -362,6 +362,15 @@ public sealed partial class UnionPaySimulator(
 
     private UnionPayOrder? FindForControl(string orderId) =>
         _orders.Values.FirstOrDefault(o => o.OrderId == orderId || o.ReqReserved == orderId || o.OrderId == OrderId(orderId));
+
+    /// <summary>
+    /// What the payer's card answers when the payer pays: <c>64</c> (卡上的余额不足) under insufficient_balance,
+    /// <c>63</c> (卡状态不正确: the card's account is closed) under payer_account_closed, else <c>00</c>.
+    /// </summary>
+    private string PayerPays(UnionPayOrder order) =>
+        behaviours.Take(ChannelName, order.BehaviourKey, BehaviourAction.InsufficientBalance) is not null ? "64"
+        : behaviours.Take(ChannelName, order.BehaviourKey, BehaviourAction.PayerAccountClosed) is not null ? "63"
+        : UnionPayResultCodes.Success;
 
     /// <summary>The transaction ends with <paramref name="respCode"/>; a successful one is notified to its backUrl.</summary>
     private void Complete(UnionPayOrder order, string respCode)

@@ -167,6 +167,28 @@ public sealed class UnionPayAdapterTests(SimulatorHost simulator) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_payer_whose_card_lacks_balance_or_whose_account_is_closed_fails_the_payment()
+    {
+        var account = await AccountAsync();
+        var broke = UnionPayTestKit.NewId("pay");
+        var closed = UnionPayTestKit.NewId("pay");
+        await simulator.SetBehaviourAsync("unionpay", broke, "insufficient_balance");
+        await simulator.SetBehaviourAsync("unionpay", closed, "payer_account_closed");
+        foreach (var id in new[] { broke, closed })
+        {
+            await _adapter.PayAsync(account, Pay(id, "unionpay_qr"), CancellationToken.None);
+            await simulator.PayAsync(id);
+        }
+
+        var noBalance = await _adapter.QueryPaymentAsync(account, Ref(broke), CancellationToken.None);
+        var accountClosed = await _adapter.QueryPaymentAsync(account, Ref(closed), CancellationToken.None);
+
+        (noBalance.Result.Outcome, noBalance.Result.RawSubCode).ShouldBe((ChannelOutcome.Failed, "64"));
+        (accountClosed.Result.Outcome, accountClosed.Result.RawSubCode).ShouldBe((ChannelOutcome.Failed, "63"));
+        ResultCodeLookup.Find(_adapter.DefaultResultCodes, ChannelFlow.Query, "00", "64")!.UnifiedCode.ShouldBe("insufficient_balance");
+    }
+
+    [Fact]
     public async Task Merchant_presented_qr_code_is_applied_for_at_the_back_end_and_paid_by_the_payer()
     {
         var account = await AccountAsync();
