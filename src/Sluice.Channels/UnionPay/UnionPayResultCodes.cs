@@ -1,7 +1,9 @@
 namespace Sluice.Channels.UnionPay;
 
 /// <summary>
-/// ACP <c>respCode</c> / <c>origRespCode</c> values (全渠道平台接口规范, appendix "应答码") as unified codes, per flow:
+/// ACP <c>respCode</c> / <c>origRespCode</c> values (全渠道平台接口规范, appendix "应答码"; the descriptions match the
+/// table as SDK users transcribe it, e.g. the PayResultStatus enums and respCode maps in public ACP integrations) as
+/// unified codes, per flow:
 /// <list type="bullet">
 /// <item>Pay (QR apply) and refund answers: <c>00</c> = accepted; <c>03/04/05</c> = result not known yet (query);
 /// <c>02/06</c> = not taken (gateway closed / busy); <c>12</c> = duplicate (query); the rest refuse the request.</item>
@@ -27,8 +29,14 @@ public static class UnionPayResultCodes
     /// <summary>The codes whose result is not known yet: 03 communication timeout, 04 state unclear, 05 accepted.</summary>
     public static readonly IReadOnlySet<string> InProgress = new HashSet<string>(StringComparer.Ordinal) { "03", "04", "05" };
 
-    /// <summary>Not taken: 02 gateway closed, 06 busy (both before the transaction is accepted).</summary>
-    public static readonly IReadOnlySet<string> NotTaken = new HashSet<string>(StringComparer.Ordinal) { "02", "06" };
+    /// <summary>
+    /// The transaction is still with the payer or the issuer (70 waiting for the cardholder's input, 83 the issuer is
+    /// processing) or was debited with its write-off unknown or failed (74, 75): never final, so never failed.
+    /// </summary>
+    public static readonly IReadOnlySet<string> WithPayerOrIssuer = new HashSet<string>(StringComparer.Ordinal) { "70", "74", "75", "83" };
+
+    /// <summary>Not taken: 02 gateway closed, 06 busy, 39 outside the gateway's acceptance hours (all before acceptance).</summary>
+    public static readonly IReadOnlySet<string> NotTaken = new HashSet<string>(StringComparer.Ordinal) { "02", "06", "39" };
 
     /// <summary>Duplicate (12) means UnionPay may hold the transaction already: query it.</summary>
     public const string Duplicate = "12";
@@ -48,6 +56,12 @@ public static class UnionPayResultCodes
         ("35", "original_transaction_invalid", "The original transaction does not exist or is in the wrong state.", "原交易不存在或状态不正确。"),
         ("36", "original_transaction_mismatch", "The request does not match the original transaction.", "与原交易信息不符。"),
         ("38", "risk_declined", "Declined by UnionPay's risk control.", "银联风险受限。"),
+        ("40", "channel_declined", "The binding check failed.", "绑定关系检查失败。"),
+        ("42", "payment_expired", "The card was debited after the payment time limit; UnionPay reverses it.", "扣款成功但交易超过规定支付时间。"),
+        ("43", "channel_configuration_error", "The merchant may not use this service.", "无此业务权限，详情请咨询95516。"),
+        ("44", "card_not_supported", "The number is wrong or the service is not enabled for it.", "输入号码错误或暂未开通此项业务，详情请咨询95516。"),
+        ("45", "original_transaction_refunded", "The original transaction was already refunded or cancelled.", "原交易已被成功退货或已被成功撤销。"),
+        ("46", "original_transaction_reversed", "The transaction was reversed.", "交易已被成功冲正。"),
         ("60", "card_declined", "The card issuer declined the transaction.", "交易失败，详情请咨询您的发卡行。"),
         ("61", "invalid_card", "The card number is not valid.", "输入的卡号无效，请确认后输入。"),
         ("62", "card_declined", "The card issuer does not accept this merchant.", "交易失败，发卡银行不支持该商户，请更换其他银行卡。"),
@@ -59,8 +73,17 @@ public static class UnionPayResultCodes
         ("68", "card_not_supported", "The card does not support this service.", "您的银行卡暂不支持该业务，请向您的银行或95516咨询。"),
         ("69", "payer_timeout", "The payer did not complete the input in time.", "您的输入超时，交易失败。"),
         ("71", "card_verification_failed", "The one-time code did not verify.", "动态口令或短信验证码校验失败。"),
+        ("72", "card_not_supported", "The card is not enabled for card-not-present payments.", "您尚未签约加办银联无卡支付业务。"),
         ("73", "card_expired", "The card has expired.", "支付卡已超过有效期。"),
+        ("77", "card_not_supported", "The card is not enabled for authenticated payments.", "银行卡未开通认证支付。"),
         ("78", "card_declined", "The card issuer restricts this transaction.", "发卡行交易权限受限，详情请咨询您的发卡行。"),
+        ("79", "card_not_supported", "The issuer does not support SMS verification for this card.", "此卡可用，但发卡行暂不支持短信验证。"),
+        ("81", "amount_limit_exceeded", "The card's monthly count or amount limit is reached.", "月累计交易笔数(金额)超限。"),
+        ("85", "channel_declined", "The promotion's rules are not met.", "交易失败，营销规则不满足。"),
+        ("86", "channel_declined", "The QR code is in the wrong state.", "二维码状态错误。"),
+        ("87", "channel_declined", "The QR code's payment count is exhausted.", "支付次数超限。"),
+        ("88", "channel_declined", "No such QR code.", "无此二维码。"),
+        ("90", "insufficient_balance", "The account's balance is insufficient.", "账户余额不足。"),
         ("99", "channel_declined", "UnionPay reported a general error.", "通用错误。"),
     ];
 
@@ -97,6 +120,24 @@ public static class UnionPayResultCodes
             foreach (var flow in new[] { ChannelFlow.Query, ChannelFlow.RefundQuery })
             {
                 rules.Add(new(flow, Success, code, "processing", ChannelOutcome.Pending, false, "Processing.", "处理中。"));
+            }
+
+            rules.Add(new(ChannelFlow.Close, Success, code, "channel_result_unknown", ChannelOutcome.Unknown, false, Confirming, ConfirmingZh));
+        }
+
+        foreach (var code in WithPayerOrIssuer)
+        {
+            var pending = code is "70" or "83";
+            foreach (var flow in new[] { ChannelFlow.Pay, ChannelFlow.Refund, ChannelFlow.Notify })
+            {
+                rules.Add(new(flow, code, null, "channel_result_unknown", ChannelOutcome.Unknown, false, Confirming, ConfirmingZh));
+            }
+
+            foreach (var flow in new[] { ChannelFlow.Query, ChannelFlow.RefundQuery })
+            {
+                rules.Add(pending
+                    ? new(flow, Success, code, "processing", ChannelOutcome.Pending, false, "Processing.", "处理中。")
+                    : new(flow, Success, code, "channel_result_unknown", ChannelOutcome.Unknown, false, Confirming, ConfirmingZh));
             }
 
             rules.Add(new(ChannelFlow.Close, Success, code, "channel_result_unknown", ChannelOutcome.Unknown, false, Confirming, ConfirmingZh));

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Sluice.Channels;
 using Sluice.Channels.UnionPay;
 
 namespace Sluice.Tests.Channels.UnionPay;
@@ -207,5 +208,21 @@ public sealed class UnionPayProtocolTests
         answer["signature"].ShouldBe("ab+c/d==");
         answer["respMsg"].ShouldBe("成功[0000000]");
         UnionPayProtocol.FormDecode(UnionPayProtocol.FormEncode(answer)).ShouldBe(answer);
+    }
+
+    [Fact]
+    public void Result_codes_have_one_rule_each_and_a_query_failing_is_never_the_order_failing()
+    {
+        var rules = UnionPayResultCodes.Rules;
+
+        rules.GroupBy(r => (r.Flow, r.RawCode, r.RawSubCode)).Where(g => g.Count() > 1).Select(g => g.Key).ShouldBeEmpty();
+        UnionPayResultCodes.OutcomeOf(ChannelFlow.Query, "00", "64").ShouldBe(ChannelOutcome.Failed, "the payment failed: card balance");
+        UnionPayResultCodes.OutcomeOf(ChannelFlow.Query, "11", null).ShouldBe(ChannelOutcome.Unknown, "the query's signature failed, not the payment");
+        UnionPayResultCodes.OutcomeOf(ChannelFlow.Query, "00", "83").ShouldBe(ChannelOutcome.Pending, "the issuer is processing");
+        UnionPayResultCodes.OutcomeOf(ChannelFlow.Query, "00", "74").ShouldBe(ChannelOutcome.Unknown, "debited, write-off unknown");
+        UnionPayResultCodes.OutcomeOf(ChannelFlow.Pay, "39", null).ShouldBe(ChannelOutcome.Failed);
+        UnionPayResultCodes.OutcomeOf(ChannelFlow.Pay, "05", null).ShouldBe(ChannelOutcome.Unknown);
+        UnionPayResultCodes.OutcomeOf(ChannelFlow.Pay, "97", null).ShouldBe(ChannelOutcome.Unknown, "a code without a rule is never guessed at");
+        UnionPayResultCodes.OutcomeOf(ChannelFlow.Close, "34", null).ShouldBe(ChannelOutcome.Succeeded);
     }
 }
