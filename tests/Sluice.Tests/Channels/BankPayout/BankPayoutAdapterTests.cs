@@ -236,6 +236,17 @@ public sealed class BankPayoutAdapterTests(SimulatorHost simulator) : IClassFixt
     }
 
     [Fact]
+    public void Every_code_has_one_rule_and_only_a_busy_bank_before_acceptance_is_not_taken()
+    {
+        BankPayoutResultCodes.Rules.GroupBy(r => (r.Flow, r.RawCode, r.RawSubCode)).Where(g => g.Count() > 1).Select(g => g.Key).ShouldBeEmpty();
+        BankPayoutResultCodes.OutcomeOf(ChannelFlow.Withdraw, "SYSTEM_BUSY", null).ShouldBe(ChannelOutcome.Failed);
+        BankPayoutResultCodes.OutcomeOf(ChannelFlow.WithdrawQuery, "SYSTEM_BUSY", null).ShouldBe(ChannelOutcome.Unknown);
+        BankPayoutResultCodes.OutcomeOf(ChannelFlow.WithdrawQuery, "SIGNATURE_INVALID", null).ShouldBe(ChannelOutcome.Unknown, "a refused query says nothing about the payout");
+        BankPayoutResultCodes.OutcomeOf(ChannelFlow.Notify, "SUCCESS", "PROCESSING").ShouldBe(ChannelOutcome.Pending);
+        BankPayoutResultCodes.OutcomeOf(ChannelFlow.Notify, "SUCCESS", "BOUNCING").ShouldBe(ChannelOutcome.Unknown, "an unknown status is never guessed at");
+    }
+
+    [Fact]
     public async Task Payments_and_refunds_are_not_payout_flows()
     {
         var account = await AccountAsync();
