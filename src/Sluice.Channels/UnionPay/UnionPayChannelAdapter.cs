@@ -195,7 +195,7 @@ public sealed class UnionPayChannelAdapter(IHttpClientFactory httpClients, TimeP
             new ChannelResult(UnionPayResultCodes.OutcomeOf(ChannelFlow.Notify, code, null), code, null, fields.GetValueOrDefault("respMsg"), queryId),
             ParseAmount(fields.GetValueOrDefault("txnAmt")),
             CurrencyOf(fields.GetValueOrDefault("currencyCode")),
-            ParseTxnTime(fields.GetValueOrDefault("txnTime")));
+            ParseTraceTime(fields.GetValueOrDefault("traceTime"), fields.GetValueOrDefault("txnTime")));
         return ValueTask.FromResult(CallbackParseResult.Accepted(new ChannelNotice(kind.Value, sluiceId, report, queryId + ":" + code)));
     }
 
@@ -219,7 +219,7 @@ public sealed class UnionPayChannelAdapter(IHttpClientFactory httpClients, TimeP
             new ChannelResult(outcome, code, orig, orig is null ? answer.GetValueOrDefault("respMsg") : answer.GetValueOrDefault("origRespMsg"), answer.GetValueOrDefault("queryId")),
             ParseAmount(answer.GetValueOrDefault("txnAmt")),
             CurrencyOf(answer.GetValueOrDefault("currencyCode")),
-            paid ? ParseTxnTime(answer.GetValueOrDefault("txnTime")) : null);
+            paid ? ParseTraceTime(answer.GetValueOrDefault("traceTime"), answer.GetValueOrDefault("txnTime")) : null);
     }
 
     private static string? CurrencyOf(string? currencyCode) => currencyCode switch

@@ -160,6 +160,22 @@ public static class UnionPayProtocol
     private static string Unescape(string s) => Uri.UnescapeDataString(s.Replace('+', ' '));
 
     /// <summary>
+    /// When the transaction completed, from <c>traceTime</c> (Beijing <c>MMddHHmmss</c>, no year) and the transaction's
+    /// <c>txnTime</c>: the year of <c>txnTime</c>, or the next one when the trace is in January of an order made in December.
+    /// </summary>
+    public static DateTimeOffset? ParseTraceTime(string? traceTime, string? txnTime)
+    {
+        if (ParseTxnTime(txnTime) is not { } ordered || traceTime is not { Length: 10 })
+        {
+            return null;
+        }
+
+        var year = ordered.ToOffset(BeijingOffset).Year;
+        var completed = ParseTxnTime(year.ToString("D4", CultureInfo.InvariantCulture) + traceTime);
+        return completed is { } c && c < ordered.AddDays(-1) ? ParseTxnTime((year + 1).ToString("D4", CultureInfo.InvariantCulture) + traceTime) : completed;
+    }
+
+    /// <summary>
     /// Checks that <paramref name="signingCertificate"/> is UnionPay's: valid at <paramref name="at"/>, chained through
     /// <paramref name="middle"/> to <paramref name="root"/> (the configured trust anchor, not the machine's store),
     /// and its subject CN's third '@' part is UnionPay's organisation name.

@@ -255,6 +255,7 @@ public sealed partial class UnionPaySimulator(
             answer["settleCurrencyCode"] = order.Currency;
             answer["settleDate"] = order.SettleDate;
             answer["traceNo"] = order.QueryId[^6..];
+            answer["traceTime"] = order.TraceTime;
         }
 
         return await AnsweredAsync(key, answer, UnionPayResultCodes.Success, "成功[0000000]", ct);
@@ -417,7 +418,7 @@ public sealed partial class UnionPaySimulator(
             ["settleCurrencyCode"] = order.Currency,
             ["settleDate"] = order.SettleDate,
             ["traceNo"] = order.QueryId[^6..],
-            ["traceTime"] = order.TxnTime[4..],
+            ["traceTime"] = order.TraceTime,
         };
         if (order.OrigQryId is not null)
         {
@@ -483,6 +484,9 @@ internal sealed record UnionPayOrder
 
     /// <summary>Behaviours are keyed by Sluice's own id (reqReserved), which tests know.</summary>
     public string BehaviourKey => ReqReserved.Length > 0 ? ReqReserved : OrderId;
+
+    /// <summary>When the transaction completed, Beijing <c>MMddHHmmss</c> (ACP's <c>traceTime</c>).</summary>
+    public string TraceTime => UnionPayProtocol.TxnTime(CompletedAt ?? DateTimeOffset.UtcNow)[4..];
 
     public string SettleDate => TxnTime.Length >= 8 ? TxnTime[4..8] : "";
 

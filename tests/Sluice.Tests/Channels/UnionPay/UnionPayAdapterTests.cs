@@ -79,6 +79,7 @@ public sealed class UnionPayAdapterTests(SimulatorHost simulator) : IClassFixtur
         notice.Notice.Report.Result.Outcome.ShouldBe(ChannelOutcome.Succeeded);
         notice.Notice.Report.Amount.ShouldBe(2599);
         notice.Notice.Report.Currency.ShouldBe("CNY");
+        notice.Notice.Report.CompletedAt!.Value.ShouldBe(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), "traceTime is when the payer paid");
         _adapter.AnswerCallback(true).ShouldBe(new ChannelCallbackAnswer(200, "text/plain", "ok"));
         (await NoticeAsync()).AnsweredWith.ShouldBe(200);
 

@@ -194,7 +194,10 @@ public sealed class UnionPayProtocolTests
         UnionPayProtocol.TxnTime(clock.GetUtcNow()).ShouldBe("20261125003005", "txnTime is Beijing time, UTC+8");
         UnionPayProtocol.ParseTxnTime("20261125003005").ShouldBe(clock.GetUtcNow());
         UnionPayProtocol.ParseTxnTime("20261125003005")!.Value.Offset.ShouldBe(TimeSpan.Zero, "PostgreSQL stores UTC instants only");
-        UnionPayProtocol.Amount(2599).ShouldBe("2599");
+        UnionPayProtocol.ParseTraceTime("1125003105", "20261125003005").ShouldBe(clock.GetUtcNow().AddMinutes(1));
+        UnionPayProtocol.ParseTraceTime("0101000010", "20261231235959")!.Value.Year.ShouldBe(2026, "00:00:10 on 1 January 2027 Beijing is still 2026 in UTC");
+        UnionPayProtocol.ParseTraceTime("0101000010", "20261231235959").ShouldBe(new DateTimeOffset(2027, 1, 1, 0, 0, 10, UnionPayProtocol.BeijingOffset));
+                UnionPayProtocol.Amount(2599).ShouldBe("2599");
         UnionPayProtocol.ParseAmount("25.99").ShouldBeNull("txnAmt is whole fen");
     }
 
