@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Sluice.Channels.Alipay;
+using Sluice.Channels.BankPayout;
 using Sluice.Channels.Sandbox;
+using Sluice.Channels.UnionPay;
 
 namespace Sluice.Channels;
 
@@ -26,6 +28,10 @@ public static class ChannelAdapterRegistration
         services.AddSingleton<IChannelAdapter, SandboxChannelAdapter>();
         services.AddHttpClient(AlipayChannelAdapter.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         services.AddSingleton<IChannelAdapter, AlipayChannelAdapter>();
+        services.AddHttpClient(UnionPayChannelAdapter.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.AddSingleton<IChannelAdapter, UnionPayChannelAdapter>();
+        services.AddHttpClient(BankPayoutChannelAdapter.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.AddSingleton<IChannelAdapter, BankPayoutChannelAdapter>();
         services.AddSingleton<ChannelAdapterRegistry>();
         return services;
     }

@@ -20,6 +20,11 @@ public static class SimulatedChannels
         // Modules: services.AddSingleton<ISimulatedChannel, XxxSimulator>();
         services.AddSingleton<Channels.Alipay.AlipayTrades>();
         services.AddSingleton<ISimulatedChannel, Channels.Alipay.AlipaySimulator>();
+        services.AddSingleton<Channels.UnionPay.UnionPayCertificates>();
+        services.AddSingleton<Channels.UnionPay.UnionPaySimulator>();
+        services.AddSingleton<ISimulatedChannel>(sp => sp.GetRequiredService<Channels.UnionPay.UnionPaySimulator>());
+        services.AddSingleton<Channels.BankPayout.BankPayoutSimulator>();
+        services.AddSingleton<ISimulatedChannel>(sp => sp.GetRequiredService<Channels.BankPayout.BankPayoutSimulator>());
         _ = services;
     }
 }
