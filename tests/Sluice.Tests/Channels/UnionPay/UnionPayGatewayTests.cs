@@ -174,7 +174,7 @@ public abstract class UnionPayGatewayTests(SimulatedChannelsGateway gateway) : I
         var timedOut = await CreateAsync(merchant, "unionpay_qr");
 
         declined.Str("status").ShouldBe("failed");
-        declined.GetProperty("failure").Str("code").ShouldBe("channel_rejected");
+        declined.GetProperty("failure").Str("code").ShouldBe("channel_declined");
         foreach (var (payment, raw) in new[] { (serverError, "HTTP_500"), (timedOut, "TIMEOUT") })
         {
             payment.Str("status").ShouldBe("created");
