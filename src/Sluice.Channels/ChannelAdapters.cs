@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Sluice.Channels.Sandbox;
+using Sluice.Channels.WeChatPay;
 
 namespace Sluice.Channels;
 
@@ -23,6 +24,8 @@ public static class ChannelAdapterRegistration
         // Adapters log and measure outcomes themselves; the factory's per-request logging handlers only cost CPU.
         services.AddHttpClient(SandboxChannelAdapter.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         services.AddSingleton<IChannelAdapter, SandboxChannelAdapter>();
+        services.AddHttpClient(WeChatPayChannelAdapter.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.AddSingleton<IChannelAdapter, WeChatPayChannelAdapter>();
         services.AddSingleton<ChannelAdapterRegistry>();
         return services;
     }

@@ -18,6 +18,7 @@ public static class SimulatedChannels
     public static void Register(IServiceCollection services)
     {
         // Modules: services.AddSingleton<ISimulatedChannel, XxxSimulator>();
+        services.AddSingleton<ISimulatedChannel, Channels.WeChatPay.WeChatPaySimulator>();
         _ = services;
     }
 }
