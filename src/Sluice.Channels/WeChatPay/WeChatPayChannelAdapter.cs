@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using static Sluice.Channels.WeChatPay.WeChatPayResultCodes;
@@ -269,8 +268,9 @@ public sealed class WeChatPayChannelAdapter(IHttpClientFactory httpClients, Time
         b.TransferAmount, b.TransferAmount is null ? null : "CNY",
         b.State == TransferStates.Success ? Time(b.UpdateTime) : null);
 
+    /// <summary>A WeChat Pay time (+08:00) as UTC: PostgreSQL stores only offset-zero instants.</summary>
     private static DateTimeOffset? Time(string? rfc3339) =>
-        DateTimeOffset.TryParse(rfc3339, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at : null;
+        DateTimeOffset.TryParse(rfc3339, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at.ToUniversalTime() : null;
 
     private string JsapiParams(WeChatMerchant m, string prepayId)
     {
@@ -377,15 +377,16 @@ internal sealed record WeChatMerchant(
     string? SubMchid,
     string? SubAppid,
     string SerialNo,
-    RSA PrivateKey,
+    string PrivateKey,
     byte[] ApiV3Key,
     Uri BaseUrl,
-    IReadOnlyDictionary<string, RSA> PlatformKeys)
+    IReadOnlyDictionary<string, string> PlatformKeys)
 {
-    public RSA? PlatformKey(string serial) => PlatformKeys.GetValueOrDefault(serial);
+    /// <summary>The platform public key (or certificate) PEM with this serial, if the account knows it.</summary>
+    public string? PlatformKey(string serial) => PlatformKeys.GetValueOrDefault(serial);
 
     /// <summary>The platform key sensitive fields are encrypted with, and its serial (sent as Wechatpay-Serial).</summary>
-    public (string Serial, RSA Key) EncryptionKey() => PlatformKeys.Select(kv => (kv.Key, kv.Value)).First();
+    public (string Serial, string Key) EncryptionKey() => PlatformKeys.Select(kv => (kv.Key, kv.Value)).First();
 
     public static WeChatMerchant Of(ChannelAccountContext account)
     {
@@ -396,15 +397,15 @@ internal sealed record WeChatMerchant(
             throw new InvalidOperationException($"Channel account {account.AccountId}: api_v3_key must be 32 bytes.");
         }
 
-        var platform = new Dictionary<string, RSA>(StringComparer.OrdinalIgnoreCase);
+        var platform = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         if (account.Credentials.TryGetValue("platform_public_key", out var publicKey) && publicKey.Length > 0)
         {
-            platform[account.Credential("platform_serial_no")] = WeChatPayProtocol.Key(publicKey);
+            platform[account.Credential("platform_serial_no")] = publicKey;
         }
 
         if (account.Credentials.TryGetValue("platform_certificate", out var certificate) && certificate.Length > 0)
         {
-            platform[WeChatPayProtocol.CertificateSerial(certificate)] = WeChatPayProtocol.Key(certificate);
+            platform[WeChatPayProtocol.CertificateSerial(certificate)] = certificate;
         }
 
         if (platform.Count == 0)
@@ -419,7 +420,7 @@ internal sealed record WeChatMerchant(
             account.SubMerchantId,
             partner ? account.Credentials.GetValueOrDefault("sub_appid") is { Length: > 0 } s ? s : null : null,
             account.Credential("merchant_serial_no"),
-            WeChatPayProtocol.Key(account.Credential("merchant_private_key")),
+            account.Credential("merchant_private_key"),
             apiV3Key,
             new Uri(account.Credential("base_url").TrimEnd('/') + "/"),
             platform);

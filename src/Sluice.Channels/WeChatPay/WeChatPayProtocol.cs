@@ -45,7 +45,7 @@ public static class WeChatPayProtocol
     /// <summary>China Standard Time, the offset WeChat Pay writes its RFC 3339 times in.</summary>
     public static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
 
-    private static readonly ConcurrentDictionary<string, RSA> Keys = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, ConcurrentBag<RSA>> KeyPools = new(StringComparer.Ordinal);
 
     /// <summary>The request sign string: <c>METHOD\nURL\ntimestamp\nnonce\nbody\n</c> (a GET's body is empty).</summary>
     public static string RequestSignString(string method, string pathAndQuery, long timestamp, string nonce, string body) =>
@@ -66,11 +66,12 @@ public static class WeChatPayProtocol
         return builder.ToString();
     }
 
-    /// <summary>Base64 SHA256withRSA (PKCS#1 v1.5) of the UTF-8 message.</summary>
-    public static string Sign(RSA privateKey, string message) =>
-        Convert.ToBase64String(privateKey.SignData(Encoding.UTF8.GetBytes(message), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+    /// <summary>Base64 SHA256withRSA (PKCS#1 v1.5) of the UTF-8 message with the private key in <paramref name="privateKeyPem"/>.</summary>
+    public static string Sign(string privateKeyPem, string message) => WithKey(privateKeyPem, rsa =>
+        Convert.ToBase64String(rsa.SignData(Encoding.UTF8.GetBytes(message), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)));
 
-    public static bool Verify(RSA publicKey, string message, string? signatureBase64)
+    /// <summary>True when the base64 signature is SHA256withRSA of the message by the key of <paramref name="publicKeyPem"/> (public key or certificate).</summary>
+    public static bool Verify(string publicKeyPem, string message, string? signatureBase64)
     {
         if (string.IsNullOrEmpty(signatureBase64))
         {
@@ -79,7 +80,7 @@ public static class WeChatPayProtocol
 
         var signature = new byte[signatureBase64.Length];
         return Convert.TryFromBase64String(signatureBase64, signature, out var length)
-            && publicKey.VerifyData(Encoding.UTF8.GetBytes(message), signature.AsSpan(0, length), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            && WithKey(publicKeyPem, rsa => rsa.VerifyData(Encoding.UTF8.GetBytes(message), signature.AsSpan(0, length), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
     }
 
     /// <summary>The <c>Authorization</c> header value of a signed request.</summary>
@@ -162,14 +163,14 @@ public static class WeChatPayProtocol
     }
 
     /// <summary>RSA-OAEP (SHA-1) with the platform public key, base64: how sensitive fields such as a payee's name travel.</summary>
-    public static string EncryptSensitive(RSA platformPublicKey, string plaintext) =>
-        Convert.ToBase64String(platformPublicKey.Encrypt(Encoding.UTF8.GetBytes(plaintext), RSAEncryptionPadding.OaepSHA1));
+    public static string EncryptSensitive(string platformPublicKeyPem, string plaintext) => WithKey(platformPublicKeyPem, rsa =>
+        Convert.ToBase64String(rsa.Encrypt(Encoding.UTF8.GetBytes(plaintext), RSAEncryptionPadding.OaepSHA1)));
 
-    public static string? DecryptSensitive(RSA privateKey, string ciphertextBase64)
+    public static string? DecryptSensitive(string privateKeyPem, string ciphertextBase64)
     {
         try
         {
-            return Encoding.UTF8.GetString(privateKey.Decrypt(Convert.FromBase64String(ciphertextBase64), RSAEncryptionPadding.OaepSHA1));
+            return WithKey(privateKeyPem, rsa => Encoding.UTF8.GetString(rsa.Decrypt(Convert.FromBase64String(ciphertextBase64), RSAEncryptionPadding.OaepSHA1)));
         }
         catch (Exception ex) when (ex is CryptographicException or FormatException)
         {
@@ -177,19 +178,41 @@ public static class WeChatPayProtocol
         }
     }
 
-    /// <summary>An RSA key from a PEM (PKCS#8 / PKCS#1 private key, SPKI public key or X.509 certificate), parsed once per PEM.</summary>
-    public static RSA Key(string pem) => Keys.GetOrAdd(pem, static p =>
+    /// <summary>
+    /// Runs <paramref name="use"/> with an RSA key parsed from the PEM (PKCS#8 / PKCS#1 private key, SPKI public key or
+    /// X.509 certificate). Parsed keys are pooled per PEM and lent to one caller at a time, so an RSA instance (not
+    /// documented as thread-safe) is never used by two threads at once, and a key is parsed once per concurrent user.
+    /// </summary>
+    public static T WithKey<T>(string pem, Func<RSA, T> use)
     {
-        if (p.Contains("BEGIN CERTIFICATE", StringComparison.Ordinal))
+        var pool = KeyPools.GetOrAdd(pem, static _ => new ConcurrentBag<RSA>());
+        if (!pool.TryTake(out var rsa))
         {
-            using var certificate = X509Certificate2.CreateFromPem(p);
+            rsa = Parse(pem);
+        }
+
+        try
+        {
+            return use(rsa);
+        }
+        finally
+        {
+            pool.Add(rsa);
+        }
+    }
+
+    private static RSA Parse(string pem)
+    {
+        if (pem.Contains("BEGIN CERTIFICATE", StringComparison.Ordinal))
+        {
+            using var certificate = X509Certificate2.CreateFromPem(pem);
             return certificate.GetRSAPublicKey() ?? throw new CryptographicException("The certificate has no RSA key.");
         }
 
         var rsa = RSA.Create();
-        rsa.ImportFromPem(p);
+        rsa.ImportFromPem(pem);
         return rsa;
-    });
+    }
 
     /// <summary>The serial number of an X.509 certificate PEM, as WeChat Pay names platform certificates (upper-case hex).</summary>
     public static string CertificateSerial(string certificatePem)

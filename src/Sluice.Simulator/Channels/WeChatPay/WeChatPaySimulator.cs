@@ -29,7 +29,8 @@ public sealed class WeChatPaySimulator(
     public const string ChannelName = "wechatpay";
 
     private readonly WeChatPayBook _book = new();
-    private RSA? _platformKey;
+    private string? _platformKey;
+    private string? _forgerKey;
     private string? _platformSerial;
 
     public string Name => ChannelName;
@@ -42,7 +43,10 @@ public sealed class WeChatPaySimulator(
         TimeSpan.FromHours(3), TimeSpan.FromHours(3), TimeSpan.FromHours(3), TimeSpan.FromHours(6), TimeSpan.FromHours(6),
     ];
 
-    private RSA PlatformKey => _platformKey ??= keys.Platform(Name).GetRSAPrivateKey()!;
+    /// <summary>The platform's private key PEM (signs answers and notices; decrypts sensitive fields).</summary>
+    private string PlatformKey => _platformKey ??= keys.Platform(Name).GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem();
+
+    private string ForgerKey => _forgerKey ??= keys.Forger(Name).GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem();
 
     private string PlatformSerial => _platformSerial ??= keys.Platform(Name).SerialNumber;
 
@@ -106,7 +110,7 @@ public sealed class WeChatPaySimulator(
         var signed = WeChatPayProtocol.RequestSignString(http.Request.Method, target, long.TryParse(timestamp, out var ts) ? ts : 0, nonce, body);
         if ((merchant.Setting("merchant_serial_no") is { } expectedSerial && !string.Equals(expectedSerial, serial, StringComparison.OrdinalIgnoreCase))
             || !WeChatPayProtocol.IsFresh(timestamp, clock.GetUtcNow())
-            || !WeChatPayProtocol.Verify(WeChatPayProtocol.Key(publicKey), signed, signature))
+            || !WeChatPayProtocol.Verify(publicKey, signed, signature))
         {
             return Error(401, Codes.SignError, "签名错误");
         }
@@ -485,7 +489,7 @@ public sealed class WeChatPaySimulator(
         callbacks.Enqueue(new SimulatedCallback(Name, orderId, eventType, url, forged =>
         {
             var message = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-            foreach (var (name, value) in SignatureHeaders(body, forged ? keys.Forger(Name).GetRSAPrivateKey()! : PlatformKey))
+            foreach (var (name, value) in SignatureHeaders(body, forged ? ForgerKey : PlatformKey))
             {
                 message.Headers.TryAddWithoutValidation(name, value);
             }
@@ -496,14 +500,14 @@ public sealed class WeChatPaySimulator(
     }
 
     /// <summary>Wechatpay-Timestamp/-Nonce/-Serial/-Signature for a body, as WeChat Pay signs answers and notices.</summary>
-    internal IEnumerable<(string Name, string Value)> SignatureHeaders(string body, RSA key)
+    internal IEnumerable<(string Name, string Value)> SignatureHeaders(string body, string keyPem)
     {
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         var nonce = WeChatPayProtocol.NewNonce();
         yield return (WeChatPayProtocol.TimestampHeader, timestamp);
         yield return (WeChatPayProtocol.NonceHeader, nonce);
         yield return (WeChatPayProtocol.SerialHeader, PlatformSerial);
-        yield return (WeChatPayProtocol.SignatureHeader, WeChatPayProtocol.Sign(key, WeChatPayProtocol.AnswerSignString(timestamp, nonce, body)));
+        yield return (WeChatPayProtocol.SignatureHeader, WeChatPayProtocol.Sign(keyPem, WeChatPayProtocol.AnswerSignString(timestamp, nonce, body)));
     }
 
     private async Task<IResult> AnswerAsync(Call call, string orderId, IResult answer) =>

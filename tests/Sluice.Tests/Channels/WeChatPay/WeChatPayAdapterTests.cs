@@ -76,7 +76,7 @@ public sealed class WeChatPayAdapterTests(SimulatorHost simulator) : IClassFixtu
         paid.Result.Outcome.ShouldBe(ChannelOutcome.Succeeded);
         paid.Result.ChannelReference.ShouldStartWith("4200");
         paid.Amount.ShouldBe(1234);
-        paid.CompletedAt.ShouldNotBeNull();
+        paid.CompletedAt!.Value.Offset.ShouldBe(TimeSpan.Zero, "instants reach the gateway in UTC (PostgreSQL stores no other offset)");
         close.Result.Outcome.ShouldBe(ChannelOutcome.Failed);
         close.Result.RawCode.ShouldBe("ORDERPAID");
         notice.Verified.ShouldBeTrue();
@@ -110,8 +110,7 @@ public sealed class WeChatPayAdapterTests(SimulatorHost simulator) : IClassFixtu
             p["appId"].ShouldBe("wxd678efh567hg6787");
             p["package"].ShouldStartWith("prepay_id=wx");
             p["signType"].ShouldBe("RSA");
-            var merchantPublic = WeChatPayProtocol.Key(merchant.PrivateKeyPem);
-            WeChatPayProtocol.Verify(merchantPublic, $"{p["appId"]}\n{p["timeStamp"]}\n{p["nonceStr"]}\n{p["package"]}\n", p["paySign"]).ShouldBeTrue();
+            WeChatPayProtocol.Verify(merchant.PrivateKeyPem, $"{p["appId"]}\n{p["timeStamp"]}\n{p["nonceStr"]}\n{p["package"]}\n", p["paySign"]).ShouldBeTrue();
         }
 
         noOpenid.Result.Outcome.ShouldBe(ChannelOutcome.Failed);
@@ -136,7 +135,7 @@ public sealed class WeChatPayAdapterTests(SimulatorHost simulator) : IClassFixtu
         var p = JsonSerializer.Deserialize<Dictionary<string, string>>(app.Action.Value)!;
         p["partnerid"].ShouldBe(merchant.Mchid);
         p["package"].ShouldBe("Sign=WXPay");
-        WeChatPayProtocol.Verify(WeChatPayProtocol.Key(merchant.PrivateKeyPem), $"{p["appid"]}\n{p["timestamp"]}\n{p["noncestr"]}\n{p["prepayid"]}\n", p["sign"])
+        WeChatPayProtocol.Verify(merchant.PrivateKeyPem, $"{p["appid"]}\n{p["timestamp"]}\n{p["noncestr"]}\n{p["prepayid"]}\n", p["sign"])
             .ShouldBeTrue();
     }
 

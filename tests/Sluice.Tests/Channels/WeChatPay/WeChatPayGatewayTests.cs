@@ -147,7 +147,7 @@ public abstract class WeChatPayGatewayTests(GatewayFixture gateway, SimulatorHos
         var id = (await CreateAsync(merchant)).Str("id");
         var notifyUrl = new Uri(gateway.BaseAddress, "notify/" + shop.AccountId);
         var platform = simulator.PlatformKey();
-        var forger = simulator.Services.GetRequiredService<SimulatorKeys>().Forger(ChannelName).GetRSAPrivateKey()!;
+        var forger = simulator.ForgerKey();
         var now = DateTimeOffset.UtcNow;
         var mchid = shop.AtChannel.Mchid;
         var serial = shop.AtChannel.PlatformSerial;
@@ -251,7 +251,7 @@ public abstract class WeChatPayGatewayTests(GatewayFixture gateway, SimulatorHos
         payment.Str("status").ShouldBe("pending");
         payment.GetProperty("pay_action").Str("type").ShouldBe("sdk_params");
         var p = JsonSerializer.Deserialize<Dictionary<string, string>>(payment.GetProperty("pay_action").Str("value"))!;
-        WeChatPayProtocol.Verify(WeChatPayProtocol.Key(shop.AtChannel.PrivateKeyPem), $"{p["appId"]}\n{p["timeStamp"]}\n{p["nonceStr"]}\n{p["package"]}\n", p["paySign"])
+        WeChatPayProtocol.Verify(shop.AtChannel.PrivateKeyPem, $"{p["appId"]}\n{p["timeStamp"]}\n{p["nonceStr"]}\n{p["package"]}\n", p["paySign"])
             .ShouldBeTrue();
         using var control = simulator.Client();
         var trade = await (await control.GetAsync($"control/wechatpay/orders/{payment.Str("id")}")).ReadJsonAsync();

@@ -44,7 +44,7 @@ public sealed class WeChatPayProtocolTests
         -----END PRIVATE KEY-----
         """;
 
-    private static RSA SdkKey() => WeChatPayProtocol.Key(SdkTestPrivateKey);
+    private static string SdkKey() => SdkTestPrivateKey;
 
     [Fact]
     public void Sha256withRsa_matches_the_wechatpay_go_published_signature()

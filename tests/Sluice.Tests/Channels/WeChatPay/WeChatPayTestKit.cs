@@ -59,16 +59,20 @@ public static class WeChatPayTestKit
         return new ChannelAccountContext("cha_wechat_" + merchant.Mchid, "wechatpay", WeChatPayChannelAdapter.ProtocolName, subMchid, credentials, notifyUrl);
     }
 
-    /// <summary>The simulator's platform key (what signs its answers and notices).</summary>
-    public static RSA PlatformKey(this SimulatorHost simulator) =>
-        simulator.Services.GetRequiredService<SimulatorKeys>().Platform(ChannelName).GetRSAPrivateKey()!;
+    /// <summary>The simulator's platform private key PEM (what signs its answers and notices).</summary>
+    public static string PlatformKey(this SimulatorHost simulator) =>
+        simulator.Services.GetRequiredService<SimulatorKeys>().Platform(ChannelName).GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem();
+
+    /// <summary>The key the simulator signs forged notices with (not the platform's).</summary>
+    public static string ForgerKey(this SimulatorHost simulator) =>
+        simulator.Services.GetRequiredService<SimulatorKeys>().Forger(ChannelName).GetRSAPrivateKey()!.ExportPkcs8PrivateKeyPem();
 
     /// <summary>A GET to the simulated WeChat Pay signed with the merchant's key, as the merchant's own tools would send it.</summary>
     public static async Task<HttpResponseMessage> SignedGetAsync(SimulatorHost simulator, WeChatTestMerchant merchant, string pathAndQuery)
     {
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var nonce = WeChatPayProtocol.NewNonce();
-        var signature = WeChatPayProtocol.Sign(WeChatPayProtocol.Key(merchant.PrivateKeyPem), WeChatPayProtocol.RequestSignString("GET", pathAndQuery, timestamp, nonce, ""));
+        var signature = WeChatPayProtocol.Sign(merchant.PrivateKeyPem, WeChatPayProtocol.RequestSignString("GET", pathAndQuery, timestamp, nonce, ""));
         using var client = simulator.Client();
         using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery.TrimStart('/'));
         request.Headers.TryAddWithoutValidation("Authorization",
@@ -78,10 +82,10 @@ public static class WeChatPayTestKit
 
     /// <summary>
     /// A TRANSACTION.SUCCESS notice built by hand: the resource sealed with <paramref name="apiV3Key"/>, the body signed
-    /// with <paramref name="signer"/> at <paramref name="at"/>. <paramref name="tamper"/> changes the body after signing, or
+    /// with <paramref name="signerPem"/> at <paramref name="at"/>. <paramref name="tamper"/> changes the body after signing, or
     /// before it when <paramref name="signTampered"/> (as if the platform key itself had signed a corrupted resource).
     /// </summary>
-    public static HttpRequestMessage Notice(Uri notifyUrl, string mchid, string outTradeNo, long total, RSA signer, string serial, DateTimeOffset at,
+    public static HttpRequestMessage Notice(Uri notifyUrl, string mchid, string outTradeNo, long total, string signerPem, string serial, DateTimeOffset at,
         string apiV3Key = ApiV3Key, Func<string, string>? tamper = null, bool signTampered = false)
     {
         var plain = JsonSerializer.Serialize(new WeChatTransaction(outTradeNo, "SUCCESS", "支付成功", "4200000000000000000000000001", "NATIVE",
@@ -98,7 +102,7 @@ public static class WeChatPayTestKit
 
         var timestamp = at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var headerNonce = WeChatPayProtocol.NewNonce();
-        var signature = WeChatPayProtocol.Sign(signer, WeChatPayProtocol.AnswerSignString(timestamp, headerNonce, body));
+        var signature = WeChatPayProtocol.Sign(signerPem, WeChatPayProtocol.AnswerSignString(timestamp, headerNonce, body));
         var request = new HttpRequestMessage(HttpMethod.Post, notifyUrl) { Content = new StringContent(tamper?.Invoke(body) ?? body, Encoding.UTF8, "application/json") };
         request.Headers.TryAddWithoutValidation(WeChatPayProtocol.TimestampHeader, timestamp);
         request.Headers.TryAddWithoutValidation(WeChatPayProtocol.NonceHeader, headerNonce);
