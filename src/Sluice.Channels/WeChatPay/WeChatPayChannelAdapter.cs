@@ -195,30 +195,22 @@ public sealed class WeChatPayChannelAdapter(IHttpClientFactory httpClients, Time
 
         try
         {
-            var kind = notice.EventType.Split('.')[0];
-            switch (kind)
+            T Read<T>() => JsonSerializer.Deserialize<T>(plain, WeChatPayProtocol.Json)!;
+            CallbackParseResult Accept(string? owner, ChannelNoticeKind kind, string orderId, ChannelReport report) =>
+                owner is not null && owner != m.Mchid ? CallbackParseResult.Rejected("notice is for another merchant")
+                : string.IsNullOrEmpty(orderId) ? CallbackParseResult.Rejected("notice lacks the merchant's order number")
+                : CallbackParseResult.Accepted(new ChannelNotice(kind, orderId, report, notice.Id));
+
+            return notice.EventType.Split('.')[0] switch
             {
-                case "TRANSACTION":
-                    var transaction = JsonSerializer.Deserialize<WeChatTransaction>(plain, WeChatPayProtocol.Json)!;
-                    return (transaction.Mchid ?? transaction.SpMchid) is { } mchid && mchid != m.Mchid
-                        ? CallbackParseResult.Rejected("notice is for another merchant")
-                        : CallbackParseResult.Accepted(new ChannelNotice(ChannelNoticeKind.Payment, transaction.OutTradeNo,
-                            TransactionReport(ChannelFlow.Notify, transaction), notice.Id));
-                case "REFUND":
-                    var refund = JsonSerializer.Deserialize<WeChatRefund>(plain, WeChatPayProtocol.Json)!;
-                    return (refund.Mchid ?? refund.SpMchid) is { } refundMchid && refundMchid != m.Mchid
-                        ? CallbackParseResult.Rejected("notice is for another merchant")
-                        : CallbackParseResult.Accepted(new ChannelNotice(ChannelNoticeKind.Refund, refund.OutRefundNo,
-                            RefundReport(ChannelFlow.Notify, refund), notice.Id));
-                case "MCHTRANSFER":
-                    var bill = JsonSerializer.Deserialize<WeChatTransferBill>(plain, WeChatPayProtocol.Json)!;
-                    return bill.MchId is { } billMchid && billMchid != m.Mchid
-                        ? CallbackParseResult.Rejected("notice is for another merchant")
-                        : CallbackParseResult.Accepted(new ChannelNotice(ChannelNoticeKind.Withdrawal, bill.OutBillNo,
-                            TransferReport(ChannelFlow.Notify, bill), notice.Id));
-                default:
-                    return CallbackParseResult.Rejected($"unknown event type '{notice.EventType}'");
-            }
+                "TRANSACTION" when Read<WeChatTransaction>() is var t =>
+                    Accept(t.Mchid ?? t.SpMchid, ChannelNoticeKind.Payment, t.OutTradeNo, TransactionReport(ChannelFlow.Notify, t)),
+                "REFUND" when Read<WeChatRefund>() is var r =>
+                    Accept(r.Mchid ?? r.SpMchid, ChannelNoticeKind.Refund, r.OutRefundNo, RefundReport(ChannelFlow.Notify, r)),
+                "MCHTRANSFER" when Read<WeChatTransferBill>() is var b =>
+                    Accept(b.MchId, ChannelNoticeKind.Withdrawal, b.OutBillNo, TransferReport(ChannelFlow.Notify, b)),
+                _ => CallbackParseResult.Rejected($"unknown event type '{notice.EventType}'"),
+            };
         }
         catch (Exception ex) when (ex is JsonException or NullReferenceException)
         {
