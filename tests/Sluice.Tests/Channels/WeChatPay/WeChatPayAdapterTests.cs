@@ -93,6 +93,29 @@ public sealed class WeChatPayAdapterTests(SimulatorHost simulator) : IClassFixtu
             .AsTask().GetAwaiter().GetResult();
 
     [Fact]
+    public async Task Approve_pays_at_once_and_a_platform_certificate_alone_verifies_answers()
+    {
+        var merchant = await RegisterAsync(simulator);
+        using var control = simulator.Client();
+        var platform = await (await control.GetAsync("control/channels/wechatpay/platform")).ReadJsonAsync();
+        var certificateOnly = Account(merchant, _notices.Url, change: c =>
+        {
+            c.Remove("platform_public_key");
+            c.Remove("platform_serial_no");
+            c["platform_certificate"] = platform.Str("certificate_pem");
+        });
+        var id = NewId("pay");
+        await simulator.SetBehaviourAsync(ChannelName, id, "approve");
+
+        var pay = await Adapter().PayAsync(certificateOnly, Pay(id), None);
+        var paid = await Adapter().QueryPaymentAsync(certificateOnly, new ChannelOrderRef(id, null), None);
+
+        pay.Result.Outcome.ShouldBe(ChannelOutcome.Pending);
+        paid.Result.Outcome.ShouldBe(ChannelOutcome.Succeeded);
+        await SimulatorHost.EventuallyAsync(() => Task.FromResult(simulator.Callbacks.Attempts(id).Any(a => a.Kind == "TRANSACTION.SUCCESS" && a.Acknowledged)));
+    }
+
+    [Fact]
     public async Task Jsapi_and_mini_program_hand_signed_sdk_params_to_the_payer_and_need_the_openid()
     {
         var merchant = await RegisterAsync(simulator);

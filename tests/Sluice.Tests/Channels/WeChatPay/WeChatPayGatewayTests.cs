@@ -204,18 +204,20 @@ public abstract class WeChatPayGatewayTests(GatewayFixture gateway, SimulatorHos
         (stored.RawCode, stored.LastChannelOutcome).ShouldBe(("NOAUTH", "failed"));
     }
 
-    [Fact]
-    public async Task A_server_error_at_create_leaves_the_payment_created_with_an_unknown_outcome()
+    [Theory]
+    [InlineData("server_error", "HTTP_500")]
+    [InlineData("timeout", "TIMEOUT")]
+    public async Task A_server_error_or_timeout_at_create_leaves_the_payment_created_with_an_unknown_outcome(string behaviour, string rawCode)
     {
         var shop = await ShopAsync();
-        await simulator.SetBehaviourAsync(ChannelName, null, "server_error", times: 1);
+        await simulator.SetBehaviourAsync(ChannelName, null, behaviour, times: 1);
         using var merchant = gateway.Merchant(shop.ApiKey);
 
         var payment = await CreateAsync(merchant);
 
         payment.Str("status").ShouldBe("created");
         var stored = await gateway.WithDbAsync(db => db.Payments.AsNoTracking().FirstAsync(p => p.Id == payment.Str("id")));
-        (stored.RawCode, stored.LastChannelOutcome).ShouldBe(("HTTP_500", "unknown"));
+        (stored.RawCode, stored.LastChannelOutcome).ShouldBe((rawCode, "unknown"));
 
         // The channel did take it (the 5xx came after): the payer can still pay and the notice settles it.
         await PayerPaysAsync(payment.Str("id"));
