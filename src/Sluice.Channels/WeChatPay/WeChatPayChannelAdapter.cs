@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using static Sluice.Channels.WeChatPay.WeChatPayResultCodes;
@@ -57,7 +58,7 @@ public sealed class WeChatPayChannelAdapter(IHttpClientFactory httpClients, Time
             Payer: payer, SceneInfo: scene);
         var path = (m.Partner ? "/v3/pay/partner/transactions/" : "/v3/pay/transactions/") + kind;
 
-        var (answer, failure) = await CallAsync<WeChatPrepayAnswer>(account, m, HttpMethod.Post, path, body, ChannelFlow.Pay, ct);
+        var (answer, failure) = await CallAsync<WeChatPrepayAnswer>(m, HttpMethod.Post, path, body, ChannelFlow.Pay, ct);
         if (answer is null)
         {
             return new ChannelPayResult(failure!, null);
@@ -87,7 +88,7 @@ public sealed class WeChatPayChannelAdapter(IHttpClientFactory httpClients, Time
         var path = m.Partner
             ? $"/v3/pay/partner/transactions/out-trade-no/{no}?sp_mchid={m.Mchid}&sub_mchid={m.SubMchid}"
             : $"/v3/pay/transactions/out-trade-no/{no}?mchid={m.Mchid}";
-        var (answer, failure) = await CallAsync<WeChatTransaction>(account, m, HttpMethod.Get, path, null, ChannelFlow.Query, ct);
+        var (answer, failure) = await CallAsync<WeChatTransaction>(m, HttpMethod.Get, path, null, ChannelFlow.Query, ct);
         return answer is null ? new ChannelReport(failure!) : TransactionReport(ChannelFlow.Query, answer);
     }
 
@@ -97,7 +98,7 @@ public sealed class WeChatPayChannelAdapter(IHttpClientFactory httpClients, Time
         var no = Uri.EscapeDataString(order.OrderId);
         var path = (m.Partner ? "/v3/pay/partner/transactions/out-trade-no/" : "/v3/pay/transactions/out-trade-no/") + no + "/close";
         var body = m.Partner ? new WeChatCloseRequest(SpMchid: m.Mchid, SubMchid: m.SubMchid) : new WeChatCloseRequest(Mchid: m.Mchid);
-        var (_, failure) = await CallAsync<JsonElement?>(account, m, HttpMethod.Post, path, body, ChannelFlow.Close, ct);
+        var (_, failure) = await CallAsync<JsonElement?>(m, HttpMethod.Post, path, body, ChannelFlow.Close, ct);
         return failure is not null ? new ChannelReport(failure) : new ChannelReport(Result(ChannelFlow.Close, null, null, null));
     }
 
@@ -107,7 +108,7 @@ public sealed class WeChatPayChannelAdapter(IHttpClientFactory httpClients, Time
         var body = new WeChatRefundRequest(request.OrderId, request.RefundId,
             new WeChatRefundAmount(request.RefundAmount, request.OrderAmount, request.Currency),
             account.NotifyUrl.ToString(), request.Reason is { Length: > 80 } r ? r[..80] : request.Reason, request.ChannelTradeNo, m.SubMchid);
-        var (answer, failure) = await CallAsync<WeChatRefund>(account, m, HttpMethod.Post, "/v3/refund/domestic/refunds", body, ChannelFlow.Refund, ct);
+        var (answer, failure) = await CallAsync<WeChatRefund>(m, HttpMethod.Post, "/v3/refund/domestic/refunds", body, ChannelFlow.Refund, ct);
         return answer is null ? new ChannelReport(failure!) : RefundReport(ChannelFlow.Refund, answer);
     }
 
@@ -115,7 +116,7 @@ public sealed class WeChatPayChannelAdapter(IHttpClientFactory httpClients, Time
     {
         var m = WeChatMerchant.Of(account);
         var path = "/v3/refund/domestic/refunds/" + Uri.EscapeDataString(refundId) + (m.Partner ? "?sub_mchid=" + m.SubMchid : "");
-        var (answer, failure) = await CallAsync<WeChatRefund>(account, m, HttpMethod.Get, path, null, ChannelFlow.RefundQuery, ct);
+        var (answer, failure) = await CallAsync<WeChatRefund>(m, HttpMethod.Get, path, null, ChannelFlow.RefundQuery, ct);
         return answer is null ? new ChannelReport(failure!) : RefundReport(ChannelFlow.RefundQuery, answer);
     }
 
@@ -135,7 +136,7 @@ public sealed class WeChatPayChannelAdapter(IHttpClientFactory httpClients, Time
             string.IsNullOrEmpty(request.PayeeName) ? null : WeChatPayProtocol.EncryptSensitive(platformKey, request.PayeeName),
             account.NotifyUrl.ToString(),
             [new("活动名称", "提现"), new("奖励说明", "账户余额提现")]);
-        var (answer, failure) = await CallAsync<WeChatTransferBill>(account, m, HttpMethod.Post, "/v3/fund-app/mch-transfer/transfer-bills", body,
+        var (answer, failure) = await CallAsync<WeChatTransferBill>(m, HttpMethod.Post, "/v3/fund-app/mch-transfer/transfer-bills", body,
             ChannelFlow.Withdraw, ct, platformSerial: serial);
         return answer is null ? new ChannelReport(failure!) : TransferReport(ChannelFlow.Withdraw, answer);
     }
@@ -143,13 +144,23 @@ public sealed class WeChatPayChannelAdapter(IHttpClientFactory httpClients, Time
     public async Task<ChannelReport> QueryWithdrawalAsync(ChannelAccountContext account, string withdrawalId, CancellationToken ct)
     {
         var m = WeChatMerchant.Of(account);
-        var (answer, failure) = await CallAsync<WeChatTransferBill>(account, m, HttpMethod.Get,
+        var (answer, failure) = await CallAsync<WeChatTransferBill>(m, HttpMethod.Get,
             "/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/" + Uri.EscapeDataString(withdrawalId), null, ChannelFlow.WithdrawQuery, ct);
         return answer is null ? new ChannelReport(failure!) : TransferReport(ChannelFlow.WithdrawQuery, answer);
     }
 
-    public ValueTask<CallbackParseResult> ParseCallbackAsync(ChannelAccountContext account, ChannelCallbackRequest request, CancellationToken ct) =>
-        ValueTask.FromResult(ParseCallback(account, request));
+    public ValueTask<CallbackParseResult> ParseCallbackAsync(ChannelAccountContext account, ChannelCallbackRequest request, CancellationToken ct)
+    {
+        try
+        {
+            return ValueTask.FromResult(ParseCallback(account, request));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or CryptographicException or ArgumentException)
+        {
+            // Incomplete or unreadable credentials (no platform key, a short APIv3 key): nothing can be verified.
+            return ValueTask.FromResult(CallbackParseResult.Rejected("channel account credentials unusable: " + ex.GetType().Name));
+        }
+    }
 
     /// <summary>204 with no body when accepted (WeChat Pay takes 200 or 204); otherwise 500 with the documented FAIL body.</summary>
     public ChannelCallbackAnswer AnswerCallback(bool accepted) =>
@@ -296,7 +307,7 @@ public sealed class WeChatPayChannelAdapter(IHttpClientFactory httpClients, Time
     /// the error code; a 2xx is deserialized (an empty 204 gives default).
     /// </summary>
     private async Task<(T? Answer, ChannelResult? Failure)> CallAsync<T>(
-        ChannelAccountContext account, WeChatMerchant m, HttpMethod method, string pathAndQuery, object? body, ChannelFlow flow, CancellationToken ct,
+        WeChatMerchant m, HttpMethod method, string pathAndQuery, object? body, ChannelFlow flow, CancellationToken ct,
         string? platformSerial = null)
     {
         var uri = new Uri(m.BaseUrl, pathAndQuery.TrimStart('/'));
