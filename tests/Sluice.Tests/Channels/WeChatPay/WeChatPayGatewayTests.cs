@@ -193,7 +193,8 @@ public abstract class WeChatPayGatewayTests(GatewayFixture gateway, SimulatorHos
     public async Task A_decline_at_create_fails_the_payment_with_the_channels_code()
     {
         var shop = await ShopAsync();
-        await simulator.SetBehaviourAsync(ChannelName, null, "decline", code: "NOAUTH", times: 1);
+        // INVALID_REQUEST: WeChat Pay's refusal of a request its business rules do not allow (unified: channel_rejected).
+        await simulator.SetBehaviourAsync(ChannelName, null, "decline", code: "INVALID_REQUEST", times: 1);
         using var merchant = gateway.Merchant(shop.ApiKey);
 
         var payment = await CreateAsync(merchant);
@@ -201,7 +202,7 @@ public abstract class WeChatPayGatewayTests(GatewayFixture gateway, SimulatorHos
         payment.Str("status").ShouldBe("failed");
         payment.GetProperty("failure").Str("code").ShouldBe("channel_rejected");
         var stored = await gateway.WithDbAsync(db => db.Payments.AsNoTracking().FirstAsync(p => p.Id == payment.Str("id")));
-        (stored.RawCode, stored.LastChannelOutcome).ShouldBe(("NOAUTH", "failed"));
+        (stored.RawCode, stored.LastChannelOutcome).ShouldBe(("INVALID_REQUEST", "failed"));
     }
 
     [Theory]
