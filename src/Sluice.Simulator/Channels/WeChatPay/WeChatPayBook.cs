@@ -20,6 +20,9 @@ internal sealed class SimulatedTrade
     public required string PrepayId { get; init; }
     public required string RequestFingerprint { get; init; }
     public string? Openid { get; init; }
+
+    /// <summary>time_expire: a payer arriving later finds the trade closed.</summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
     public string TransactionId { get; } = "4200" + Random.Shared.NextInt64(100_000_000_000L, 999_999_999_999L) + Random.Shared.NextInt64(100_000_000_000_000L, 999_999_999_999_999L);
     public string State { get; set; } = WeChatPayResultCodes.TradeStates.NotPay;
     public DateTimeOffset? PaidAt { get; set; }

@@ -162,6 +162,7 @@ public sealed class WeChatPaySimulator(
             TradeType = kind.ToUpperInvariant(), Total = request.Amount.Total, Currency = request.Amount.Currency ?? "CNY",
             Description = request.Description, NotifyUrl = request.NotifyUrl, Openid = openid,
             PrepayId = "wx" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(14)), RequestFingerprint = fingerprint,
+            ExpiresAt = DateTimeOffset.TryParse(request.TimeExpire, CultureInfo.InvariantCulture, DateTimeStyles.None, out var expires) ? expires : null,
         };
         var trade = _book.Trades.GetOrAdd(request.OutTradeNo, created);
         if (!ReferenceEquals(trade, created))
@@ -460,6 +461,12 @@ public sealed class WeChatPaySimulator(
         {
             if (trade.State != TradeStates.NotPay)
             {
+                return false;
+            }
+
+            if (trade.ExpiresAt is { } expires && clock.GetUtcNow() > expires)
+            {
+                trade.State = TradeStates.Closed;
                 return false;
             }
 

@@ -116,6 +116,23 @@ public sealed class WeChatPayAdapterTests(SimulatorHost simulator) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_payer_arriving_after_time_expire_finds_the_trade_closed()
+    {
+        var account = await DirectAsync();
+        var id = NewId("pay");
+        await Adapter().PayAsync(account, Pay(id) with { ExpiresAt = DateTimeOffset.UtcNow.AddSeconds(1) }, None);
+        await Task.Delay(TimeSpan.FromSeconds(2.1));
+
+        using var client = simulator.Client();
+        var late = await client.PostAsync($"control/wechatpay/orders/{id}/pay", null);
+        var trade = await Adapter().QueryPaymentAsync(account, new ChannelOrderRef(id, null), None);
+
+        late.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        trade.Result.RawSubCode.ShouldBe("CLOSED");
+        trade.Result.Outcome.ShouldBe(ChannelOutcome.Failed);
+    }
+
+    [Fact]
     public async Task Jsapi_and_mini_program_hand_signed_sdk_params_to_the_payer_and_need_the_openid()
     {
         var merchant = await RegisterAsync(simulator);
