@@ -3,6 +3,7 @@ using Sluice.Channels.Alipay;
 using Sluice.Channels.BankPayout;
 using Sluice.Channels.Sandbox;
 using Sluice.Channels.UnionPay;
+using Sluice.Channels.WeChatPay;
 
 namespace Sluice.Channels;
 
@@ -32,6 +33,8 @@ public static class ChannelAdapterRegistration
         services.AddSingleton<IChannelAdapter, UnionPayChannelAdapter>();
         services.AddHttpClient(BankPayoutChannelAdapter.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         services.AddSingleton<IChannelAdapter, BankPayoutChannelAdapter>();
+        services.AddHttpClient(WeChatPayChannelAdapter.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.AddSingleton<IChannelAdapter, WeChatPayChannelAdapter>();
         services.AddSingleton<ChannelAdapterRegistry>();
         return services;
     }

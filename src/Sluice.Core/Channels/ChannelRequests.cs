@@ -23,7 +23,8 @@ public sealed record ChannelPayRequest(
     string PaymentMethod,
     DateTimeOffset ExpiresAt,
     string? ClientIp,
-    string? ReturnUrl);
+    string? ReturnUrl,
+    string? PayerId = null);
 
 public sealed record ChannelOrderRef(string OrderId, string? ChannelTradeNo);
 

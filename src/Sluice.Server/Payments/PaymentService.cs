@@ -185,7 +185,7 @@ public sealed partial class PaymentService(
     {
         for (var i = current; ; )
         {
-            var pay = await CallPayAsync(order, candidates[i].Account, ct);
+            var pay = await CallPayAsync(order, candidates[i].Account, request.BuyerId, ct);
             var result = pay.Result;
             var resolution = await resultCodes.ResolveAsync(db, candidates[i].Account.Protocol, ChannelFlow.Pay, result, ct);
             var next = resolution.Effect == ChannelOutcome.Failed && result.NotTakenByChannel && i < candidates.Count - 1
@@ -230,7 +230,7 @@ public sealed partial class PaymentService(
         return await FirstReservableAsync(order.Id, candidates, i + 1, request, ct);
     }
 
-    private async Task<ChannelPayResult> CallPayAsync(PaymentOrder order, ChannelAccount account, CancellationToken ct)
+    private async Task<ChannelPayResult> CallPayAsync(PaymentOrder order, ChannelAccount account, string? payerId, CancellationToken ct)
     {
         var adapter = adapters.For(account.Protocol);
         using var activity = SluiceTracing.StartChannelCall("pay", account.Protocol, account.Id, order.Id);
@@ -239,7 +239,7 @@ public sealed partial class PaymentService(
         try
         {
             pay = await adapter.PayAsync(accounts.For(account), new ChannelPayRequest(
-                order.Id, order.Amount, order.Currency, order.Subject, order.PaymentMethod, order.ExpiresAt, order.ClientIp, order.ReturnUrl), ct);
+                order.Id, order.Amount, order.Currency, order.Subject, order.PaymentMethod, order.ExpiresAt, order.ClientIp, order.ReturnUrl, payerId), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -25,6 +25,7 @@ public static class SimulatedChannels
         services.AddSingleton<ISimulatedChannel>(sp => sp.GetRequiredService<Channels.UnionPay.UnionPaySimulator>());
         services.AddSingleton<Channels.BankPayout.BankPayoutSimulator>();
         services.AddSingleton<ISimulatedChannel>(sp => sp.GetRequiredService<Channels.BankPayout.BankPayoutSimulator>());
+        services.AddSingleton<ISimulatedChannel, Channels.WeChatPay.WeChatPaySimulator>();
         _ = services;
     }
 }

@@ -1,0 +1,431 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using static Sluice.Channels.WeChatPay.WeChatPayResultCodes;
+
+namespace Sluice.Channels.WeChatPay;
+
+/// <summary>
+/// Speaks WeChat Pay API v3 (JSON over HTTPS, RSA-signed both ways, AES-GCM encrypted notices).
+/// <para>Credentials, direct mode: <c>mchid</c>, <c>appid</c>, <c>merchant_serial_no</c>, <c>merchant_private_key</c> (PEM),
+/// <c>api_v3_key</c> (32 characters), <c>base_url</c>, and the platform's verification key: <c>platform_public_key</c> (PEM)
+/// with <c>platform_serial_no</c> (public-key mode) and/or <c>platform_certificate</c> (PEM; its serial names it).
+/// Partner mode (the account has a sub-merchant id, used as <c>sub_mchid</c>): <c>sp_mchid</c> and <c>sp_appid</c> instead of
+/// mchid/appid, optionally <c>sub_appid</c>. Optional: <c>transfer_scene_id</c> (default 1000) for withdrawals.</para>
+/// <para>Pay actions: <c>qr_code</c> (wechat_native: the <c>code_url</c> to render as a QR code), <c>redirect</c> (wechat_h5:
+/// the <c>h5_url</c>), <c>sdk_params</c> (wechat_jsapi / wechat_mini_program: JSON for <c>wx.requestPayment</c> /
+/// <c>WeixinJSBridge</c>; wechat_app: JSON for the app SDK's <c>PayReq</c>), each already signed.</para>
+/// Amounts are integer fen (<c>amount.total</c>). JSAPI needs the payer's openid (<see cref="ChannelPayRequest.PayerId"/>).
+/// </summary>
+public sealed class WeChatPayChannelAdapter(IHttpClientFactory httpClients, TimeProvider clock) : IChannelAdapter
+{
+    public const string ProtocolName = "wechatpay-v3";
+    public const string HttpClientName = "channel-wechatpay";
+    public const string DefaultTransferSceneId = "1000";
+
+    public string Protocol => ProtocolName;
+
+    public IReadOnlyList<ResultCodeRule> DefaultResultCodes => Rules;
+
+    public async Task<ChannelPayResult> PayAsync(ChannelAccountContext account, ChannelPayRequest request, CancellationToken ct)
+    {
+        var m = WeChatMerchant.Of(account);
+        var kind = request.PaymentMethod switch
+        {
+            "wechat_native" => "native",
+            "wechat_jsapi" or "wechat_mini_program" => "jsapi",
+            "wechat_h5" => "h5",
+            "wechat_app" => "app",
+            _ => null,
+        };
+        if (kind is null)
+        {
+            return new ChannelPayResult(new ChannelResult(ChannelOutcome.Failed, Codes.ParamError, null,
+                $"WeChat Pay does not take payment method {request.PaymentMethod}"), null);
+        }
+
+        var payer = kind != "jsapi" || request.PayerId is null ? null
+            : !m.Partner ? new WeChatPayer(Openid: request.PayerId)
+            : m.SubAppid is null ? new WeChatPayer(SpOpenid: request.PayerId) : new WeChatPayer(SubOpenid: request.PayerId);
+        var scene = kind == "h5" && request.ClientIp is not null ? new WeChatSceneInfo(request.ClientIp, new WeChatH5Info("Wap")) : null;
+        var description = request.Subject.Length > 127 ? request.Subject[..127] : request.Subject;
+        var body = new WeChatPrepayRequest(description, request.OrderId, account.NotifyUrl.ToString(), new WeChatAmount(request.Amount, request.Currency),
+            WeChatPayProtocol.Rfc3339(request.ExpiresAt),
+            Appid: m.Partner ? null : m.Appid, Mchid: m.Partner ? null : m.Mchid,
+            SpAppid: m.Partner ? m.Appid : null, SpMchid: m.Partner ? m.Mchid : null, SubAppid: m.SubAppid, SubMchid: m.SubMchid,
+            Payer: payer, SceneInfo: scene);
+        var path = (m.Partner ? "/v3/pay/partner/transactions/" : "/v3/pay/transactions/") + kind;
+
+        var (answer, failure) = await CallAsync<WeChatPrepayAnswer>(m, HttpMethod.Post, path, body, ChannelFlow.Pay, ct);
+        if (answer is null)
+        {
+            return new ChannelPayResult(failure!, null);
+        }
+
+        var action = kind switch
+        {
+            "native" when answer.CodeUrl is not null => new PayAction("qr_code", answer.CodeUrl),
+            "h5" when answer.H5Url is not null => new PayAction("redirect", request.ReturnUrl is null
+                ? answer.H5Url : answer.H5Url + "&redirect_url=" + Uri.EscapeDataString(request.ReturnUrl)),
+            "jsapi" when answer.PrepayId is not null => new PayAction("sdk_params", JsapiParams(m, answer.PrepayId)),
+            "app" when answer.PrepayId is not null => new PayAction("sdk_params", AppParams(m, answer.PrepayId)),
+            _ => null,
+        };
+        if (action is null)
+        {
+            return new ChannelPayResult(ChannelResult.Unknown(ChannelTransport.UnreadableAnswer, $"the {kind} answer lacks its pay parameter"), null);
+        }
+
+        return new ChannelPayResult(Result(ChannelFlow.Pay, TradeStates.NotPay, null, null), action);
+    }
+
+    public async Task<ChannelReport> QueryPaymentAsync(ChannelAccountContext account, ChannelOrderRef order, CancellationToken ct)
+    {
+        var m = WeChatMerchant.Of(account);
+        var no = Uri.EscapeDataString(order.OrderId);
+        var path = m.Partner
+            ? $"/v3/pay/partner/transactions/out-trade-no/{no}?sp_mchid={m.Mchid}&sub_mchid={m.SubMchid}"
+            : $"/v3/pay/transactions/out-trade-no/{no}?mchid={m.Mchid}";
+        var (answer, failure) = await CallAsync<WeChatTransaction>(m, HttpMethod.Get, path, null, ChannelFlow.Query, ct);
+        return answer is null ? new ChannelReport(failure!) : TransactionReport(ChannelFlow.Query, answer);
+    }
+
+    public async Task<ChannelReport> ClosePaymentAsync(ChannelAccountContext account, ChannelOrderRef order, CancellationToken ct)
+    {
+        var m = WeChatMerchant.Of(account);
+        var no = Uri.EscapeDataString(order.OrderId);
+        var path = (m.Partner ? "/v3/pay/partner/transactions/out-trade-no/" : "/v3/pay/transactions/out-trade-no/") + no + "/close";
+        var body = m.Partner ? new WeChatCloseRequest(SpMchid: m.Mchid, SubMchid: m.SubMchid) : new WeChatCloseRequest(Mchid: m.Mchid);
+        var (_, failure) = await CallAsync<JsonElement?>(m, HttpMethod.Post, path, body, ChannelFlow.Close, ct);
+        return failure is not null ? new ChannelReport(failure) : new ChannelReport(Result(ChannelFlow.Close, null, null, null));
+    }
+
+    public async Task<ChannelReport> RefundAsync(ChannelAccountContext account, ChannelRefundRequest request, CancellationToken ct)
+    {
+        var m = WeChatMerchant.Of(account);
+        var body = new WeChatRefundRequest(request.OrderId, request.RefundId,
+            new WeChatRefundAmount(request.RefundAmount, request.OrderAmount, request.Currency),
+            account.NotifyUrl.ToString(), request.Reason is { Length: > 80 } r ? r[..80] : request.Reason, request.ChannelTradeNo, m.SubMchid);
+        var (answer, failure) = await CallAsync<WeChatRefund>(m, HttpMethod.Post, "/v3/refund/domestic/refunds", body, ChannelFlow.Refund, ct);
+        return answer is null ? new ChannelReport(failure!) : RefundReport(ChannelFlow.Refund, answer);
+    }
+
+    public async Task<ChannelReport> QueryRefundAsync(ChannelAccountContext account, string refundId, string orderId, CancellationToken ct)
+    {
+        var m = WeChatMerchant.Of(account);
+        var path = "/v3/refund/domestic/refunds/" + Uri.EscapeDataString(refundId) + (m.Partner ? "?sub_mchid=" + m.SubMchid : "");
+        var (answer, failure) = await CallAsync<WeChatRefund>(m, HttpMethod.Get, path, null, ChannelFlow.RefundQuery, ct);
+        return answer is null ? new ChannelReport(failure!) : RefundReport(ChannelFlow.RefundQuery, answer);
+    }
+
+    public async Task<ChannelReport> WithdrawAsync(ChannelAccountContext account, ChannelWithdrawRequest request, CancellationToken ct)
+    {
+        if (request.PayeeType != PayeeAccountType.Wallet)
+        {
+            return new ChannelReport(new ChannelResult(ChannelOutcome.Failed, Codes.UnsupportedPayee, null,
+                "WeChat Pay transfers pay a WeChat user's openid, not a bank account"));
+        }
+
+        var m = WeChatMerchant.Of(account);
+        var (serial, platformKey) = m.EncryptionKey();
+        var remark = request.Remark ?? "Withdrawal";
+        var body = new WeChatTransferRequest(m.Appid, request.WithdrawalId, account.Credentials.GetValueOrDefault("transfer_scene_id") ?? DefaultTransferSceneId,
+            request.PayeeAccountNo, request.Amount, remark.Length > 32 ? remark[..32] : remark,
+            string.IsNullOrEmpty(request.PayeeName) ? null : WeChatPayProtocol.EncryptSensitive(platformKey, request.PayeeName),
+            account.NotifyUrl.ToString(),
+            [new("活动名称", "提现"), new("奖励说明", "账户余额提现")]);
+        var (answer, failure) = await CallAsync<WeChatTransferBill>(m, HttpMethod.Post, "/v3/fund-app/mch-transfer/transfer-bills", body,
+            ChannelFlow.Withdraw, ct, platformSerial: serial);
+        return answer is null ? new ChannelReport(failure!) : TransferReport(ChannelFlow.Withdraw, answer);
+    }
+
+    public async Task<ChannelReport> QueryWithdrawalAsync(ChannelAccountContext account, string withdrawalId, CancellationToken ct)
+    {
+        var m = WeChatMerchant.Of(account);
+        var (answer, failure) = await CallAsync<WeChatTransferBill>(m, HttpMethod.Get,
+            "/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/" + Uri.EscapeDataString(withdrawalId), null, ChannelFlow.WithdrawQuery, ct);
+        return answer is null ? new ChannelReport(failure!) : TransferReport(ChannelFlow.WithdrawQuery, answer);
+    }
+
+    public ValueTask<CallbackParseResult> ParseCallbackAsync(ChannelAccountContext account, ChannelCallbackRequest request, CancellationToken ct)
+    {
+        try
+        {
+            return ValueTask.FromResult(ParseCallback(account, request));
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or CryptographicException or ArgumentException)
+        {
+            // Incomplete or unreadable credentials (no platform key, a short APIv3 key): nothing can be verified.
+            return ValueTask.FromResult(CallbackParseResult.Rejected("channel account credentials unusable: " + ex.GetType().Name));
+        }
+    }
+
+    /// <summary>204 with no body when accepted (WeChat Pay takes 200 or 204); otherwise 500 with the documented FAIL body.</summary>
+    public ChannelCallbackAnswer AnswerCallback(bool accepted) =>
+        accepted
+            ? new ChannelCallbackAnswer(204, "application/json", "")
+            : new ChannelCallbackAnswer(500, "application/json", """{"code":"FAIL","message":"失败"}""");
+
+    private CallbackParseResult ParseCallback(ChannelAccountContext account, ChannelCallbackRequest request)
+    {
+        var m = WeChatMerchant.Of(account);
+        var text = Encoding.UTF8.GetString(request.Body);
+        var rejection = VerifySignedMessage(m, request.Header, text);
+        if (rejection is not null)
+        {
+            return CallbackParseResult.Rejected(rejection);
+        }
+
+        WeChatNotice? notice;
+        try
+        {
+            notice = JsonSerializer.Deserialize<WeChatNotice>(request.Body, WeChatPayProtocol.Json);
+        }
+        catch (JsonException)
+        {
+            return CallbackParseResult.Rejected("unreadable notice body");
+        }
+
+        if (notice?.Resource is not { } resource || notice.Id is null || notice.EventType is null)
+        {
+            return CallbackParseResult.Rejected("notice lacks id, event_type or resource");
+        }
+
+        if (resource.Algorithm != WeChatPayProtocol.AeadAlgorithm)
+        {
+            return CallbackParseResult.Rejected($"unsupported resource algorithm '{resource.Algorithm}'");
+        }
+
+        var plain = WeChatPayProtocol.DecryptResource(m.ApiV3Key, resource.Nonce, resource.AssociatedData, resource.Ciphertext);
+        if (plain is null)
+        {
+            return CallbackParseResult.Rejected("resource did not decrypt with the APIv3 key");
+        }
+
+        try
+        {
+            T Read<T>() => JsonSerializer.Deserialize<T>(plain, WeChatPayProtocol.Json)!;
+            CallbackParseResult Accept(string? owner, ChannelNoticeKind kind, string orderId, ChannelReport report) =>
+                owner is not null && owner != m.Mchid ? CallbackParseResult.Rejected("notice is for another merchant")
+                : string.IsNullOrEmpty(orderId) ? CallbackParseResult.Rejected("notice lacks the merchant's order number")
+                : CallbackParseResult.Accepted(new ChannelNotice(kind, orderId, report, notice.Id));
+
+            return notice.EventType.Split('.')[0] switch
+            {
+                "TRANSACTION" when Read<WeChatTransaction>() is var t =>
+                    Accept(t.Mchid ?? t.SpMchid, ChannelNoticeKind.Payment, t.OutTradeNo, TransactionReport(ChannelFlow.Notify, t)),
+                "REFUND" when Read<WeChatRefund>() is var r =>
+                    Accept(r.Mchid ?? r.SpMchid, ChannelNoticeKind.Refund, r.OutRefundNo, RefundReport(ChannelFlow.Notify, r)),
+                "MCHTRANSFER" when Read<WeChatTransferBill>() is var b =>
+                    Accept(b.MchId, ChannelNoticeKind.Withdrawal, b.OutBillNo, TransferReport(ChannelFlow.Notify, b)),
+                _ => CallbackParseResult.Rejected($"unknown event type '{notice.EventType}'"),
+            };
+        }
+        catch (Exception ex) when (ex is JsonException or NullReferenceException)
+        {
+            return CallbackParseResult.Rejected("decrypted resource is not the expected JSON");
+        }
+    }
+
+    /// <summary>Null when the Wechatpay-* headers verify over the body with the named platform key within five minutes.</summary>
+    private string? VerifySignedMessage(WeChatMerchant m, Func<string, string?> header, string body)
+    {
+        var serial = header(WeChatPayProtocol.SerialHeader);
+        var timestamp = header(WeChatPayProtocol.TimestampHeader);
+        var nonce = header(WeChatPayProtocol.NonceHeader);
+        if (serial is null || timestamp is null || nonce is null)
+        {
+            return "Wechatpay-Serial, -Timestamp or -Nonce missing";
+        }
+
+        if (m.PlatformKey(serial) is not { } key)
+        {
+            return $"no platform key with serial {serial}";
+        }
+
+        if (!WeChatPayProtocol.IsFresh(timestamp, clock.GetUtcNow()))
+        {
+            return "timestamp outside five minutes";
+        }
+
+        return WeChatPayProtocol.Verify(key, WeChatPayProtocol.AnswerSignString(timestamp, nonce, body), header(WeChatPayProtocol.SignatureHeader))
+            ? null
+            : "signature verification failed";
+    }
+
+    private static ChannelResult Result(ChannelFlow flow, string? subCode, string? message, string? reference, string code = Codes.Success) =>
+        new(Outcome(flow, code, subCode), code, subCode, message, reference);
+
+    private static ChannelReport TransactionReport(ChannelFlow flow, WeChatTransaction t) => new(
+        Result(flow, t.TradeState, t.TradeStateDesc, t.TransactionId),
+        t.Amount?.Total, t.Amount?.Currency, Time(t.SuccessTime));
+
+    private static ChannelReport RefundReport(ChannelFlow flow, WeChatRefund r) => new(
+        Result(flow, r.Status ?? r.RefundStatus, r.UserReceivedAccount, r.RefundId),
+        r.Amount?.Refund, r.Amount?.Currency, Time(r.SuccessTime));
+
+    private static ChannelReport TransferReport(ChannelFlow flow, WeChatTransferBill b) => new(
+        Result(flow, b.State, b.FailReason, b.TransferBillNo),
+        b.TransferAmount, b.TransferAmount is null ? null : "CNY",
+        b.State == TransferStates.Success ? Time(b.UpdateTime) : null);
+
+    /// <summary>A WeChat Pay time (+08:00) as UTC: PostgreSQL stores only offset-zero instants.</summary>
+    private static DateTimeOffset? Time(string? rfc3339) =>
+        DateTimeOffset.TryParse(rfc3339, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at) ? at.ToUniversalTime() : null;
+
+    private string JsapiParams(WeChatMerchant m, string prepayId)
+    {
+        var appId = m.SubAppid ?? m.Appid;
+        var timeStamp = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var nonce = WeChatPayProtocol.NewNonce();
+        var package = "prepay_id=" + prepayId;
+        var paySign = WeChatPayProtocol.Sign(m.PrivateKey, WeChatPayProtocol.Lines(appId, timeStamp, nonce, package));
+        return JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["appId"] = appId, ["timeStamp"] = timeStamp, ["nonceStr"] = nonce, ["package"] = package, ["signType"] = "RSA", ["paySign"] = paySign,
+        });
+    }
+
+    private string AppParams(WeChatMerchant m, string prepayId)
+    {
+        var appId = m.SubAppid ?? m.Appid;
+        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var nonce = WeChatPayProtocol.NewNonce();
+        var sign = WeChatPayProtocol.Sign(m.PrivateKey, WeChatPayProtocol.Lines(appId, timestamp, nonce, prepayId));
+        return JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["appid"] = appId, ["partnerid"] = m.SubMchid ?? m.Mchid, ["prepayid"] = prepayId, ["package"] = "Sign=WXPay",
+            ["noncestr"] = nonce, ["timestamp"] = timestamp, ["sign"] = sign,
+        });
+    }
+
+    /// <summary>
+    /// Signs and sends one call and verifies the answer before reading it: an answer (2xx or 4xx) whose Wechatpay-*
+    /// signature does not verify with a known platform key within five minutes is unknown. A 4xx becomes a result with
+    /// the error code; a 2xx is deserialized (an empty 204 gives default).
+    /// </summary>
+    private async Task<(T? Answer, ChannelResult? Failure)> CallAsync<T>(
+        WeChatMerchant m, HttpMethod method, string pathAndQuery, object? body, ChannelFlow flow, CancellationToken ct,
+        string? platformSerial = null)
+    {
+        var uri = new Uri(m.BaseUrl, pathAndQuery.TrimStart('/'));
+        var payload = body is null ? "" : JsonSerializer.Serialize(body, body.GetType(), WeChatPayProtocol.Json);
+        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
+        var nonce = WeChatPayProtocol.NewNonce();
+        var signature = WeChatPayProtocol.Sign(m.PrivateKey, WeChatPayProtocol.RequestSignString(method.Method, uri.PathAndQuery, timestamp, nonce, payload));
+        using var message = new HttpRequestMessage(method, uri);
+        if (body is not null)
+        {
+            message.Content = new StringContent(payload, Encoding.UTF8, "application/json");
+        }
+
+        message.Headers.TryAddWithoutValidation("Authorization", WeChatPayProtocol.Authorization(m.Mchid, m.SerialNo, timestamp, nonce, signature));
+        message.Headers.TryAddWithoutValidation("Accept", "application/json");
+        message.Headers.TryAddWithoutValidation("User-Agent", "Sluice/1.0 (WeChatPay-v3)");
+        if (platformSerial is not null)
+        {
+            message.Headers.TryAddWithoutValidation(WeChatPayProtocol.SerialHeader, platformSerial);
+        }
+
+        var (http, failure) = await ChannelTransport.SendAsync(httpClients.CreateClient(HttpClientName), message, ct);
+        if (http is null)
+        {
+            return (default, failure);
+        }
+
+        var text = Encoding.UTF8.GetString(http.Body);
+        if (VerifySignedMessage(m, http.Header, text) is { } why)
+        {
+            return (default, ChannelResult.Unknown(ChannelTransport.UnverifiedAnswer, $"{why} (HTTP {(int)http.Status})"));
+        }
+
+        try
+        {
+            if ((int)http.Status >= 400)
+            {
+                var error = JsonSerializer.Deserialize<WeChatError>(http.Body, WeChatPayProtocol.Json);
+                if (error?.Code is null)
+                {
+                    return (default, ChannelResult.Unknown(ChannelTransport.UnreadableAnswer, $"HTTP {(int)http.Status} without an error code"));
+                }
+
+                var result = Result(flow, null, error.Message, null, error.Code);
+                return (default, flow == ChannelFlow.Pay && error.Code == Codes.FrequencyLimited ? result with { NotTakenByChannel = true } : result);
+            }
+
+            if (http.Status == HttpStatusCode.NoContent || http.Body.Length == 0)
+            {
+                return (default, null);
+            }
+
+            var answer = JsonSerializer.Deserialize<T>(http.Body, WeChatPayProtocol.Json);
+            return answer is null
+                ? (default, ChannelResult.Unknown(ChannelTransport.UnreadableAnswer, "empty answer"))
+                : (answer, null);
+        }
+        catch (JsonException)
+        {
+            return (default, ChannelResult.Unknown(ChannelTransport.UnreadableAnswer, "answer is not the expected JSON"));
+        }
+    }
+}
+
+/// <summary>A channel account's WeChat Pay identity, keys and platform verification keys, read from its credentials.</summary>
+internal sealed record WeChatMerchant(
+    bool Partner,
+    string Mchid,
+    string Appid,
+    string? SubMchid,
+    string? SubAppid,
+    string SerialNo,
+    string PrivateKey,
+    byte[] ApiV3Key,
+    Uri BaseUrl,
+    IReadOnlyDictionary<string, string> PlatformKeys)
+{
+    /// <summary>The platform public key (or certificate) PEM with this serial, if the account knows it.</summary>
+    public string? PlatformKey(string serial) => PlatformKeys.GetValueOrDefault(serial);
+
+    /// <summary>The platform key sensitive fields are encrypted with, and its serial (sent as Wechatpay-Serial).</summary>
+    public (string Serial, string Key) EncryptionKey() => PlatformKeys.Select(kv => (kv.Key, kv.Value)).First();
+
+    public static WeChatMerchant Of(ChannelAccountContext account)
+    {
+        var partner = account.SubMerchantId is not null;
+        var apiV3Key = Encoding.UTF8.GetBytes(account.Credential("api_v3_key"));
+        if (apiV3Key.Length != WeChatPayProtocol.ApiV3KeyLength)
+        {
+            throw new InvalidOperationException($"Channel account {account.AccountId}: api_v3_key must be 32 bytes.");
+        }
+
+        var platform = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (account.Credentials.TryGetValue("platform_public_key", out var publicKey) && publicKey.Length > 0)
+        {
+            platform[account.Credential("platform_serial_no")] = publicKey;
+        }
+
+        if (account.Credentials.TryGetValue("platform_certificate", out var certificate) && certificate.Length > 0)
+        {
+            platform[WeChatPayProtocol.CertificateSerial(certificate)] = certificate;
+        }
+
+        if (platform.Count == 0)
+        {
+            throw new InvalidOperationException($"Channel account {account.AccountId} has no platform_public_key or platform_certificate.");
+        }
+
+        return new WeChatMerchant(
+            partner,
+            account.Credential(partner ? "sp_mchid" : "mchid"),
+            account.Credential(partner ? "sp_appid" : "appid"),
+            account.SubMerchantId,
+            partner ? account.Credentials.GetValueOrDefault("sub_appid") is { Length: > 0 } s ? s : null : null,
+            account.Credential("merchant_serial_no"),
+            account.Credential("merchant_private_key"),
+            apiV3Key,
+            new Uri(account.Credential("base_url").TrimEnd('/') + "/"),
+            platform);
+    }
+}
