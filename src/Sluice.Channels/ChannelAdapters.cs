@@ -24,18 +24,23 @@ public static class ChannelAdapterRegistration
 {
     public static IServiceCollection AddChannelAdapters(this IServiceCollection services)
     {
-        // Adapters log and measure outcomes themselves; the factory's per-request logging handlers only cost CPU.
-        services.AddHttpClient(SandboxChannelAdapter.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
-        services.AddSingleton<IChannelAdapter, SandboxChannelAdapter>();
-        services.AddHttpClient(AlipayChannelAdapter.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
-        services.AddSingleton<IChannelAdapter, AlipayChannelAdapter>();
-        services.AddHttpClient(UnionPayChannelAdapter.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
-        services.AddSingleton<IChannelAdapter, UnionPayChannelAdapter>();
-        services.AddHttpClient(BankPayoutChannelAdapter.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
-        services.AddSingleton<IChannelAdapter, BankPayoutChannelAdapter>();
-        services.AddHttpClient(WeChatPayChannelAdapter.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
-        services.AddSingleton<IChannelAdapter, WeChatPayChannelAdapter>();
+        Add<SandboxChannelAdapter>(services, SandboxChannelAdapter.HttpClientName);
+        Add<AlipayChannelAdapter>(services, AlipayChannelAdapter.HttpClientName);
+        Add<WeChatPayChannelAdapter>(services, WeChatPayChannelAdapter.HttpClientName);
+        Add<UnionPayChannelAdapter>(services, UnionPayChannelAdapter.HttpClientName);
+        Add<BankPayoutChannelAdapter>(services, BankPayoutChannelAdapter.HttpClientName);
         services.AddSingleton<ChannelAdapterRegistry>();
         return services;
+    }
+
+    /// <summary>
+    /// One adapter with its own named HttpClient: a 10 s ceiling per call (an adapter's answer past it is unknown, never
+    /// failed). Adapters log and measure outcomes themselves; the factory's per-request logging handlers only cost CPU.
+    /// </summary>
+    private static void Add<TAdapter>(IServiceCollection services, string httpClientName)
+        where TAdapter : class, IChannelAdapter
+    {
+        services.AddHttpClient(httpClientName, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.AddSingleton<IChannelAdapter, TAdapter>();
     }
 }

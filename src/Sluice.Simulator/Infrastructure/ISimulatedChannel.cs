@@ -17,7 +17,6 @@ public static class SimulatedChannels
 {
     public static void Register(IServiceCollection services)
     {
-        // Modules: services.AddSingleton<ISimulatedChannel, XxxSimulator>();
         services.AddSingleton<Channels.Alipay.AlipayTrades>();
         services.AddSingleton<ISimulatedChannel, Channels.Alipay.AlipaySimulator>();
         services.AddSingleton<Channels.UnionPay.UnionPayCertificates>();
@@ -26,6 +25,5 @@ public static class SimulatedChannels
         services.AddSingleton<Channels.BankPayout.BankPayoutSimulator>();
         services.AddSingleton<ISimulatedChannel>(sp => sp.GetRequiredService<Channels.BankPayout.BankPayoutSimulator>());
         services.AddSingleton<ISimulatedChannel, Channels.WeChatPay.WeChatPaySimulator>();
-        _ = services;
     }
 }
