@@ -20,11 +20,11 @@ public static class BankPayoutResultCodes
     {
         var rules = new List<ResultCodeRule>([.. ChannelTransport.Rules, .. ServerErrorRules.Rules])
         {
-            new(null, Codes.Success, Statuses.Accepted, "payout_processing", ChannelOutcome.Pending, false, "The payout was accepted.", "代付已受理。"),
-            new(null, Codes.Success, Statuses.Processing, "payout_processing", ChannelOutcome.Pending, false, "The payout is processing.", "代付处理中。"),
+            new(null, Codes.Success, Statuses.Accepted, "withdrawal_processing", ChannelOutcome.Pending, false, "The payout was accepted.", "代付已受理。"),
+            new(null, Codes.Success, Statuses.Processing, "withdrawal_processing", ChannelOutcome.Pending, false, "The payout is processing.", "代付处理中。"),
             new(null, Codes.Success, Statuses.Succeeded, "succeeded", ChannelOutcome.Succeeded, false, "The payout succeeded.", "代付成功。"),
-            new(null, Codes.Success, Statuses.Failed, "payout_failed", ChannelOutcome.Failed, false, "The payout failed.", "代付失败。"),
-            new(null, Codes.Success, Statuses.Returned, "payout_returned", ChannelOutcome.Failed, false, "The payee's bank returned the payout.", "收款行退汇。"),
+            new(null, Codes.Success, Statuses.Failed, "withdrawal_failed", ChannelOutcome.Failed, false, "The payout failed.", "代付失败。"),
+            new(null, Codes.Success, Statuses.Returned, "withdrawal_returned", ChannelOutcome.Failed, false, "The payee's bank returned the payout.", "收款行退汇。"),
             new(null, Codes.Success, null, "channel_result_unknown", ChannelOutcome.Unknown, false, Confirming, ConfirmingZh),
             new(ChannelFlow.Withdraw, Codes.DuplicatePayout, null, "channel_result_unknown", ChannelOutcome.Unknown, false, Confirming, ConfirmingZh),
             new(ChannelFlow.Withdraw, Codes.SystemBusy, null, "channel_unavailable", ChannelOutcome.Failed, true, "The bank is busy. Please try again.", "银行系统繁忙，请稍后重试。"),
@@ -32,9 +32,9 @@ public static class BankPayoutResultCodes
             new(ChannelFlow.Withdraw, Codes.InsufficientBalance, null, "insufficient_balance", ChannelOutcome.Failed, true,
                 "The payout account's balance is insufficient.", "代付账户余额不足。"),
             new(ChannelFlow.Withdraw, Codes.LimitExceeded, null, "amount_limit_exceeded", ChannelOutcome.Failed, false, "The payout exceeds the bank's limit.", "代付金额超过银行限额。"),
-            new(ChannelFlow.WithdrawQuery, Codes.PayoutNotFound, null, "payout_not_found", ChannelOutcome.Failed, false,
+            new(ChannelFlow.WithdrawQuery, Codes.PayoutNotFound, null, "withdrawal_not_found", ChannelOutcome.Failed, false,
                 "The bank has no such payout; it was never accepted.", "银行无此代付，未受理。"),
-            new(null, UnsupportedPayeeType, null, "unsupported_payee", ChannelOutcome.Failed, false, "The bank pays bank accounts only.", "银行代付仅支持银行账户。"),
+            new(null, UnsupportedPayeeType, null, "payee_not_supported", ChannelOutcome.Failed, false, "The bank pays bank accounts only.", "银行代付仅支持银行账户。"),
         };
 
         // A payout that failed or was returned: the raw code is its failure_code, whatever the status.
@@ -42,12 +42,12 @@ public static class BankPayoutResultCodes
         {
             (Codes.AccountClosed, "payee_account_closed", "The payee's account is closed.", "收款账户已销户。"),
             (Codes.AccountNameMismatch, "payee_name_mismatch", "The payee's name does not match the account.", "收款户名与账号不符。"),
-            (Codes.InvalidAccount, "invalid_payee_account", "The payee's account number is not valid.", "收款账号无效。"),
-            (Codes.ReturnedByBank, "payout_returned", "The payee's bank returned the payout.", "收款行退汇。"),
+            (Codes.InvalidAccount, "payee_account_invalid", "The payee's account number is not valid.", "收款账号无效。"),
+            (Codes.ReturnedByBank, "withdrawal_returned", "The payee's bank returned the payout.", "收款行退汇。"),
         })
         {
             rules.Add(new(null, code, null, unified, ChannelOutcome.Failed, false, en, zh));
-            rules.Add(new(null, code, Statuses.Returned, "payout_returned", ChannelOutcome.Failed, false,
+            rules.Add(new(null, code, Statuses.Returned, "withdrawal_returned", ChannelOutcome.Failed, false,
                 "The payee's bank returned the payout: " + en, "收款行退汇：" + zh));
         }
 
@@ -61,7 +61,7 @@ public static class BankPayoutResultCodes
 
         foreach (var flow in new[] { ChannelFlow.Pay, ChannelFlow.Query, ChannelFlow.Close, ChannelFlow.Refund, ChannelFlow.RefundQuery })
         {
-            rules.Add(new(flow, UnsupportedFlow, null, "unsupported_flow", ChannelOutcome.Failed, false,
+            rules.Add(new(flow, UnsupportedFlow, null, "flow_not_supported", ChannelOutcome.Failed, false,
                 "This channel only makes payouts.", "该通道仅支持代付。"));
         }
 

@@ -55,9 +55,9 @@ public sealed class UnionPayChannelAdapter(IHttpClientFactory httpClients, TimeP
     public IReadOnlyList<ResultCodeRule> DefaultResultCodes { get; } =
     [
         .. UnionPayResultCodes.Rules,
-        new(ChannelFlow.Withdraw, UnsupportedFlow, null, "unsupported_flow", ChannelOutcome.Failed, false,
+        new(ChannelFlow.Withdraw, UnsupportedFlow, null, "flow_not_supported", ChannelOutcome.Failed, false,
             "This channel does not make payouts.", "该通道不支持代付。"),
-        new(ChannelFlow.WithdrawQuery, UnsupportedFlow, null, "unsupported_flow", ChannelOutcome.Failed, false,
+        new(ChannelFlow.WithdrawQuery, UnsupportedFlow, null, "flow_not_supported", ChannelOutcome.Failed, false,
             "This channel does not make payouts.", "该通道不支持代付。"),
     ];
 

@@ -63,7 +63,7 @@ public static class UnionPayResultCodes
         ("45", "original_transaction_refunded", "The original transaction was already refunded or cancelled.", "原交易已被成功退货或已被成功撤销。"),
         ("46", "original_transaction_reversed", "The transaction was reversed.", "交易已被成功冲正。"),
         ("60", "card_declined", "The card issuer declined the transaction.", "交易失败，详情请咨询您的发卡行。"),
-        ("61", "invalid_card", "The card number is not valid.", "输入的卡号无效，请确认后输入。"),
+        ("61", "card_invalid", "The card number is not valid.", "输入的卡号无效，请确认后输入。"),
         ("62", "card_declined", "The card issuer does not accept this merchant.", "交易失败，发卡银行不支持该商户，请更换其他银行卡。"),
         ("63", "card_declined", "The card's status does not allow the transaction.", "卡状态不正确。"),
         ("64", "insufficient_balance", "The card's balance is insufficient.", "卡上的余额不足。"),

@@ -134,7 +134,7 @@ public static class WeChatPayResultCodes
             "The payer's account is closed or abnormal.", "用户账户异常（已注销）。"),
         new(null, Codes.AccountError, null, "payee_account_abnormal", ChannelOutcome.Failed, false, "The payer's account is abnormal.", "用户账号异常。"),
         new(null, Codes.InvalidTransactionId, null, "channel_rejected", ChannelOutcome.Failed, false, "The transaction id is invalid.", "订单号非法。"),
-        new(null, Codes.RuleLimit, null, "channel_risk_declined", ChannelOutcome.Failed, false, "The channel's risk rules declined it.", "业务规则限制。"),
+        new(null, Codes.RuleLimit, null, "risk_declined", ChannelOutcome.Failed, false, "The channel's risk rules declined it.", "业务规则限制。"),
         new(null, Codes.TradeError, null, "channel_declined", ChannelOutcome.Failed, false, "The channel declined the transaction.", "交易错误。"),
         new(null, Codes.UnsupportedPayee, null, "channel_rejected", ChannelOutcome.Failed, false,
             "WeChat Pay transfers go to a WeChat user (openid) only.", "微信支付转账仅支持到微信零钱（openid）。"),

@@ -64,6 +64,9 @@ public static partial class AdminResultCodeEndpoints
         admin.MapGet("/", ListAsync).WithSummary("Every protocol's result codes: defaults merged with overrides, each marked with its source");
         admin.MapPut("/overrides", PutOverrideAsync).WithSummary("Create or replace one override, by protocol, flow, raw code and raw sub-code");
         admin.MapDelete("/overrides", DeleteOverrideAsync).WithSummary("Remove one override (the default applies again)");
+        admin.MapGet("/vocabulary", () => TypedResults.Ok(UnifiedResultCodes.All.OrderBy(c => c.Key, StringComparer.Ordinal)
+                .Select(c => new { code = c.Key, meaning = c.Value })))
+            .WithSummary("The unified result codes merchants may see, with their meaning");
         admin.MapGet("/unmapped", ListUnmappedAsync).WithSummary("Raw codes no rule maps, with how often they were seen, newest first");
     }
 
@@ -113,6 +116,12 @@ public static partial class AdminResultCodeEndpoints
         if (!UnifiedCodePattern().IsMatch(r.UnifiedCode))
         {
             return Invalid("unified_code", "unified_code must be 2-64 characters of lower-case letters, digits and '_', starting with a letter.");
+        }
+
+        if (!UnifiedResultCodes.IsKnown(r.UnifiedCode))
+        {
+            // Merchants switch on unified codes: an override picks one of the documented vocabulary, never invents one.
+            return Invalid("unified_code", "unified_code must be one of the unified result codes (GET /admin/api/result-codes/vocabulary).");
         }
 
         if (string.IsNullOrWhiteSpace(r.Effect))

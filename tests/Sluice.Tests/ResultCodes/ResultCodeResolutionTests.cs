@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Sluice.Channels;
 using Sluice.Server.ResultCodes;
 
@@ -92,6 +93,49 @@ public sealed class ResultCodeResolutionTests
             var resolution = ResultCodeMap.Resolve(ResultCodeTable.Empty, defaults, flow, code, sub);
             resolution.Mapped.ShouldBeTrue($"{flow} {code}/{sub}");
             resolution.Effect.ShouldBe(effect, $"{flow} {code}/{sub}");
+        }
+    }
+}
+
+/// <summary>What every adapter ships: rules merchants can rely on.</summary>
+public sealed class AdapterResultCodeTests
+{
+    public static TheoryData<string> Protocols()
+    {
+        var data = new TheoryData<string>();
+        foreach (var adapter in Adapters())
+        {
+            data.Add(adapter.Protocol);
+        }
+
+        return data;
+    }
+
+    private static IEnumerable<IChannelAdapter> Adapters()
+    {
+        var services = new ServiceCollection().AddSingleton(TimeProvider.System);
+        services.AddChannelAdapters();
+        return services.BuildServiceProvider().GetServices<IChannelAdapter>();
+    }
+
+    [Theory]
+    [MemberData(nameof(Protocols))]
+    public void Every_default_rule_uses_a_unified_code_of_the_vocabulary_with_messages_in_english_and_chinese(string protocol)
+    {
+        var rules = Adapters().Single(a => a.Protocol == protocol).DefaultResultCodes;
+
+        rules.Count.ShouldBeGreaterThan(ChannelTransport.Rules.Count);
+        foreach (var rule in rules)
+        {
+            Sluice.Errors.UnifiedResultCodes.IsKnown(rule.UnifiedCode).ShouldBeTrue($"{protocol} maps {rule.RawCode}/{rule.RawSubCode} to '{rule.UnifiedCode}', which is not a unified result code");
+            rule.MessageEn.ShouldNotBeNullOrWhiteSpace();
+            rule.MessageZh.ShouldNotBeNullOrWhiteSpace();
+            rule.MessageZh.Any(c => c >= '\u4e00' && c <= '\u9fff').ShouldBeTrue($"{protocol} {rule.RawCode}: the zh-CN message has no Chinese");
+        }
+
+        foreach (var transport in ChannelTransport.Rules)
+        {
+            rules.ShouldContain(r => r.RawCode == transport.RawCode, $"{protocol} lacks the transport rule {transport.RawCode}");
         }
     }
 }

@@ -1,3 +1,4 @@
+using Sluice.Errors;
 using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -203,7 +204,7 @@ public abstract class ResultCodeTests(GatewayFixture gateway)
 
         // Remapping the effect: the same answer now leaves the payment open (pending the channel's word).
         rule["effect"] = "unknown";
-        rule["unified_code"] = "risk_review";
+        rule["unified_code"] = "channel_result_unknown";
         await PutOverrideAsync(admin, rule);
         var open = await PayAsync(merchantA, answer);
         open.Str("status").ShouldBe("created");
@@ -227,7 +228,7 @@ public abstract class ResultCodeTests(GatewayFixture gateway)
         audit[0].Str("new_value").ShouldContain("risk_declined");
         audit[1].Str("old_value").ShouldContain("\"effect\":\"failed\"");
         audit[1].Str("new_value").ShouldContain("\"effect\":\"unknown\"");
-        audit[2].Str("old_value").ShouldContain("risk_review");
+        audit[2].Str("old_value").ShouldContain("channel_result_unknown");
         audit[2].GetProperty("new_value").ValueKind.ShouldBe(JsonValueKind.Null);
         audit.ShouldAllBe(a => a.Str("actor").Length > 0);
     }
@@ -239,7 +240,7 @@ public abstract class ResultCodeTests(GatewayFixture gateway)
         using var admin = gateway.Admin();
         await PutOverrideAsync(admin, new
         {
-            protocol = "sandbox", flow = "notify", raw_code = "SUCCESS", raw_sub_code = "FAILED", unified_code = "decline_under_review",
+            protocol = "sandbox", flow = "notify", raw_code = "SUCCESS", raw_sub_code = "FAILED", unified_code = "risk_declined",
             effect = "pending", message_en = "Under review.", message_zh = "审核中。",
         });
         try
@@ -282,12 +283,12 @@ public abstract class ResultCodeTests(GatewayFixture gateway)
 
         await PutOverrideAsync(admin, new
         {
-            protocol = "sandbox", raw_code = "REFUND_AMOUNT_EXCEEDS", unified_code = "refund_too_large", effect = "failed",
+            protocol = "sandbox", raw_code = "REFUND_AMOUNT_EXCEEDS", unified_code = "amount_limit_exceeded", effect = "failed",
             message_en = "Too much.", message_zh = "金额过大。",
         });
         var overridden = (await EntriesAsync()).Single();
         overridden.Str("source").ShouldBe("override");
-        overridden.Str("unified_code").ShouldBe("refund_too_large");
+        overridden.Str("unified_code").ShouldBe("amount_limit_exceeded");
         overridden.GetProperty("retryable").GetBoolean().ShouldBeFalse();
 
         (await admin.DeleteAsync("/admin/api/result-codes/overrides?protocol=sandbox&raw_code=REFUND_AMOUNT_EXCEEDS")).StatusCode.ShouldBe(HttpStatusCode.NoContent);
@@ -304,7 +305,7 @@ public abstract class ResultCodeTests(GatewayFixture gateway)
         {
             using var response = await admin.PutAsync("/admin/api/result-codes/overrides", Api.JsonBody(new
             {
-                protocol = "sandbox", raw_code = code, unified_code = "raced_" + i, effect = "failed", message_en = "Raced.", message_zh = "竞争。",
+                protocol = "sandbox", raw_code = code, unified_code = UnifiedResultCodes.All.Keys.Order(StringComparer.Ordinal).ElementAt(i), effect = "failed", message_en = "Raced.", message_zh = "竞争。",
             }));
             return response.StatusCode;
         }));
@@ -326,7 +327,7 @@ public abstract class ResultCodeTests(GatewayFixture gateway)
         Dictionary<string, object?> Valid() => new()
         {
             ["protocol"] = "sandbox", ["flow"] = "pay", ["raw_code"] = code, ["raw_sub_code"] = null,
-            ["unified_code"] = "some_code", ["effect"] = "failed", ["retryable"] = true, ["message_en"] = "Failed.", ["message_zh"] = "失败。",
+            ["unified_code"] = "channel_declined", ["effect"] = "failed", ["retryable"] = true, ["message_en"] = "Failed.", ["message_zh"] = "失败。",
         };
         Dictionary<string, object?> With(string field, object? value)
         {
@@ -350,6 +351,7 @@ public abstract class ResultCodeTests(GatewayFixture gateway)
             (JsonSerializer.Serialize(With("raw_sub_code", "")), "invalid_field", "raw_sub_code"),
             (JsonSerializer.Serialize(With("unified_code", "")), "missing_field", "unified_code"),
             (JsonSerializer.Serialize(With("unified_code", "Not A Code")), "invalid_field", "unified_code"),
+            (JsonSerializer.Serialize(With("unified_code", "made_up_code")), "invalid_field", "unified_code"),
             (JsonSerializer.Serialize(With("message_en", "  ")), "missing_field", "message_en"),
             (JsonSerializer.Serialize(With("message_zh", null)), "missing_field", "message_zh"),
             (JsonSerializer.Serialize(With("message_zh", new string('长', 513))), "invalid_field", "message_zh"),
