@@ -120,13 +120,8 @@ public static class AlipayResultCodes
     /// The outcome these rules give a raw code in a flow, looked up as the gateway does: (flow, code, sub), (flow, code,
     /// any), (any, code, sub), (any, code, any). A code with no rule is unknown. The adapter reports exactly this.
     /// </summary>
-    public static ChannelOutcome OutcomeOf(ChannelFlow flow, string code, string? subCode)
-    {
-        ResultCodeRule? Find(ChannelFlow? f, string? sub) =>
-            Rules.FirstOrDefault(r => r.Flow == f && r.RawCode == code && r.RawSubCode == sub);
+    public static ChannelOutcome OutcomeOf(ChannelFlow flow, string code, string? subCode) => Table.OutcomeOf(flow, code, subCode);
 
-        var rule = (subCode is null ? null : Find(flow, subCode)) ?? Find(flow, null)
-            ?? (subCode is null ? null : Find(null, subCode)) ?? Find(null, null);
-        return rule?.Effect ?? ChannelOutcome.Unknown;
-    }
+    /// <summary>The rules above keyed for look-up (declared after them, so initialised after them).</summary>
+    public static readonly ResultCodeTable Table = new(Rules);
 }

@@ -69,5 +69,8 @@ public static class BankPayoutResultCodes
     }
 
     /// <summary>The outcome the rules give a (flow, code, sub-code), with the gateway's lookup order; Unknown when none.</summary>
-    public static ChannelOutcome OutcomeOf(ChannelFlow flow, string code, string? subCode) => ResultCodeLookup.Find(Rules, flow, code, subCode)?.Effect ?? ChannelOutcome.Unknown;
+    public static ChannelOutcome OutcomeOf(ChannelFlow flow, string code, string? subCode) => Table.OutcomeOf(flow, code, subCode);
+
+    /// <summary>The rules above keyed for look-up (declared after them, so initialised after them).</summary>
+    public static readonly ResultCodeTable Table = new(Rules);
 }

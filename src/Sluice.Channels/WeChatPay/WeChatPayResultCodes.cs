@@ -141,13 +141,8 @@ public static class WeChatPayResultCodes
     ];
 
     /// <summary>The effect of (flow, code, sub-code) by the gateway's lookup order; Unknown when no rule covers it.</summary>
-    public static ChannelOutcome Outcome(ChannelFlow flow, string code, string? subCode)
-    {
-        ResultCodeRule? Find(ChannelFlow? f, string? sub) =>
-            Rules.FirstOrDefault(r => r.Flow == f && r.RawCode == code && r.RawSubCode == sub);
+    public static ChannelOutcome Outcome(ChannelFlow flow, string code, string? subCode) => Table.OutcomeOf(flow, code, subCode);
 
-        var rule = (subCode is null ? null : Find(flow, subCode)) ?? Find(flow, null)
-            ?? (subCode is null ? null : Find(null, subCode)) ?? Find(null, null);
-        return rule?.Effect ?? ChannelOutcome.Unknown;
-    }
+    /// <summary>The rules above keyed for look-up (declared after them, so initialised after them).</summary>
+    public static readonly ResultCodeTable Table = new(Rules);
 }

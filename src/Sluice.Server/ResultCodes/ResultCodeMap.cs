@@ -28,37 +28,6 @@ public enum ResultCodeSource
     Override,
 }
 
-/// <summary>Rules of one protocol by key, each key holding the first rule listed for it.</summary>
-public sealed class ResultCodeTable
-{
-    public static readonly ResultCodeTable Empty = new([]);
-
-    private readonly FrozenDictionary<RuleKey, ResultCodeRule> _rules;
-
-    public ResultCodeTable(IEnumerable<ResultCodeRule> rules)
-    {
-        var byKey = new Dictionary<RuleKey, ResultCodeRule>();
-        foreach (var rule in rules)
-        {
-            byKey.TryAdd(RuleKey.Of(rule), rule);
-        }
-
-        _rules = byKey.ToFrozenDictionary();
-    }
-
-    public IEnumerable<ResultCodeRule> Rules => _rules.Values;
-
-    public bool Contains(ResultCodeRule rule) => _rules.ContainsKey(RuleKey.Of(rule));
-
-    public ResultCodeRule? Find(ChannelFlow? flow, string code, string? sub) =>
-        _rules.TryGetValue(new RuleKey(flow, code, sub), out var rule) ? rule : null;
-
-    private readonly record struct RuleKey(ChannelFlow? Flow, string Code, string? Sub)
-    {
-        public static RuleKey Of(ResultCodeRule rule) => new(rule.Flow, rule.RawCode, rule.RawSubCode);
-    }
-}
-
 /// <summary>
 /// Maps every channel result to a unified code and an order-state effect. Defaults come from each registered adapter
 /// (plus the transport rules every protocol shares); operators' overrides come from <c>result_code_overrides</c> and win
@@ -119,11 +88,7 @@ public sealed partial class ResultCodeMap
             return ResultResolution.Unmapped;
         }
 
-        sub = string.IsNullOrEmpty(sub) ? null : sub;
-        ReadOnlySpan<(ChannelFlow? Flow, string? Sub)> steps = sub is null
-            ? [(flow, null), (null, null)]
-            : [(flow, sub), (flow, null), (null, sub), (null, null)];
-        foreach (var (stepFlow, stepSub) in steps)
+        foreach (var (stepFlow, stepSub) in ResultCodeTable.LookupOrder(flow, sub))
         {
             if (overrides.Find(stepFlow, code, stepSub) is { } overridden)
             {

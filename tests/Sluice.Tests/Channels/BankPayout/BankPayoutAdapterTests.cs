@@ -124,7 +124,7 @@ public sealed class BankPayoutAdapterTests(SimulatorHost simulator) : IClassFixt
         (returned.Result.RawCode, returned.Result.RawSubCode).ShouldBe(("RETURNED_BY_BANK", "RETURNED"));
         returnNotice.Notice!.Report.Result.Outcome.ShouldBe(ChannelOutcome.Failed);
         returned.Result.ShouldAgreeWithRules(_adapter, ChannelFlow.WithdrawQuery);
-        ResultCodeLookup.Find(_adapter.DefaultResultCodes, ChannelFlow.WithdrawQuery, "RETURNED_BY_BANK", "RETURNED")!.UnifiedCode.ShouldBe("withdrawal_returned");
+        new ResultCodeTable(_adapter.DefaultResultCodes).Lookup(ChannelFlow.WithdrawQuery, "RETURNED_BY_BANK", "RETURNED")!.UnifiedCode.ShouldBe("withdrawal_returned");
     }
 
     [Fact]

@@ -186,7 +186,7 @@ public sealed class UnionPayAdapterTests(SimulatorHost simulator) : IClassFixtur
 
         (noBalance.Result.Outcome, noBalance.Result.RawSubCode).ShouldBe((ChannelOutcome.Failed, "64"));
         (accountClosed.Result.Outcome, accountClosed.Result.RawSubCode).ShouldBe((ChannelOutcome.Failed, "63"));
-        ResultCodeLookup.Find(_adapter.DefaultResultCodes, ChannelFlow.Query, "00", "64")!.UnifiedCode.ShouldBe("insufficient_balance");
+        new ResultCodeTable(_adapter.DefaultResultCodes).Lookup(ChannelFlow.Query, "00", "64")!.UnifiedCode.ShouldBe("insufficient_balance");
     }
 
     [Fact]

@@ -69,7 +69,7 @@ public static class UnionPayTestKit
     /// <summary>The adapter's outcome agrees with its own default rules for the raw codes it reported.</summary>
     public static void ShouldAgreeWithRules(this ChannelResult result, IChannelAdapter adapter, ChannelFlow flow)
     {
-        var rule = ResultCodeLookup.Find(adapter.DefaultResultCodes, flow, result.RawCode!, result.RawSubCode);
+        var rule = new ResultCodeTable(adapter.DefaultResultCodes).Lookup(flow, result.RawCode!, result.RawSubCode);
         rule.ShouldNotBeNull($"no rule for {flow} {result.RawCode}/{result.RawSubCode}");
         rule.Effect.ShouldBe(result.Outcome, $"{flow} {result.RawCode}/{result.RawSubCode}");
     }
