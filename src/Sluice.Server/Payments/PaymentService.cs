@@ -393,7 +393,7 @@ public sealed partial class PaymentService(
 
                 return Effect(await transitions.ApplyAsync(db, order, PaymentStatus.Succeeded, source, result.RawCode, o =>
                 {
-                    o.PaidAt = report.CompletedAt ?? clock.GetUtcNow();
+                    o.PaidAt = report.CompletedAt?.ToUniversalTime() ?? clock.GetUtcNow(); // PostgreSQL timestamptz takes UTC only
                     o.ChannelTradeNo ??= result.ChannelReference;
                     o.LastChannelOutcome = "succeeded";
                     o.ResultCode = resolution.UnifiedCode;
