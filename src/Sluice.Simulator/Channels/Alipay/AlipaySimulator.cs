@@ -57,7 +57,8 @@ public sealed class AlipaySimulator(
             trades.Bill(token) is { } csv ? Results.Text(csv, "text/csv", Encoding.UTF8) : Results.NotFound());
 
         var control = routes.MapGroup("/control/alipay");
-        control.MapPost("/orders/{outTradeNo}/pay", (string outTradeNo) => PayerPays(outTradeNo));
+        // finish=true: a trade of a product without refunds, which Alipay finishes at once: TRADE_SUCCESS then TRADE_FINISHED.
+        control.MapPost("/orders/{outTradeNo}/pay", (string outTradeNo, bool? finish) => PayerPays(outTradeNo, finish ?? false));
         control.MapGet("/orders/{outTradeNo}", (string outTradeNo) =>
             trades.FindAnyApp(outTradeNo) is { } trade ? Results.Ok(Locked(trade, trade.View)) : Results.NotFound());
         control.MapPost("/sdk", (AppOrderString body) => AppReceivesOrderString(body.OrderString));
@@ -452,7 +453,7 @@ public sealed class AlipaySimulator(
         return trade is null ? Results.BadRequest(refusal) : Results.Ok(Locked(trade, trade.View));
     }
 
-    private IResult PayerPays(string outTradeNo)
+    private IResult PayerPays(string outTradeNo, bool finish = false)
     {
         if (trades.FindAnyApp(outTradeNo) is not { } trade)
         {
@@ -472,11 +473,11 @@ public sealed class AlipaySimulator(
             }
         }
 
-        MarkPaid(trade);
+        MarkPaid(trade, finish);
         return Results.Ok(Locked(trade, trade.View));
     }
 
-    private void MarkPaid(SimulatedTrade trade)
+    private void MarkPaid(SimulatedTrade trade, bool finish = false)
     {
         lock (trade)
         {
@@ -489,7 +490,20 @@ public sealed class AlipaySimulator(
             trade.PaidAt = clock.GetUtcNow();
         }
 
-        SendNotice(trade, refundRequestNo: null);
+        if (!finish)
+        {
+            SendNotice(trade, refundRequestNo: null);
+            return;
+        }
+
+        var success = Notice(trade, refundRequestNo: null);
+        lock (trade)
+        {
+            trade.Status = States.TradeFinished;
+        }
+
+        // One sequence, so the out-of-order behaviour can deliver TRADE_FINISHED before TRADE_SUCCESS.
+        callbacks.Enqueue([.. new[] { success, Notice(trade, refundRequestNo: null) }.OfType<SimulatedCallback>()]);
     }
 
     /// <summary>
@@ -498,9 +512,18 @@ public sealed class AlipaySimulator(
     /// </summary>
     private void SendNotice(SimulatedTrade trade, string? refundRequestNo)
     {
+        if (Notice(trade, refundRequestNo) is { } notice)
+        {
+            callbacks.Enqueue(notice);
+        }
+    }
+
+    /// <summary>The notice of the trade's current state; null when the trade has no notify_url.</summary>
+    private SimulatedCallback? Notice(SimulatedTrade trade, string? refundRequestNo)
+    {
         if (string.IsNullOrEmpty(trade.NotifyUrl) || !Uri.TryCreate(trade.NotifyUrl, UriKind.Absolute, out var url))
         {
-            return;
+            return null;
         }
 
         Dictionary<string, string> notice;
@@ -544,7 +567,7 @@ public sealed class AlipaySimulator(
             }
         }
 
-        callbacks.Enqueue(new SimulatedCallback(ChannelName, trade.OutTradeNo, refundRequestNo is null ? "payment" : "refund", url,
+        return new SimulatedCallback(ChannelName, trade.OutTradeNo, refundRequestNo is null ? "payment" : "refund", url,
             forged =>
             {
                 var signed = new Dictionary<string, string>(notice, StringComparer.Ordinal)
@@ -557,7 +580,7 @@ public sealed class AlipaySimulator(
                 };
             },
             (status, body) => status == StatusCodes.Status200OK && body.Trim() == NoticeAccepted,
-            CallbackRetrySchedule));
+            CallbackRetrySchedule);
     }
 
     /// <summary>An answer as Alipay writes it: the node's JSON, then <c>sign</c> over exactly that text.</summary>

@@ -141,6 +141,51 @@ public abstract class AlipayGatewayTests(AlipayGatewayFixture gateway, Simulator
     }
 
     [Fact]
+    public async Task Notices_out_of_order_finished_before_success_settle_the_payment_once()
+    {
+        var merchant = await MerchantAsync();
+        await using var receiver = merchant.Receiver;
+        using var client = gateway.Merchant(merchant.ApiKey);
+        var id = (await CreateAsync(client)).Str("id");
+        await simulator.SetBehaviourAsync("alipay", id, "out_of_order_callback");
+
+        await simulator.PayerPaysAsync(id, finish: true);
+        await SimulatorHost.EventuallyAsync(() => Task.FromResult(simulator.Callbacks.Attempts(id).Count(a => a.Acknowledged) == 2));
+
+        (await client.GetPaymentAsync(id)).Str("status").ShouldBe("succeeded");
+        var logs = await CallbacksAsync(id);
+        logs.Count.ShouldBe(2);
+        logs[0].Body.ShouldContain("trade_status=TRADE_FINISHED", Case.Sensitive, "the later state arrived first");
+        logs[0].Effect.ShouldBe("applied");
+        logs[1].Body.ShouldContain("trade_status=TRADE_SUCCESS");
+        logs[1].Effect.ShouldNotBe("applied");
+        await gateway.RunDispatcherAsync();
+        receiver.Received.Count(h => h.BodyText.Contains(id)).ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task A_lost_notice_leaves_the_payment_open_and_alipay_still_answers_a_query_with_the_truth()
+    {
+        var merchant = await MerchantAsync();
+        await using var receiver = merchant.Receiver;
+        using var client = gateway.Merchant(merchant.ApiKey);
+        var id = (await CreateAsync(client)).Str("id");
+        await simulator.SetBehaviourAsync("alipay", id, "lose_callback");
+
+        await simulator.PayerPaysAsync(id);
+        await Task.Delay(300, Ct);
+
+        simulator.Callbacks.Attempts(id).ShouldBeEmpty();
+        simulator.Callbacks.Lost.ShouldContain(l => l.OrderId == id);
+        (await client.GetPaymentAsync(id)).Str("status").ShouldBe("pending", "nothing told the gateway; it must not guess");
+        (await CallbacksAsync(id)).ShouldBeEmpty();
+        var account = await gateway.WithDbAsync(db => db.ChannelAccounts.AsNoTracking().FirstAsync(a => a.Id == merchant.ChannelAccountId, Ct));
+        var query = await gateway.Services.GetRequiredService<ChannelAdapterRegistry>().For("alipay")
+            .QueryPaymentAsync(gateway.Services.GetRequiredService<ChannelAccountContexts>().For(account), new ChannelOrderRef(id, null), Ct);
+        query.Result.Outcome.ShouldBe(ChannelOutcome.Succeeded, "a re-query (issue 5's worker) finds the payment paid");
+    }
+
+    [Fact]
     public async Task A_duplicated_notice_is_applied_once()
     {
         var merchant = await MerchantAsync();

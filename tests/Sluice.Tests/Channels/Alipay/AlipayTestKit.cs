@@ -35,10 +35,10 @@ public static class AlipayTestKit
     }
 
     /// <summary>The payer pays the trade in the simulated Alipay.</summary>
-    public static async Task PayerPaysAsync(this SimulatorHost simulator, string outTradeNo)
+    public static async Task PayerPaysAsync(this SimulatorHost simulator, string outTradeNo, bool finish = false)
     {
         using var client = simulator.Client();
-        var response = await client.PostAsync($"control/alipay/orders/{outTradeNo}/pay", null);
+        var response = await client.PostAsync($"control/alipay/orders/{outTradeNo}/pay" + (finish ? "?finish=true" : ""), null);
         ((int)response.StatusCode).ShouldBe(200, await response.Content.ReadAsStringAsync());
     }
 
