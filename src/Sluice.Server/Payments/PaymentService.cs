@@ -88,8 +88,10 @@ public sealed partial class PaymentService(
         };
 
         // Committed before the channel hears of the order, so an order the channel holds is never unknown here; the
-        // routing decision is stored with it. Its "created" timeline entry is the row itself.
+        // routing decision is stored with it in the same transaction, so a crash during the channel call loses neither.
+        // Its "created" timeline entry is the row itself.
         db.Payments.Add(order);
+        db.PaymentRouting.Add(routed.RecordFor(order.Id, now));
 
         try
         {
@@ -106,37 +108,9 @@ public sealed partial class PaymentService(
 
         metrics.PaymentsCreated.Add(1, new KeyValuePair<string, object?>("channel", channel.Code));
 
-        // The routing decision is written with the channel's answer (in the same transaction as the state change), so
-        // the order's own INSERT stays a single statement; EnsureSavedAsync covers the paths that save nothing else.
-        var routing = routed.RecordFor(order.Id, now);
-        db.PaymentRouting.Add(routing);
-
-        // The order is acknowledged from here on: a merchant hanging up must not cut the channel call or its record.
+        // The order is acknowledged from here on: a merchant hanging up must not cut the channel call.
         order = await PayWithFailoverAsync(order, candidates, first, routed.Decision.Request, CancellationToken.None);
-        await EnsureSavedAsync(routing, CancellationToken.None);
         return ApiOutcome.Ok(201, PaymentView.From(order));
-    }
-
-    /// <summary>Saves the routing record when no save on the way did (a lost race clears the unit of work).</summary>
-    private async Task EnsureSavedAsync(PaymentRoutingRecord routing, CancellationToken ct)
-    {
-        var state = db.Entry(routing).State;
-        if (state == EntityState.Unchanged)
-        {
-            return;
-        }
-
-        db.ChangeTracker.Clear();
-        db.PaymentRouting.Add(routing);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (SluiceDatabase.IsUniqueViolation(ex))
-        {
-            // It was saved after all (before the unit of work was cleared).
-            db.ChangeTracker.Clear();
-        }
     }
 
     /// <summary>
