@@ -114,6 +114,12 @@ public abstract class AlipayGatewayTests(AlipayGatewayFixture gateway, Simulator
         WebhookTestKit.VerifySignature(merchant.WebhookSecret, hook.Header("Sluice-Signature"), hook.Body).ShouldNotBeNull();
         hook.BodyText.ShouldContain("payment.succeeded");
         hook.BodyText.ShouldContain(id);
+
+        // The merchant's private key is encrypted at rest and never logged.
+        var keyLine = merchant.App.Credentials["merchant_private_key"].Split('\n')[1];
+        var accounts = await gateway.WithDbAsync(db => db.ChannelAccounts.AsNoTracking().Select(a => a.CredentialsCiphertext).ToListAsync(Ct));
+        accounts.ShouldNotContain(c => c.Contains(keyLine));
+        gateway.Logs.Lines.ShouldNotContain(l => l.Contains(keyLine));
     }
 
     [Fact]
