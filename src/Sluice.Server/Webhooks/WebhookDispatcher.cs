@@ -27,6 +27,7 @@ public sealed partial class WebhookDispatcher(
     public const string HttpClientName = "webhooks";
     public const string SignatureHeader = "Sluice-Signature";
     private const int BatchSize = 32;
+    private const int Parallelism = 8;
 
     /// <summary>Runs one round: claims due deliveries and attempts each once. Returns how many were attempted.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
@@ -38,11 +39,10 @@ public sealed partial class WebhookDispatcher(
             claimed = await WorkLeases.ClaimAsync(db, WorkLeases.WebhookDeliveries, node.Id, clock.GetUtcNow(), options.Value.Workers.LeaseDuration, BatchSize, ct);
         }
 
-        foreach (var id in claimed)
-        {
-            await AttemptAsync(id, ct);
-        }
-
+        // Deliveries are independent (each renews its own lease and uses its own unit of work), so one slow merchant
+        // does not hold up the rest of the batch.
+        await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct },
+            async (id, token) => await AttemptAsync(id, token));
         return claimed.Count;
     }
 

@@ -112,6 +112,27 @@ public abstract class WebhookLeaseTests(GatewayFixture gateway)
         delivery.NextAttemptAt.ShouldBe(gateway.Clock.GetUtcNow() + WebhookRetrySchedule.DelayAfter(1)!.Value);
         receiver.Release();
     }
+
+    [Fact]
+    public async Task A_hanging_merchant_does_not_hold_up_the_other_deliveries_of_the_round()
+    {
+        await using var slow = await WebhookReceiver.StartAsync();
+        await using var fast = await WebhookReceiver.StartAsync();
+        var slowApp = await gateway.CreateAppAsync(slow.Url);
+        var fastApp = await gateway.CreateAppAsync(fast.Url);
+        await gateway.StageDeliveriesAsync(slowApp, 1);
+        await gateway.StageDeliveriesAsync(fastApp, 3);
+        var arrived = slow.HoldNextRequest();
+
+        var round = gateway.RunDispatcherAsync();
+        await arrived.WaitAsync(TimeSpan.FromSeconds(10), WebhookTestKit.Ct);
+
+        await Api.EventuallyAsync(() => Task.FromResult(fast.Received.Count), n => n == 3, "the other merchant's deliveries while one merchant hangs");
+        round.IsCompleted.ShouldBeFalse("the hanging request is still in flight");
+        gateway.Clock.Advance(gateway.LeaseDuration() / 2);
+        await round.WaitAsync(TimeSpan.FromSeconds(5), WebhookTestKit.Ct);
+        slow.Release();
+    }
 }
 
 public sealed class SqliteWebhookLeaseTests(SqliteGateway gateway) : WebhookLeaseTests(gateway), IClassFixture<SqliteGateway>;
