@@ -1,0 +1,106 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Sluice.Payments;
+using Sluice.Server.Sandbox;
+using Sluice.Tests.Infrastructure;
+
+namespace Sluice.Tests.Refunds;
+
+/// <summary>A merchant of its own whose only channel account is at the sandbox channel, with its sandbox merchant number.</summary>
+public sealed record SandboxShop(TestMerchant Merchant, string MerchantNo)
+{
+    public string ApiKey => Merchant.ApiKey;
+
+    public string AccountId => Merchant.ChannelAccountId;
+}
+
+/// <summary>What the refund tests share: shops, paid payments, refund requests, and looks at what the gateway stored.</summary>
+public static class RefundTestKit
+{
+    public static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static string NewNo(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..16];
+
+    public static async Task<SandboxShop> SandboxShopAsync(this GatewayFixture gateway, Uri? notifyUrl = null)
+    {
+        var merchantNo = "SBXR" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var merchant = await gateway.NewMerchantWithAccountAsync(gateway.SandboxCredentials(merchantNo, gateway.BaseAddress), notifyUrl: (notifyUrl ?? new Uri("http://127.0.0.1:9/webhooks")).ToString());
+        return new SandboxShop(merchant, merchantNo);
+    }
+
+    public static Dictionary<string, string> SandboxCredentials(this GatewayFixture gateway, string merchantNo, Uri baseUrl) => new()
+    {
+        ["merchant_no"] = merchantNo,
+        ["api_secret"] = gateway.Services.GetRequiredService<SandboxKeys>().SecretFor(merchantNo),
+        ["base_url"] = baseUrl.ToString(),
+    };
+
+    /// <summary>A sandbox payment the payer paid on the cashier page, once its notice made it succeeded.</summary>
+    public static async Task<JsonElement> PaidPaymentAsync(this HttpClient merchant, long amount)
+    {
+        var payment = await merchant.CreatePaymentAsync(NewNo("P"), amount);
+        await merchant.PayOnCashierAsync(payment);
+        return await Api.EventuallyAsync(() => merchant.GetPaymentAsync(payment.Str("id")), p => p.Str("status") == "succeeded", "the payment to succeed");
+    }
+
+    public static Dictionary<string, object?> RefundBody(string paymentId, long amount, string? refundNo = null, string currency = "CNY",
+        string bearer = "merchant", string stage = "post_delivery") => new()
+    {
+        ["payment_id"] = paymentId,
+        ["merchant_refund_no"] = refundNo ?? NewNo("R"),
+        ["amount"] = amount,
+        ["currency"] = currency,
+        ["reason"] = "Returned by the buyer",
+        ["bearer"] = bearer,
+        ["stage"] = stage,
+    };
+
+    public static Task<HttpResponseMessage> PostRefundAsync(this HttpClient merchant, object body, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v1/refunds") { Content = Api.JsonBody(body) };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return merchant.SendAsync(request, Ct);
+    }
+
+    /// <summary>Creates a refund and expects 201.</summary>
+    public static async Task<JsonElement> RefundAsync(this HttpClient merchant, string paymentId, long amount, string? refundNo = null)
+    {
+        using var response = await merchant.PostRefundAsync(RefundBody(paymentId, amount, refundNo));
+        var body = await response.ReadJsonAsync();
+        ((int)response.StatusCode).ShouldBe(201, body.ToString());
+        return body;
+    }
+
+    public static Task<PaymentOrder> StoredPaymentAsync(this GatewayFixture gateway, string paymentId) =>
+        gateway.WithDbAsync(db => db.Payments.AsNoTracking().FirstAsync(p => p.Id == paymentId, Ct));
+
+    public static Task<List<Sluice.Refunds.RefundOrder>> StoredRefundsAsync(this GatewayFixture gateway, string paymentId) =>
+        gateway.WithDbAsync(db => db.Refunds.AsNoTracking().Where(r => r.PaymentId == paymentId).ToListAsync(Ct));
+
+    /// <summary>The webhook event types staged for a refund (in no particular order: the test clock stands still).</summary>
+    public static Task<List<string>> RefundWebhooksAsync(this GatewayFixture gateway, string refundId) =>
+        gateway.WithDbAsync(db => db.WebhookDeliveries.AsNoTracking().Where(d => d.Payload.Contains(refundId))
+            .Select(d => d.EventType).ToListAsync(Ct));
+
+    public static async Task<JsonElement> AdminGetAsync(this GatewayFixture gateway, string path)
+    {
+        using var admin = gateway.Admin();
+        using var response = await admin.GetAsync(path, Ct);
+        var body = await response.ReadJsonAsync();
+        ((int)response.StatusCode).ShouldBe(200, body.ToString());
+        return body;
+    }
+
+    public static async Task SetAccountEnabledAsync(this GatewayFixture gateway, string accountId, bool enabled)
+    {
+        using var admin = gateway.Admin();
+        using var response = await admin.PatchAsJsonAsync($"/admin/api/channel-accounts/{accountId}", new { enabled }, Ct);
+        response.EnsureSuccessStatusCode();
+    }
+}
