@@ -40,7 +40,7 @@ public sealed partial class RefundService(
 {
     /// <summary>Unified codes meaning the original route can no longer take the refund: it goes to the exception queue.</summary>
     public static readonly FrozenSet<string> OriginalRouteImpossible =
-        new[] { "refund_window_passed", "refund_abnormal", "payee_account_closed" }.ToFrozenSet(StringComparer.Ordinal);
+        new[] { "refund_window_passed", "refund_abnormal", "payee_account_closed", "payee_account_abnormal" }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>The unified code of a refund whose channel (or channel account) is gone or disabled.</summary>
     public const string ChannelGone = UnifiedCode.ChannelUnavailable;
