@@ -232,6 +232,7 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
             e.HasIndex(x => new { x.AppId, x.MerchantRefundNo }).IsUnique();
             e.HasIndex(x => x.PaymentId);
             e.HasIndex(x => new { x.Status, x.CreatedAt });
+            e.HasIndex(x => x.OverdueAt);
             e.HasOne<PaymentOrder>().WithMany().HasForeignKey(x => x.PaymentId).OnDelete(DeleteBehavior.Restrict);
         });
 

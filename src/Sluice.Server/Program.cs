@@ -56,6 +56,8 @@ builder.Services.AddScoped<PaymentService>();
 builder.Services.AddScoped<PaymentTransitions>();
 builder.Services.AddScoped<RefundService>();
 builder.Services.AddScoped<RefundTransitions>();
+builder.Services.Configure<RefundOptions>(builder.Configuration.GetSection(RefundOptions.Section));
+builder.Services.AddSingleton<RefundOverdueScanner>();
 builder.Services.AddScoped<IdempotencyStore>();
 builder.Services.AddScoped<DemoSeeder>();
 builder.Services.AddSingleton<DemoWebhookInbox>();
@@ -70,6 +72,7 @@ builder.Services.AddHttpClient(SandboxNotifier.HttpClientName, c => c.Timeout = 
 if (options.Workers.Enabled)
 {
     builder.Services.AddHostedService<WebhookDispatcherService>();
+    builder.Services.AddHostedService<RefundOverdueService>();
     builder.Services.AddHostedService<ChannelCatalogRefresher>();
 }
 

@@ -68,6 +68,9 @@ public sealed class RefundOrder
     /// <summary>The operator's note when the refund was closed as handled offline.</summary>
     public string? ResolutionNote { get; set; }
 
+    /// <summary>When the refund was flagged overdue (past its channel's refund timeout, or unable to take its route); set once.</summary>
+    public DateTimeOffset? OverdueAt { get; set; }
+
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? RefundedAt { get; set; }

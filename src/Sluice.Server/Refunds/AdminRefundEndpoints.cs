@@ -20,6 +20,10 @@ public static class AdminRefundEndpoints
     {
         var group = routes.MapGroup("/admin/api/refunds").RequireAuthorization(SluiceAuth.AdminPolicy).WithTags("Admin: refunds");
         group.MapGet("/exceptions", ExceptionsAsync).WithSummary("Refunds that cannot take their original route");
+        group.MapGet("/overdue", OverdueAsync)
+            .WithSummary("Refunds flagged overdue and not final yet: past their channel's refund timeout, or unable to take their route")
+            .WithDescription("Filters: channel (channel code), status (created, pending, exception). Resolve them by contacting the buyer, " +
+                             "then resend or close as handled offline.");
         group.MapGet("/{id}", GetAsync).WithSummary("A refund with its raw channel codes and timeline");
         group.MapPost("/{id}/resend", async (string id, HttpContext http, RefundService refunds, CancellationToken ct) =>
                 RefundEndpoints.ToResult(await refunds.ResendAsync(http.User, id, ct), http))
@@ -29,12 +33,34 @@ public static class AdminRefundEndpoints
 
     public static AdminRefundView ViewOf(RefundOrder r, bool resendAllowed, IReadOnlyList<RefundEventView>? events) =>
         new(RefundView.From(r), r.AppId, r.MerchantId, r.ChannelAccountId, r.ChannelRefundNo, r.LastChannelOutcome, r.RawCode, r.RawSubCode,
-            r.RawMessage, r.ResultCode, r.ExceptionReason, r.ResolutionNote, resendAllowed, events);
+            r.RawMessage, r.ResultCode, r.ExceptionReason, r.ResolutionNote, resendAllowed, r.OverdueAt, events);
 
     private static async Task<Ok<List<AdminRefundView>>> ExceptionsAsync(RefundService refunds, CancellationToken ct)
     {
         var views = new List<AdminRefundView>();
         foreach (var r in await refunds.ExceptionsAsync(ct))
+        {
+            views.Add(ViewOf(r, await refunds.ResendAllowedAsync(r, ct), null));
+        }
+
+        return TypedResults.Ok(views);
+    }
+
+    private static async Task<Results<Ok<List<AdminRefundView>>, ProblemHttpResult>> OverdueAsync(
+        string? channel, string? status, SluiceDbContext db, RefundService refunds, CancellationToken ct)
+    {
+        RefundStatus[] open = [RefundStatus.Created, RefundStatus.Pending, RefundStatus.Exception];
+        var wanted = open.Where(s => status is null || RefundStateMachine.WireName(s) == status).ToArray();
+        if (wanted.Length == 0)
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "status", "status must be created, pending or exception (overdue refunds are not final).");
+        }
+
+        var rows = await db.Refunds.AsNoTracking()
+            .Where(x => x.OverdueAt != null && wanted.Contains(x.Status) && (channel == null || x.ChannelCode == channel))
+            .OrderBy(x => x.OverdueAt).Take(500).ToListAsync(ct);
+        var views = new List<AdminRefundView>();
+        foreach (var r in rows)
         {
             views.Add(ViewOf(r, await refunds.ResendAllowedAsync(r, ct), null));
         }

@@ -78,6 +78,7 @@ public sealed record AdminRefundView(
     string? ExceptionReason,
     string? ResolutionNote,
     bool ResendAllowed,
+    DateTimeOffset? OverdueAt,
     IReadOnlyList<RefundEventView>? Events);
 
 public sealed record RefundEventView(string Kind, string Source, string? FromStatus, string? ToStatus, string? Detail, DateTimeOffset At);

@@ -245,8 +245,7 @@ public sealed partial class RefundService(
                 if (refund.Status == RefundStatus.Created)
                 {
                     var detail = unknown ? $"outcome unknown: {result.RawCode}/{result.RawSubCode}" : result.RawCode;
-                    await transitions.ApplyAsync(db, refund, RefundStatus.Pending, source, detail, Record, ct);
-                    return "applied";
+                    return Effect(await transitions.ApplyAsync(db, refund, RefundStatus.Pending, source, detail, Record, ct, onlyFrom: RefundStatus.Created), refund);
                 }
 
                 if (unknown && source != "channel_notify")
@@ -294,7 +293,7 @@ public sealed partial class RefundService(
         {
             x.ExceptionReason = null;
             x.ResultCode = null;
-        }, ct);
+        }, ct, onlyFrom: RefundStatus.Exception);
         if (moved != Payments.TransitionResult.Applied)
         {
             db.ChangeTracker.Clear();

@@ -17,7 +17,8 @@ public sealed partial class RefundTransitions(WebhookOutbox outbox, TimeProvider
     private const int MaxRaces = 5;
 
     public async Task<TransitionResult> ApplyAsync(
-        SluiceDbContext db, RefundOrder refund, RefundStatus target, string source, string? detail, Action<RefundOrder>? mutate, CancellationToken ct)
+        SluiceDbContext db, RefundOrder refund, RefundStatus target, string source, string? detail, Action<RefundOrder>? mutate, CancellationToken ct,
+        RefundStatus? onlyFrom = null)
     {
         await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         for (var race = 0; ; race++)
@@ -27,7 +28,9 @@ public sealed partial class RefundTransitions(WebhookOutbox outbox, TimeProvider
                 return TransitionResult.AlreadyThere;
             }
 
-            if (!RefundStateMachine.CanTransition(refund.Status, target))
+            // onlyFrom: a move the state machine allows from several states but this caller means from one only (a
+            // channel's "accepted" answer moves a created refund to pending, never one a notice already put elsewhere).
+            if (!RefundStateMachine.CanTransition(refund.Status, target) || (onlyFrom is { } required && refund.Status != required))
             {
                 return TransitionResult.Refused;
             }

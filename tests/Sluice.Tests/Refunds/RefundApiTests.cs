@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Sluice.Channels.Sandbox;
+using Sluice.Server.Refunds;
 using Sluice.Server.Sandbox;
 using Sluice.Tests.Infrastructure;
 using Sluice.Tests.Webhooks;
@@ -306,6 +307,68 @@ public abstract class RefundApiTests(GatewayFixture gateway)
         using var tooMuch = await client.PostRefundAsync(RefundBody(paymentId, 2_000));
         tooMuch.StatusCode.ShouldBe(HttpStatusCode.UnprocessableEntity);
         (await client.RefundAsync(paymentId, 1_500)).Str("status").ShouldBe("succeeded");
+    }
+
+    [Fact]
+    public async Task A_refund_not_final_past_its_channels_refund_timeout_is_flagged_overdue_once_across_two_nodes_and_listed()
+    {
+        await using var broken = await WebhookReceiver.StartAsync();
+        broken.AnswerAlways(500);
+        var shop = await gateway.SandboxShopAsync();
+        using var client = gateway.Merchant(shop.ApiKey);
+        var paymentId = (await client.PaidPaymentAsync(3_000)).Str("id");
+        using (var admin = gateway.Admin())
+        {
+            using var patched = await admin.PatchAsync($"/admin/api/channel-accounts/{shop.AccountId}",
+                Api.JsonBody(new { credentials = gateway.SandboxCredentials(shop.MerchantNo, broken.Url) }), Ct);
+            patched.EnsureSuccessStatusCode();
+        }
+
+        var id = (await client.RefundAsync(paymentId, 1_000)).Str("id");
+        var scanner = gateway.Services.GetRequiredService<RefundOverdueScanner>();
+        await using var nodeB = gateway.StartNode("test-node-b");
+        var scannerB = nodeB.Services.GetRequiredService<RefundOverdueScanner>();
+        async Task<bool> OverdueAsync() => (await gateway.StoredRefundsAsync(paymentId)).Single().OverdueAt is not null;
+
+        // The sandbox's refund timeout is one hour (Sluice:Refunds:ProtocolTimeouts:sandbox).
+        gateway.Clock.Advance(TimeSpan.FromMinutes(59));
+        await scanner.RunOnceAsync(Ct);
+        (await OverdueAsync()).ShouldBeFalse();
+
+        gateway.Clock.Advance(TimeSpan.FromMinutes(2));
+        await Task.WhenAll(scanner.RunOnceAsync(Ct), scannerB.RunOnceAsync(Ct), scanner.RunOnceAsync(Ct));
+        await scannerB.RunOnceAsync(Ct);
+
+        (await OverdueAsync()).ShouldBeTrue();
+        (await gateway.RefundWebhooksAsync(id)).Count(t => t == "refund.overdue").ShouldBe(1);
+        var listed = (await gateway.AdminGetAsync("/admin/api/refunds/overdue?channel=sandbox&status=pending")).EnumerateArray()
+            .Single(r => r.GetProperty("refund").Str("id") == id);
+        listed.GetProperty("refund").Str("status").ShouldBe("pending");
+        listed.GetProperty("overdue_at").GetDateTimeOffset().ShouldBe(gateway.Clock.GetUtcNow(), TimeSpan.FromSeconds(1));
+        (await gateway.AdminGetAsync("/admin/api/refunds/overdue?status=exception")).EnumerateArray()
+            .ShouldNotContain(r => r.GetProperty("refund").Str("id") == id);
+        using var admin2 = gateway.Admin();
+        using var badFilter = await admin2.GetAsync("/admin/api/refunds/overdue?status=succeeded", Ct);
+        badFilter.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task A_refund_that_cannot_take_its_original_route_is_flagged_overdue_at_the_next_scan()
+    {
+        var shop = await gateway.SandboxShopAsync();
+        using var client = gateway.Merchant(shop.ApiKey);
+        var paymentId = (await client.PaidPaymentAsync(2_000)).Str("id");
+        await gateway.SetAccountEnabledAsync(shop.AccountId, false);
+        var id = (await client.RefundAsync(paymentId, 2_000)).Str("id");
+
+        await gateway.Services.GetRequiredService<RefundOverdueScanner>().RunOnceAsync(Ct);
+
+        var listed = (await gateway.AdminGetAsync("/admin/api/refunds/overdue?status=exception")).EnumerateArray()
+            .Single(r => r.GetProperty("refund").Str("id") == id);
+        listed.Str("exception_reason").ShouldContain("disabled");
+        (await gateway.RefundWebhooksAsync(id)).ShouldBe(["refund.exception", "refund.overdue"], ignoreOrder: true);
+        var timeline = (await gateway.AdminGetAsync($"/admin/api/refunds/{id}")).GetProperty("events").EnumerateArray().ToList();
+        timeline.ShouldContain(e => e.Str("kind") == "overdue" && e.Str("detail").Contains("cannot take its original route"));
     }
 }
 

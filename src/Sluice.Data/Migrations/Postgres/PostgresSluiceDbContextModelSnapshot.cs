@@ -1357,6 +1357,10 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasColumnType("character varying(2048)")
                         .HasColumnName("notify_url");
 
+                    b.Property<DateTimeOffset?>("OverdueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("overdue_at");
+
                     b.Property<string>("PaymentId")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -1420,6 +1424,9 @@ namespace Sluice.Data.Migrations.Postgres
 
                     b.HasKey("Id")
                         .HasName("pk_refunds");
+
+                    b.HasIndex("OverdueAt")
+                        .HasDatabaseName("ix_refunds_overdue_at");
 
                     b.HasIndex("PaymentId")
                         .HasDatabaseName("ix_refunds_payment_id");

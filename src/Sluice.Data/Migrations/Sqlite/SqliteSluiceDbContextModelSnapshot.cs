@@ -1342,6 +1342,10 @@ namespace Sluice.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("notify_url");
 
+                    b.Property<long?>("OverdueAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("overdue_at");
+
                     b.Property<string>("PaymentId")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -1405,6 +1409,9 @@ namespace Sluice.Data.Migrations.Sqlite
 
                     b.HasKey("Id")
                         .HasName("pk_refunds");
+
+                    b.HasIndex("OverdueAt")
+                        .HasDatabaseName("ix_refunds_overdue_at");
 
                     b.HasIndex("PaymentId")
                         .HasDatabaseName("ix_refunds_payment_id");

@@ -12,7 +12,7 @@ using Sluice.Data;
 namespace Sluice.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresSluiceDbContext))]
-    [Migration("20261124065905_Refunds")]
+    [Migration("20261124071402_Refunds")]
     partial class Refunds
     {
         /// <inheritdoc />
@@ -1360,6 +1360,10 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasColumnType("character varying(2048)")
                         .HasColumnName("notify_url");
 
+                    b.Property<DateTimeOffset?>("OverdueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("overdue_at");
+
                     b.Property<string>("PaymentId")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -1423,6 +1427,9 @@ namespace Sluice.Data.Migrations.Postgres
 
                     b.HasKey("Id")
                         .HasName("pk_refunds");
+
+                    b.HasIndex("OverdueAt")
+                        .HasDatabaseName("ix_refunds_overdue_at");
 
                     b.HasIndex("PaymentId")
                         .HasDatabaseName("ix_refunds_payment_id");

@@ -67,6 +67,7 @@ namespace Sluice.Data.Migrations.Sqlite
                     failure_message_zh = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: true),
                     exception_reason = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: true),
                     resolution_note = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: true),
+                    overdue_at = table.Column<long>(type: "INTEGER", nullable: true),
                     created_at = table.Column<long>(type: "INTEGER", nullable: false),
                     updated_at = table.Column<long>(type: "INTEGER", nullable: false),
                     refunded_at = table.Column<long>(type: "INTEGER", nullable: true)
@@ -92,6 +93,11 @@ namespace Sluice.Data.Migrations.Sqlite
                 table: "refunds",
                 columns: new[] { "app_id", "merchant_refund_no" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_refunds_overdue_at",
+                table: "refunds",
+                column: "overdue_at");
 
             migrationBuilder.CreateIndex(
                 name: "ix_refunds_payment_id",

@@ -69,6 +69,7 @@ namespace Sluice.Data.Migrations.Postgres
                     failure_message_zh = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: true),
                     exception_reason = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: true),
                     resolution_note = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: true),
+                    overdue_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     refunded_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
@@ -94,6 +95,11 @@ namespace Sluice.Data.Migrations.Postgres
                 table: "refunds",
                 columns: new[] { "app_id", "merchant_refund_no" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_refunds_overdue_at",
+                table: "refunds",
+                column: "overdue_at");
 
             migrationBuilder.CreateIndex(
                 name: "ix_refunds_payment_id",

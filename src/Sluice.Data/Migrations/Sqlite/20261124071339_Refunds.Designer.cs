@@ -11,7 +11,7 @@ using Sluice.Data;
 namespace Sluice.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteSluiceDbContext))]
-    [Migration("20261124065858_Refunds")]
+    [Migration("20261124071339_Refunds")]
     partial class Refunds
     {
         /// <inheritdoc />
@@ -1345,6 +1345,10 @@ namespace Sluice.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("notify_url");
 
+                    b.Property<long?>("OverdueAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("overdue_at");
+
                     b.Property<string>("PaymentId")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -1408,6 +1412,9 @@ namespace Sluice.Data.Migrations.Sqlite
 
                     b.HasKey("Id")
                         .HasName("pk_refunds");
+
+                    b.HasIndex("OverdueAt")
+                        .HasDatabaseName("ix_refunds_overdue_at");
 
                     b.HasIndex("PaymentId")
                         .HasDatabaseName("ix_refunds_payment_id");
