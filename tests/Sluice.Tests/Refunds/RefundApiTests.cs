@@ -205,12 +205,7 @@ public abstract class RefundApiTests(GatewayFixture gateway)
         var shop = await gateway.SandboxShopAsync();
         using var client = gateway.Merchant(shop.ApiKey);
         var paymentId = (await client.PaidPaymentAsync(3_000)).Str("id");
-        using (var admin = gateway.Admin())
-        {
-            using var patched = await admin.PatchAsync($"/admin/api/channel-accounts/{shop.AccountId}",
-                Api.JsonBody(new { credentials = gateway.SandboxCredentials(shop.MerchantNo, broken.Url) }), Ct);
-            patched.EnsureSuccessStatusCode();
-        }
+        await gateway.RepointSandboxAccountAsync(shop, broken.Url);
 
         var refund = await client.RefundAsync(paymentId, 1_200);
 
@@ -317,12 +312,7 @@ public abstract class RefundApiTests(GatewayFixture gateway)
         var shop = await gateway.SandboxShopAsync();
         using var client = gateway.Merchant(shop.ApiKey);
         var paymentId = (await client.PaidPaymentAsync(3_000)).Str("id");
-        using (var admin = gateway.Admin())
-        {
-            using var patched = await admin.PatchAsync($"/admin/api/channel-accounts/{shop.AccountId}",
-                Api.JsonBody(new { credentials = gateway.SandboxCredentials(shop.MerchantNo, broken.Url) }), Ct);
-            patched.EnsureSuccessStatusCode();
-        }
+        await gateway.RepointSandboxAccountAsync(shop, broken.Url);
 
         var id = (await client.RefundAsync(paymentId, 1_000)).Str("id");
         var scanner = gateway.Services.GetRequiredService<RefundOverdueScanner>();

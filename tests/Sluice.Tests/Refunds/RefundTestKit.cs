@@ -72,6 +72,15 @@ public static class RefundTestKit
         ["base_url"] = baseUrl.ToString(),
     };
 
+    /// <summary>An operator points the shop's sandbox account at another address (e.g. a server answering 500).</summary>
+    public static async Task RepointSandboxAccountAsync(this GatewayFixture gateway, SandboxShop shop, Uri baseUrl)
+    {
+        using var admin = gateway.Admin();
+        using var patched = await admin.PatchAsync($"/admin/api/channel-accounts/{shop.AccountId}",
+            Api.JsonBody(new { credentials = gateway.SandboxCredentials(shop.MerchantNo, baseUrl) }), Ct);
+        patched.EnsureSuccessStatusCode();
+    }
+
     /// <summary>A sandbox payment the payer paid on the cashier page, once its notice made it succeeded.</summary>
     public static async Task<JsonElement> PaidPaymentAsync(this HttpClient merchant, long amount)
     {
