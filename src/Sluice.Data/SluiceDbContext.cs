@@ -41,6 +41,8 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<RoutingWhitelistRule> RoutingWhitelist => Set<RoutingWhitelistRule>();
     public DbSet<ResultCodeOverride> ResultCodeOverrides => Set<ResultCodeOverride>();
     public DbSet<UnmappedResultCode> UnmappedResultCodes => Set<UnmappedResultCode>();
+    public DbSet<Sluice.Refunds.RefundOrder> Refunds => Set<Sluice.Refunds.RefundOrder>();
+    public DbSet<Sluice.Refunds.RefundEvent> RefundEvents => Set<Sluice.Refunds.RefundEvent>();
 
     /// <summary>True on PostgreSQL, where raw SQL may use <c>FOR UPDATE SKIP LOCKED</c>.</summary>
     public abstract bool IsPostgres { get; }
@@ -204,6 +206,42 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
 
         ConfigureCatalog(b);
         ConfigureResultCodes(b);
+        ConfigureRefunds(b);
+    }
+
+    private static void ConfigureRefunds(ModelBuilder b)
+    {
+        b.Entity<Sluice.Refunds.RefundOrder>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.PaymentId).HasMaxLength(40);
+            e.Property(x => x.MerchantRefundNo).HasMaxLength(64);
+            e.Property(x => x.MerchantOrderNo).HasMaxLength(64);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.Property(x => x.Reason).HasMaxLength(512);
+            e.Property(x => x.NotifyUrl).HasMaxLength(2048);
+            e.Property(x => x.RawMessage).HasMaxLength(1024);
+            e.Property(x => x.ResultCode).HasMaxLength(64);
+            e.Property(x => x.FailureCode).HasMaxLength(64);
+            e.Property(x => x.FailureMessage).HasMaxLength(1024);
+            e.Property(x => x.FailureMessageZh).HasMaxLength(1024);
+            e.Property(x => x.ExceptionReason).HasMaxLength(1024);
+            e.Property(x => x.ResolutionNote).HasMaxLength(2048);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.HasIndex(x => new { x.AppId, x.MerchantRefundNo }).IsUnique();
+            e.HasIndex(x => x.PaymentId);
+            e.HasIndex(x => new { x.Status, x.CreatedAt });
+            e.HasIndex(x => x.OverdueAt);
+            e.HasOne<PaymentOrder>().WithMany().HasForeignKey(x => x.PaymentId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        b.Entity<Sluice.Refunds.RefundEvent>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Detail).HasMaxLength(4096);
+            e.HasIndex(x => x.RefundId);
+        });
     }
 
     /// <summary>Both result-code tables are keyed by (protocol, flow, raw code, raw sub-code), "any" stored as "".</summary>

@@ -14,6 +14,7 @@ using Sluice.Server.Hosting;
 using Sluice.Server.Idempotency;
 using Sluice.Server.Merchants;
 using Sluice.Server.Payments;
+using Sluice.Server.Refunds;
 using Sluice.Server.ResultCodes;
 using Sluice.Server.Routing;
 using Sluice.Server.Sandbox;
@@ -53,6 +54,10 @@ builder.Services.AddSingleton<ChannelCatalog>();
 builder.Services.AddSingleton<ResultCodeMap>();
 builder.Services.AddScoped<PaymentService>();
 builder.Services.AddScoped<PaymentTransitions>();
+builder.Services.AddScoped<RefundService>();
+builder.Services.AddScoped<RefundTransitions>();
+builder.Services.Configure<RefundOptions>(builder.Configuration.GetSection(RefundOptions.Section));
+builder.Services.AddSingleton<RefundOverdueScanner>();
 builder.Services.AddScoped<IdempotencyStore>();
 builder.Services.AddScoped<DemoSeeder>();
 builder.Services.AddSingleton<DemoWebhookInbox>();
@@ -67,6 +72,7 @@ builder.Services.AddHttpClient(SandboxNotifier.HttpClientName, c => c.Timeout = 
 if (options.Workers.Enabled)
 {
     builder.Services.AddHostedService<WebhookDispatcherService>();
+    builder.Services.AddHostedService<RefundOverdueService>();
     builder.Services.AddHostedService<ChannelCatalogRefresher>();
 }
 
@@ -124,6 +130,8 @@ app.MapScalarApiReference();
 app.MapHealthEndpoints();
 app.MapGet("/", () => Results.Redirect("/scalar/v1")).ExcludeFromDescription();
 app.MapPaymentEndpoints();
+app.MapRefundEndpoints();
+app.MapAdminRefundEndpoints();
 app.MapNotifyEndpoints();
 app.MapAdminMerchantEndpoints();
 app.MapAdminPaymentEndpoints();

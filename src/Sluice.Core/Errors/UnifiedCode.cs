@@ -31,4 +31,15 @@ public static class UnifiedCode
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string MethodNotAllowed = "method_not_allowed";
     public const string InternalError = "internal_error";
+
+    /// <summary>Only a succeeded payment can be refunded.</summary>
+    public const string PaymentNotRefundable = "payment_not_refundable";
+
+    /// <summary>The refund would take the payment's refunds past what was paid.</summary>
+    public const string RefundAmountExceeds = "refund_amount_exceeds";
+    public const string CurrencyMismatch = "currency_mismatch";
+    public const string DuplicateRefundNo = "duplicate_refund_no";
+
+    /// <summary>An operator action on a refund that its state (or its channel) does not allow.</summary>
+    public const string RefundActionNotAllowed = "refund_action_not_allowed";
 }

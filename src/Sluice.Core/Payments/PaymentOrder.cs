@@ -48,6 +48,12 @@ public sealed class PaymentOrder
 
     public string? FailureMessageZh { get; set; }
 
+    /// <summary>
+    /// The sum of this payment's refunds that have not failed (reserved when a refund is created, released when it fails).
+    /// Changed only by a conditional UPDATE that keeps it within <see cref="Amount"/>.
+    /// </summary>
+    public long RefundedAmount { get; set; }
+
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset ExpiresAt { get; init; }

@@ -33,6 +33,7 @@ public static partial class NotifyEndpoints
         ChannelAdapterRegistry adapters,
         ChannelAccountContexts contexts,
         PaymentService payments,
+        Sluice.Server.Refunds.RefundService refunds,
         ResultCodeMap resultCodes,
         TimeProvider clock,
         SluiceMetrics metrics,
@@ -105,9 +106,16 @@ public static partial class NotifyEndpoints
             var order = await db.Payments.FirstOrDefaultAsync(p => p.Id == notice.OrderId && p.ChannelAccountId == account.Id, ct);
             log.Effect = order is null ? "unknown_order" : await payments.ApplyReportAsync(order, notice.Report, resolution, "channel_notify", ct);
         }
+        else if (notice.Kind == ChannelNoticeKind.Refund)
+        {
+            // Every adapter puts Sluice's refund id in a refund notice's OrderId. Alipay's refund_fee is the trade's
+            // cumulative refunded amount, so the notice's amount is not compared with the refund's.
+            var refund = await db.Refunds.FirstOrDefaultAsync(r => r.Id == notice.OrderId && r.ChannelAccountId == account.Id, ct);
+            log.Effect = refund is null ? "unknown_refund" : await refunds.ApplyReportAsync(refund, notice.Report, resolution, "channel_notify", ct);
+        }
         else
         {
-            // Refund and withdrawal notices are applied by their flows once those exist; keep them for re-query.
+            // Withdrawal notices are applied by their flow once it exists; keep them for re-query.
             log.Effect = "not_applied_" + notice.Kind.ToString().ToLowerInvariant();
         }
 

@@ -4,8 +4,13 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Sluice.Common;
 using Sluice.Data;
+using Sluice.Errors;
+using Sluice.Server.Api;
 
 namespace Sluice.Server.Idempotency;
+
+/// <summary>What an operation run under an idempotency key answered: the status and body stored for replays, and the result.</summary>
+public sealed record IdempotentAnswer(int Status, object Body, IResult Result);
 
 public abstract record IdempotencyBegin
 {
@@ -32,6 +37,47 @@ public sealed class IdempotencyStore(SluiceDbContext db, TimeProvider clock)
 
     public static string HashOf<T>(string operation, T request) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(operation + "\n" + JsonSerializer.Serialize(request))));
+
+    /// <summary>
+    /// Runs a create operation under an <c>Idempotency-Key</c> header: the first request with the key runs
+    /// <paramref name="run"/> and stores its answer (status and JSON body); a later one with the same body replays it, one
+    /// with another body or while the first still runs is refused. A run that throws forgets the key.
+    /// </summary>
+    public async Task<IResult> RunAsync(
+        HttpContext http, string appId, string key, string operation, string requestHash, Func<Task<IdempotentAnswer>> run, CancellationToken ct)
+    {
+        if (!IsValidKey(key))
+        {
+            return Problems.Validation(UnifiedCode.InvalidIdempotencyKey, "Idempotency-Key", "The Idempotency-Key header must be 1-255 printable ASCII characters.");
+        }
+
+        var begin = await BeginAsync(appId, key, operation, requestHash, ct);
+        switch (begin)
+        {
+            case IdempotencyBegin.Replay replay:
+                http.Response.Headers["Idempotent-Replayed"] = "true";
+                return Results.Content(replay.Body, replay.Status >= 400 ? "application/problem+json" : "application/json", statusCode: replay.Status);
+            case IdempotencyBegin.Mismatch:
+                return Problems.Of(422, UnifiedCode.IdempotencyKeyReused, "This Idempotency-Key was already used with a different request body.");
+            case IdempotencyBegin.InProgress:
+                return Problems.Of(409, UnifiedCode.IdempotencyInProgress, "A request with this Idempotency-Key is still being processed; retry shortly.");
+        }
+
+        var recordId = ((IdempotencyBegin.Started)begin).RecordId;
+        IdempotentAnswer answer;
+        try
+        {
+            answer = await run();
+        }
+        catch
+        {
+            await AbandonAsync(recordId);
+            throw;
+        }
+
+        await CompleteAsync(recordId, answer.Status, JsonSerializer.Serialize(answer.Body, SluiceJson.Options), CancellationToken.None);
+        return answer.Result;
+    }
 
     public async Task<IdempotencyBegin> BeginAsync(string appId, string key, string operation, string requestHash, CancellationToken ct)
     {

@@ -81,7 +81,11 @@ public static class Api
 }
 
 /// <summary>A merchant of its own with one channel account, made through the admin API.</summary>
-public sealed record TestMerchant(string MerchantId, string AppId, string ApiKey, string ChannelAccountId);
+public sealed record TestMerchant(string MerchantId, string AppId, string ApiKey, string ChannelAccountId)
+{
+    /// <summary>The app's webhook signing secret, shown once when the app was created.</summary>
+    public string WebhookSecret { get; init; } = "";
+}
 
 public static class AdminApi
 {
@@ -104,6 +108,6 @@ public static class AdminApi
         }));
         var accountJson = await account.ReadJsonAsync();
         ((int)account.StatusCode).ShouldBe(201, accountJson.ToString());
-        return new TestMerchant(merchantId, appId, key.Str("secret"), accountJson.Str("id"));
+        return new TestMerchant(merchantId, appId, key.Str("secret"), accountJson.Str("id")) { WebhookSecret = app.Str("webhook_secret") };
     }
 }

@@ -1,0 +1,99 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Sluice.Data;
+using Sluice.Errors;
+using Sluice.Refunds;
+using Sluice.Server.Api;
+using Sluice.Server.Auth;
+
+namespace Sluice.Server.Refunds;
+
+/// <summary>
+/// Operators' view of refunds and the exception queue: refunds whose original route is impossible, which an operator
+/// resends (when the channel permits) or closes as handled offline with a note. Paying a refund back through a
+/// withdrawal channel to an account the buyer gives is not offered yet (withdrawals do not exist yet).
+/// </summary>
+public static class AdminRefundEndpoints
+{
+    public static void MapAdminRefundEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/admin/api/refunds").RequireAuthorization(SluiceAuth.AdminPolicy).WithTags("Admin: refunds");
+        group.MapGet("/exceptions", ExceptionsAsync).WithSummary("Refunds that cannot take their original route");
+        group.MapGet("/overdue", OverdueAsync)
+            .WithSummary("Refunds flagged overdue and not final yet: past their channel's refund timeout, or unable to take their route")
+            .WithDescription("Filters: channel (channel code), status (created, pending, exception). Resolve them by contacting the buyer, " +
+                             "then resend or close as handled offline.");
+        group.MapGet("/{id}", GetAsync).WithSummary("A refund with its raw channel codes and timeline");
+        group.MapPost("/{id}/resend", async (string id, HttpContext http, RefundService refunds, CancellationToken ct) =>
+                RefundEndpoints.ToResult(await refunds.ResendAsync(http.User, id, ct), http))
+            .WithSummary("Resend an exception refund through its original channel account (when the channel permits)");
+        group.MapPost("/{id}/close-offline", CloseOfflineAsync).WithSummary("Close an exception refund as handled offline, with a note");
+    }
+
+    public static AdminRefundView ViewOf(RefundOrder r, bool resendAllowed, IReadOnlyList<RefundEventView>? events) =>
+        new(RefundView.From(r), r.AppId, r.MerchantId, r.ChannelAccountId, r.ChannelRefundNo, r.LastChannelOutcome, r.RawCode, r.RawSubCode,
+            r.RawMessage, r.ResultCode, r.ExceptionReason, r.ResolutionNote, resendAllowed, r.OverdueAt, events);
+
+    private static async Task<Ok<List<AdminRefundView>>> ExceptionsAsync(RefundService refunds, CancellationToken ct)
+    {
+        var views = new List<AdminRefundView>();
+        foreach (var r in await refunds.ExceptionsAsync(ct))
+        {
+            views.Add(ViewOf(r, await refunds.ResendAllowedAsync(r, ct), null));
+        }
+
+        return TypedResults.Ok(views);
+    }
+
+    private static async Task<Results<Ok<List<AdminRefundView>>, ProblemHttpResult>> OverdueAsync(
+        string? channel, string? status, SluiceDbContext db, RefundService refunds, CancellationToken ct)
+    {
+        RefundStatus[] open = [RefundStatus.Created, RefundStatus.Pending, RefundStatus.Exception];
+        var wanted = open.Where(s => status is null || RefundStateMachine.WireName(s) == status).ToArray();
+        if (wanted.Length == 0)
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "status", "status must be created, pending or exception (overdue refunds are not final).");
+        }
+
+        var rows = await db.Refunds.AsNoTracking()
+            .Where(x => x.OverdueAt != null && wanted.Contains(x.Status) && (channel == null || x.ChannelCode == channel))
+            .OrderBy(x => x.OverdueAt).Take(500).ToListAsync(ct);
+        var views = new List<AdminRefundView>();
+        foreach (var r in rows)
+        {
+            views.Add(ViewOf(r, await refunds.ResendAllowedAsync(r, ct), null));
+        }
+
+        return TypedResults.Ok(views);
+    }
+
+    private static async Task<Results<Ok<AdminRefundView>, ProblemHttpResult>> GetAsync(string id, SluiceDbContext db, RefundService refunds, CancellationToken ct)
+    {
+        var r = await db.Refunds.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (r is null)
+        {
+            return Problems.Of(404, UnifiedCode.NotFound, "No refund with that id.");
+        }
+
+        var events = await db.RefundEvents.AsNoTracking().Where(e => e.RefundId == id).OrderBy(e => e.Id)
+            .Select(e => new RefundEventView(e.Kind, e.Source, e.FromStatus, e.ToStatus, e.Detail, e.CreatedAt)).ToListAsync(ct);
+        events.Insert(0, new RefundEventView("created", "merchant_api", null, "created", null, r.CreatedAt));
+        return TypedResults.Ok(ViewOf(r, await refunds.ResendAllowedAsync(r, ct), events));
+    }
+
+    private static async Task<IResult> CloseOfflineAsync(string id, [FromBody] CloseRefundOfflineRequest? body, HttpContext http, RefundService refunds, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(body?.Note))
+        {
+            return Problems.Validation(UnifiedCode.MissingField, "note", "Say how the refund was handled offline (note).");
+        }
+
+        if (body.Note.Length > 2048)
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "note", "note must be at most 2048 characters.");
+        }
+
+        return RefundEndpoints.ToResult(await refunds.CloseOfflineAsync(http.User, id, body.Note, ct), http);
+    }
+}

@@ -1,0 +1,185 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Sluice.Errors;
+using Sluice.Money;
+using Sluice.Refunds;
+using Sluice.Server.Api;
+
+namespace Sluice.Server.Refunds;
+
+/// <summary>Body of <c>POST /v1/refunds</c>. Every field is nullable so a missing one gets a precise error.</summary>
+public sealed record CreateRefundRequest(
+    string? PaymentId,
+    string? MerchantOrderNo,
+    string? MerchantRefundNo,
+    long? Amount,
+    string? Currency,
+    string? Reason,
+    string? Bearer,
+    string? Stage);
+
+/// <summary>Body of the operator's close-as-handled-offline action.</summary>
+public sealed record CloseRefundOfflineRequest(string? Note);
+
+/// <summary>A refund as merchants see it: unified codes only, never a channel's raw codes.</summary>
+public sealed record RefundView(
+    string Id,
+    string Object,
+    string PaymentId,
+    string MerchantOrderNo,
+    string MerchantRefundNo,
+    long Amount,
+    string Currency,
+    string? Reason,
+    string Bearer,
+    string Stage,
+    string Status,
+    string Channel,
+    Payments.FailureView? Failure,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? RefundedAt)
+{
+    public static RefundView From(RefundOrder r) => new(
+        r.Id,
+        "refund",
+        r.PaymentId,
+        r.MerchantOrderNo,
+        r.MerchantRefundNo,
+        r.Amount,
+        r.Currency,
+        r.Reason,
+        RefundStateMachine.WireName(r.Bearer),
+        RefundStateMachine.WireName(r.Stage),
+        RefundStateMachine.WireName(r.Status),
+        r.ChannelCode,
+        r.FailureCode is null ? null : new Payments.FailureView(r.FailureCode, r.FailureMessage ?? r.FailureCode) { MessageZh = r.FailureMessageZh },
+        Ms(r.CreatedAt),
+        r.RefundedAt is { } at ? Ms(at) : null);
+
+    /// <summary>This view with the failure message in Simplified Chinese when <paramref name="chinese"/> and the refund has one.</summary>
+    public RefundView Localized(bool chinese) =>
+        chinese && Failure is { MessageZh: { } zh } failure ? this with { Failure = failure with { Message = zh } } : this;
+
+    private static DateTimeOffset Ms(DateTimeOffset t) => new(t.Ticks - (t.Ticks % TimeSpan.TicksPerMillisecond), t.Offset);
+}
+
+/// <summary>A refund as operators see it: the route, the raw codes, why it is in the exception queue, and its timeline.</summary>
+public sealed record AdminRefundView(
+    RefundView Refund,
+    string AppId,
+    string MerchantId,
+    string ChannelAccountId,
+    string? ChannelRefundNo,
+    string? LastChannelOutcome,
+    string? RawCode,
+    string? RawSubCode,
+    string? RawMessage,
+    string? ResultCode,
+    string? ExceptionReason,
+    string? ResolutionNote,
+    bool ResendAllowed,
+    DateTimeOffset? OverdueAt,
+    IReadOnlyList<RefundEventView>? Events);
+
+public sealed record RefundEventView(string Kind, string Source, string? FromStatus, string? ToStatus, string? Detail, DateTimeOffset At);
+
+/// <summary>Checks a create-refund request completely before anything is read or written.</summary>
+public static partial class RefundValidation
+{
+    public static ProblemHttpResult? Validate(CreateRefundRequest r)
+    {
+        if (string.IsNullOrWhiteSpace(r.PaymentId) && string.IsNullOrWhiteSpace(r.MerchantOrderNo))
+        {
+            return Problems.Validation(UnifiedCode.MissingField, "payment_id", "Give payment_id or merchant_order_no of the payment to refund.");
+        }
+
+        if (r.PaymentId is not null && r.MerchantOrderNo is not null)
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "merchant_order_no", "Give either payment_id or merchant_order_no, not both.");
+        }
+
+        if (r.PaymentId is not null && r.PaymentId.Length > 40)
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "payment_id", "payment_id is at most 40 characters.");
+        }
+
+        if (r.MerchantOrderNo is not null && !NumberPattern().IsMatch(r.MerchantOrderNo))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "merchant_order_no", "merchant_order_no must be 1-64 characters of letters, digits, '-', '_' or '.'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(r.MerchantRefundNo))
+        {
+            return Missing("merchant_refund_no");
+        }
+
+        if (!NumberPattern().IsMatch(r.MerchantRefundNo))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "merchant_refund_no", "merchant_refund_no must be 1-64 characters of letters, digits, '-', '_' or '.'.");
+        }
+
+        if (r.Amount is null)
+        {
+            return Missing("amount");
+        }
+
+        if (r.Amount <= 0 || r.Amount > MoneyAmount.MaxMinorUnits)
+        {
+            return Problems.Validation(UnifiedCode.InvalidAmount, "amount", $"amount must be a positive integer of minor units, at most {MoneyAmount.MaxMinorUnits}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(r.Currency))
+        {
+            return Missing("currency");
+        }
+
+        if (!Currency.TryGet(r.Currency, out _))
+        {
+            return Problems.Validation(UnifiedCode.UnsupportedCurrency, "currency", "currency must be a supported ISO 4217 code in upper case, e.g. CNY.");
+        }
+
+        if (r.Reason is { Length: > 256 })
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "reason", "reason must be at most 256 characters.");
+        }
+
+        if (r.Bearer is null)
+        {
+            return Missing("bearer");
+        }
+
+        if (BearerOf(r.Bearer) is null)
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "bearer", "bearer must be platform or merchant.");
+        }
+
+        if (r.Stage is null)
+        {
+            return Missing("stage");
+        }
+
+        return StageOf(r.Stage) is null
+            ? Problems.Validation(UnifiedCode.InvalidField, "stage", "stage must be pre_delivery or post_delivery.")
+            : null;
+    }
+
+    public static RefundBearer? BearerOf(string? s) => s switch
+    {
+        "platform" => RefundBearer.Platform,
+        "merchant" => RefundBearer.Merchant,
+        _ => null,
+    };
+
+    public static RefundStage? StageOf(string? s) => s switch
+    {
+        "pre_delivery" => RefundStage.PreDelivery,
+        "post_delivery" => RefundStage.PostDelivery,
+        _ => null,
+    };
+
+    private static ProblemHttpResult Missing(string field) =>
+        Problems.Validation(UnifiedCode.MissingField, field, $"{field} is required.");
+
+    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
+    private static partial Regex NumberPattern();
+}

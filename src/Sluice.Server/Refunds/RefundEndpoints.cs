@@ -1,0 +1,94 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Sluice.Errors;
+using Sluice.Server.Api;
+using Sluice.Server.Auth;
+using Sluice.Server.Idempotency;
+using Sluice.Server.ResultCodes;
+
+namespace Sluice.Server.Refunds;
+
+/// <summary>The merchant API for refunds.</summary>
+public static class RefundEndpoints
+{
+    private const string Operation = "create_refund";
+
+    public static void MapRefundEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/refunds").RequireAuthorization(SluiceAuth.MerchantPolicy).WithTags("Refunds");
+
+        group.MapPost("/", CreateAsync)
+            .WithName("CreateRefund")
+            .WithSummary("Refund (part of) a succeeded payment")
+            .WithDescription("Refunds through the payment's own channel account. The merchant refund number is unique per app; " +
+                             "the refunds of a payment that have not failed never exceed what was paid. An Idempotency-Key header replays the first answer.")
+            .Produces<RefundView>(201)
+            .Produces<RefundView>(200)
+            .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
+
+        group.MapGet("/{id}", GetAsync).WithName("GetRefund").WithSummary("Get a refund by Sluice id");
+        group.MapGet("/", FindByRefundNoAsync).WithName("FindRefundByRefundNo").WithSummary("Look a refund up by merchant_refund_no");
+    }
+
+    private static async Task<IResult> CreateAsync(
+        [FromBody] CreateRefundRequest? request,
+        [FromHeader(Name = IdempotencyStore.Header)] string? idempotencyKey,
+        HttpContext http,
+        RefundService refunds,
+        IdempotencyStore idempotency,
+        CancellationToken ct)
+    {
+        if (request is null)
+        {
+            return Problems.Of(400, UnifiedCode.MalformedJson, "The request needs a JSON object body.");
+        }
+
+        if (RefundValidation.Validate(request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var caller = http.User.Caller();
+        if (idempotencyKey is null)
+        {
+            return ToResult(await refunds.CreateAsync(caller, request, ct), http);
+        }
+
+        return await idempotency.RunAsync(http, caller.AppId, idempotencyKey, Operation, IdempotencyStore.HashOf(Operation, request), async () =>
+        {
+            var outcome = await refunds.CreateAsync(caller, request, ct);
+            return new IdempotentAnswer(outcome.Status, outcome.Refund is not null ? ForCaller(outcome.Refund, http) : outcome.Problem!.ProblemDetails, ToResult(outcome, http));
+        }, ct);
+    }
+
+    private static async Task<Results<Ok<RefundView>, ProblemHttpResult>> GetAsync(string id, HttpContext http, RefundService refunds, CancellationToken ct)
+    {
+        var refund = await refunds.FindAsync(http.User.Caller().AppId, id, ct);
+        return refund is null ? Problems.NotFound("refund") : TypedResults.Ok(ForCaller(RefundView.From(refund), http));
+    }
+
+    private static async Task<Results<Ok<RefundView>, ProblemHttpResult>> FindByRefundNoAsync(
+        [FromQuery(Name = "merchant_refund_no")] string? merchantRefundNo, HttpContext http, RefundService refunds, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(merchantRefundNo))
+        {
+            return Problems.Validation(UnifiedCode.MissingField, "merchant_refund_no", "Give ?merchant_refund_no=... to look a refund up.");
+        }
+
+        var refund = await refunds.FindByRefundNoAsync(http.User.Caller().AppId, merchantRefundNo, ct);
+        return refund is null ? Problems.NotFound("refund") : TypedResults.Ok(ForCaller(RefundView.From(refund), http));
+    }
+
+    private static RefundView ForCaller(RefundView refund, HttpContext http) => refund.Localized(MessageLanguage.PrefersChinese(http.Request));
+
+    public static IResult ToResult(RefundOutcome outcome, HttpContext http)
+    {
+        if (outcome.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var refund = ForCaller(outcome.Refund!, http);
+        return outcome.Status == 201 ? TypedResults.Created($"/v1/refunds/{refund.Id}", refund) : TypedResults.Ok(refund);
+    }
+}

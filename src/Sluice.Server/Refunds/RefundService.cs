@@ -1,0 +1,358 @@
+using System.Collections.Frozen;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Sluice.Channels;
+using Sluice.Data;
+using Sluice.Errors;
+using Sluice.Payments;
+using Sluice.Refunds;
+using Sluice.Server.Api;
+using Sluice.Server.Audit;
+using Sluice.Server.Auth;
+using Sluice.Server.ChannelAccounts;
+using Sluice.Server.Payments;
+using Sluice.Server.ResultCodes;
+
+namespace Sluice.Server.Refunds;
+
+/// <summary>The result of a refund operation: a status with a body, or a problem.</summary>
+public sealed record RefundOutcome(int Status, RefundView? Refund, ProblemHttpResult? Problem)
+{
+    public static RefundOutcome Ok(int status, RefundOrder refund) => new(status, RefundView.From(refund), null);
+
+    public static RefundOutcome Fail(ProblemHttpResult problem) => new(problem.StatusCode, null, problem);
+}
+
+/// <summary>
+/// The refund flows: create (reserve the amount on the payment, store, ask the payment's own channel account), apply
+/// what the channel reports (answers, notices), and the operator's actions on the exception queue.
+/// </summary>
+public sealed partial class RefundService(
+    SluiceDbContext db,
+    ChannelAdapterRegistry adapters,
+    ChannelAccountContexts accounts,
+    RefundTransitions transitions,
+    ResultCodeMap resultCodes,
+    Sluice.Common.IdGenerator ids,
+    TimeProvider clock,
+    ILogger<RefundService> logger)
+{
+    /// <summary>Unified codes meaning the original route can no longer take the refund: it goes to the exception queue.</summary>
+    public static readonly FrozenSet<string> OriginalRouteImpossible =
+        new[] { "refund_window_passed", "refund_abnormal", "payee_account_closed", "payee_account_abnormal" }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>The unified code of a refund whose channel (or channel account) is gone or disabled.</summary>
+    public const string ChannelGone = UnifiedCode.ChannelUnavailable;
+
+    public async Task<RefundOutcome> CreateAsync(MerchantCaller caller, CreateRefundRequest r, CancellationToken ct)
+    {
+        var payment = r.PaymentId is not null
+            ? await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.Id == r.PaymentId && p.AppId == caller.AppId, ct)
+            : await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.AppId == caller.AppId && p.MerchantOrderNo == r.MerchantOrderNo, ct);
+        if (payment is null)
+        {
+            return RefundOutcome.Fail(Problems.NotFound("payment"));
+        }
+
+        if (await FindByRefundNoAsync(caller.AppId, r.MerchantRefundNo!, ct) is { } earlier)
+        {
+            return Retried(earlier, payment, r);
+        }
+
+        if (payment.Status != PaymentStatus.Succeeded)
+        {
+            return RefundOutcome.Fail(Problems.Of(409, UnifiedCode.PaymentNotRefundable,
+                $"Only a succeeded payment can be refunded; this one is {PaymentStateMachine.WireName(payment.Status)}.",
+                new Dictionary<string, object?> { ["status"] = PaymentStateMachine.WireName(payment.Status) }));
+        }
+
+        if (!string.Equals(payment.Currency, r.Currency, StringComparison.Ordinal))
+        {
+            return RefundOutcome.Fail(Problems.Of(400, UnifiedCode.CurrencyMismatch, $"The payment was made in {payment.Currency}; refund in the same currency.",
+                new Dictionary<string, object?> { ["field"] = "currency" }));
+        }
+
+        var now = clock.GetUtcNow();
+        var refund = new RefundOrder
+        {
+            Id = ids.Next("rfd"),
+            PaymentId = payment.Id,
+            AppId = caller.AppId,
+            MerchantId = caller.MerchantId,
+            MerchantRefundNo = r.MerchantRefundNo!,
+            MerchantOrderNo = payment.MerchantOrderNo,
+            NotifyUrl = payment.NotifyUrl,
+            Amount = r.Amount!.Value,
+            Currency = payment.Currency,
+            Reason = r.Reason,
+            Bearer = RefundValidation.BearerOf(r.Bearer)!.Value,
+            Stage = RefundValidation.StageOf(r.Stage)!.Value,
+            Status = RefundStatus.Created,
+            ChannelAccountId = payment.ChannelAccountId!,
+            ChannelCode = payment.ChannelCode!,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+
+        // The amount is reserved on the payment by one conditional UPDATE, committed with the refund row: the database
+        // serialises concurrent reservations of the payment's row, so its refunds never exceed what was paid, on any
+        // number of nodes, and every refund that fits is taken.
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            var amount = refund.Amount;
+            var reserved = await db.Payments
+                .Where(p => p.Id == payment.Id && p.Status == PaymentStatus.Succeeded && p.RefundedAmount + amount <= p.Amount)
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.RefundedAmount, p => p.RefundedAmount + amount), ct);
+            if (reserved != 1)
+            {
+                await transaction.RollbackAsync(ct);
+                var current = await db.Payments.AsNoTracking().Where(p => p.Id == payment.Id).Select(p => p.Amount - p.RefundedAmount).FirstAsync(ct);
+                return RefundOutcome.Fail(Problems.Of(422, UnifiedCode.RefundAmountExceeds,
+                    $"The refund exceeds what is left to refund on this payment ({current} {payment.Currency}).",
+                    new Dictionary<string, object?> { ["refundable_amount"] = current }));
+            }
+
+            db.Refunds.Add(refund);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+            }
+            catch (DbUpdateException ex) when (SluiceDatabase.IsUniqueViolation(ex))
+            {
+                // A concurrent request with this merchant_refund_no won; rolling back gives this one's reservation back.
+                await transaction.RollbackAsync(CancellationToken.None);
+                db.ChangeTracker.Clear();
+                var winner = await FindByRefundNoAsync(caller.AppId, r.MerchantRefundNo!, CancellationToken.None);
+                return winner is null ? RefundOutcome.Fail(Problems.Conflict(UnifiedCode.ConcurrentModification, "Retry the request.")) : Retried(winner, payment, r);
+            }
+        }
+
+        // The refund is acknowledged from here on: a merchant hanging up must not cut the channel call or its record.
+        await SendAsync(refund, "channel_refund", CancellationToken.None);
+        return RefundOutcome.Ok(201, refund);
+    }
+
+    public Task<RefundOrder?> FindAsync(string appId, string id, CancellationToken ct) =>
+        db.Refunds.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id && x.AppId == appId, ct);
+
+    public Task<RefundOrder?> FindByRefundNoAsync(string appId, string merchantRefundNo, CancellationToken ct) =>
+        db.Refunds.AsNoTracking().FirstOrDefaultAsync(x => x.AppId == appId && x.MerchantRefundNo == merchantRefundNo, ct);
+
+    /// <summary>
+    /// Asks the refund's channel account (the original payment's) to refund, and applies the answer as the result-code
+    /// map resolves it. A channel or account that is gone or disabled puts the refund in the exception queue.
+    /// </summary>
+    private async Task SendAsync(RefundOrder refund, string source, CancellationToken ct)
+    {
+        var (account, gone) = await RouteAsync(refund, ct);
+        if (account is null)
+        {
+            await transitions.ApplyAsync(db, refund, RefundStatus.Exception, source, gone, x =>
+            {
+                x.ResultCode = ChannelGone;
+                x.ExceptionReason = gone;
+            }, ct);
+            return;
+        }
+
+        ChannelReport report;
+        try
+        {
+            report = await adapters.For(account.Protocol).RefundAsync(accounts.For(account), new ChannelRefundRequest(
+                refund.Id, refund.PaymentId, await ChannelTradeNoAsync(refund, ct), refund.Amount, await PaymentAmountAsync(refund, ct), refund.Currency, refund.Reason), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // An adapter bug must not lose the refund: its outcome is unknown and it stays pending for a re-query.
+            LogAdapterFault(logger, ex, refund.Id, account.Protocol);
+            report = new ChannelReport(ChannelResult.Unknown(Sluice.Channels.ChannelTransport.AdapterFault, ex.GetType().Name));
+        }
+
+        var resolution = await resultCodes.ResolveAsync(db, account.Protocol, ChannelFlow.Refund, report.Result, ct);
+        await ApplyReportAsync(refund, report, resolution, source, ct);
+    }
+
+    /// <summary>The refund's channel account when it can still be used, or why it cannot.</summary>
+    private async Task<(ChannelAccount? Account, string Why)> RouteAsync(RefundOrder refund, CancellationToken ct)
+    {
+        var account = await db.ChannelAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == refund.ChannelAccountId, ct);
+        var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Code == refund.ChannelCode, ct);
+        return account switch
+        {
+            null => (null, $"channel account {refund.ChannelAccountId} no longer exists"),
+            { Enabled: false } => (null, $"channel account {refund.ChannelAccountId} is disabled"),
+            _ when channel is null => (null, $"channel {refund.ChannelCode} no longer exists"),
+            _ when channel.Status == ChannelStatus.Offline => (null, $"channel {refund.ChannelCode} is offline"),
+            _ when !adapters.Protocols.Contains(account.Protocol) => (null, $"protocol {account.Protocol} is not served by this gateway"),
+            _ => (account, ""),
+        };
+    }
+
+    private Task<string?> ChannelTradeNoAsync(RefundOrder refund, CancellationToken ct) =>
+        db.Payments.AsNoTracking().Where(p => p.Id == refund.PaymentId).Select(p => p.ChannelTradeNo).FirstAsync(ct);
+
+    private Task<long> PaymentAmountAsync(RefundOrder refund, CancellationToken ct) =>
+        db.Payments.AsNoTracking().Where(p => p.Id == refund.PaymentId).Select(p => p.Amount).FirstAsync(ct);
+
+    /// <summary>
+    /// Applies what a channel reported about a refund (its answer, a query or a verified notice) with the effect the
+    /// result-code map resolved for it. Returns the effect for the callback log.
+    /// </summary>
+    public async Task<string> ApplyReportAsync(RefundOrder refund, ChannelReport report, ResultResolution resolution, string source, CancellationToken ct)
+    {
+        var result = report.Result;
+        void Record(RefundOrder x)
+        {
+            x.LastChannelOutcome = resolution.Effect.ToString().ToLowerInvariant();
+            x.ResultCode = resolution.UnifiedCode;
+            x.RawCode = result.RawCode;
+            x.RawSubCode = result.RawSubCode;
+            x.RawMessage = Truncate(result.RawMessage, 1024);
+            if (resolution.Effect != ChannelOutcome.Failed)
+            {
+                x.ChannelRefundNo ??= Truncate(result.ChannelReference, 256);
+            }
+        }
+
+        switch (resolution.Effect)
+        {
+            case ChannelOutcome.Succeeded:
+                return Effect(await transitions.ApplyAsync(db, refund, RefundStatus.Succeeded, source, result.RawCode, x =>
+                {
+                    Record(x);
+                    x.RefundedAt = report.CompletedAt?.ToUniversalTime() ?? clock.GetUtcNow();
+                }, ct), refund);
+            case ChannelOutcome.Failed when OriginalRouteImpossible.Contains(resolution.UnifiedCode):
+                return Effect(await transitions.ApplyAsync(db, refund, RefundStatus.Exception, source, result.RawCode, x =>
+                {
+                    Record(x);
+                    x.ExceptionReason = $"{resolution.UnifiedCode}: {resolution.MessageEn}";
+                }, ct), refund);
+            case ChannelOutcome.Failed:
+                return Effect(await transitions.ApplyAsync(db, refund, RefundStatus.Failed, source, result.RawCode, x =>
+                {
+                    Record(x);
+                    x.FailureCode = resolution.UnifiedCode;
+                    x.FailureMessage = resolution.MessageEn;
+                    x.FailureMessageZh = resolution.MessageZh;
+                }, ct), refund);
+            default:
+                // Pending, unknown or unmapped: the channel may hold the refund. It is pending until the channel's final
+                // word (a notice or a re-query); an unknown outcome is recorded, never taken for a failure.
+                var unknown = resolution.Effect != ChannelOutcome.Pending;
+                if (refund.Status == RefundStatus.Created)
+                {
+                    var detail = unknown ? $"outcome unknown: {result.RawCode}/{result.RawSubCode}" : result.RawCode;
+                    return Effect(await transitions.ApplyAsync(db, refund, RefundStatus.Pending, source, detail, Record, ct, onlyFrom: RefundStatus.Created), refund);
+                }
+
+                if (unknown && source != "channel_notify")
+                {
+                    transitions.Note(db, refund, resolution.Mapped ? "channel_outcome_unknown" : "unmapped_result_code", source,
+                        $"{result.RawCode}/{result.RawSubCode}: {Truncate(result.RawMessage, 512)}");
+                    await db.SaveChangesAsync(ct);
+                }
+
+                return resolution.Mapped ? "no_change" : "unmapped_result_code";
+        }
+    }
+
+    /// <summary>Refunds in the exception queue (the original route is impossible), oldest first.</summary>
+    public Task<List<RefundOrder>> ExceptionsAsync(CancellationToken ct) =>
+        db.Refunds.AsNoTracking().Where(x => x.Status == RefundStatus.Exception).OrderBy(x => x.UpdatedAt).Take(500).ToListAsync(ct);
+
+    /// <summary>Whether an operator may resend a refund of the exception queue through its original route now.</summary>
+    public async Task<bool> ResendAllowedAsync(RefundOrder refund, CancellationToken ct) =>
+        refund.Status == RefundStatus.Exception
+        && refund.ResultCode != "refund_window_passed" // a channel's refund window never reopens
+        && (await RouteAsync(refund, ct)).Account is not null;
+
+    /// <summary>An operator resends an exception refund through its original channel account, when the channel permits it.</summary>
+    public async Task<RefundOutcome> ResendAsync(ClaimsPrincipal operatorUser, string id, CancellationToken ct)
+    {
+        var refund = await db.Refunds.FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (refund is null)
+        {
+            return RefundOutcome.Fail(Problems.Of(404, UnifiedCode.NotFound, "No refund with that id."));
+        }
+
+        if (!await ResendAllowedAsync(refund, ct))
+        {
+            return RefundOutcome.Fail(Problems.Of(409, UnifiedCode.RefundActionNotAllowed,
+                refund.Status != RefundStatus.Exception
+                    ? $"Only a refund in the exception queue can be resent; this one is {RefundStateMachine.WireName(refund.Status)}."
+                    : $"The channel does not permit resending this refund ({refund.ExceptionReason}).",
+                new Dictionary<string, object?> { ["status"] = RefundStateMachine.WireName(refund.Status) }));
+        }
+
+        var before = AdminRefundEndpoints.ViewOf(refund, false, null);
+        AuditLog.Add(db, clock, operatorUser, "refund.resend", "refund", refund.Id, before, new { status = "pending" });
+        var moved = await transitions.ApplyAsync(db, refund, RefundStatus.Pending, "operator_resend", "resent by " + (operatorUser.Identity?.Name ?? "operator"), x =>
+        {
+            x.ExceptionReason = null;
+            x.ResultCode = null;
+        }, ct, onlyFrom: RefundStatus.Exception);
+        if (moved != Payments.TransitionResult.Applied)
+        {
+            db.ChangeTracker.Clear();
+            return RefundOutcome.Fail(Problems.Conflict(UnifiedCode.ConcurrentModification, "The refund changed meanwhile; read it again."));
+        }
+
+        await SendAsync(refund, "operator_resend", CancellationToken.None);
+        return RefundOutcome.Ok(200, refund);
+    }
+
+    /// <summary>An operator paid the refund back outside Sluice: closed with a note; its amount stays refunded.</summary>
+    public async Task<RefundOutcome> CloseOfflineAsync(ClaimsPrincipal operatorUser, string id, string note, CancellationToken ct)
+    {
+        var refund = await db.Refunds.FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (refund is null)
+        {
+            return RefundOutcome.Fail(Problems.Of(404, UnifiedCode.NotFound, "No refund with that id."));
+        }
+
+        if (refund.Status != RefundStatus.Exception)
+        {
+            return RefundOutcome.Fail(Problems.Of(409, UnifiedCode.RefundActionNotAllowed,
+                $"Only a refund in the exception queue can be closed as handled offline; this one is {RefundStateMachine.WireName(refund.Status)}.",
+                new Dictionary<string, object?> { ["status"] = RefundStateMachine.WireName(refund.Status) }));
+        }
+
+        var before = AdminRefundEndpoints.ViewOf(refund, false, null);
+        AuditLog.Add(db, clock, operatorUser, "refund.close_offline", "refund", refund.Id, before, new { status = "closed_offline", note });
+        var moved = await transitions.ApplyAsync(db, refund, RefundStatus.ClosedOffline, "operator_close_offline", note, x =>
+        {
+            x.ResolutionNote = note;
+            x.RefundedAt = clock.GetUtcNow();
+        }, ct);
+        if (moved != Payments.TransitionResult.Applied)
+        {
+            db.ChangeTracker.Clear();
+            return RefundOutcome.Fail(Problems.Conflict(UnifiedCode.ConcurrentModification, "The refund changed meanwhile; read it again."));
+        }
+
+        return RefundOutcome.Ok(200, refund);
+    }
+
+    /// <summary>A retried request with a merchant_refund_no already used: the same refund again, or a conflict.</summary>
+    private static RefundOutcome Retried(RefundOrder earlier, PaymentOrder payment, CreateRefundRequest r) =>
+        earlier.PaymentId == payment.Id && earlier.Amount == r.Amount && earlier.Currency == r.Currency
+            ? RefundOutcome.Ok(200, earlier)
+            : RefundOutcome.Fail(Problems.Of(409, UnifiedCode.DuplicateRefundNo,
+                "This merchant_refund_no already belongs to a refund of another payment or amount.",
+                new Dictionary<string, object?> { ["refund_id"] = earlier.Id }));
+
+    private static string Effect(Payments.TransitionResult result, RefundOrder refund) => result switch
+    {
+        Payments.TransitionResult.Applied => "applied",
+        Payments.TransitionResult.AlreadyThere => "duplicate",
+        _ => "ignored_terminal_" + RefundStateMachine.WireName(refund.Status),
+    };
+
+    private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Channel adapter {Protocol} threw while refunding {RefundId}; outcome recorded as unknown")]
+    private static partial void LogAdapterFault(ILogger logger, Exception exception, string refundId, string protocol);
+}
