@@ -41,6 +41,7 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<RoutingWhitelistRule> RoutingWhitelist => Set<RoutingWhitelistRule>();
     public DbSet<ResultCodeOverride> ResultCodeOverrides => Set<ResultCodeOverride>();
     public DbSet<UnmappedResultCode> UnmappedResultCodes => Set<UnmappedResultCode>();
+    public DbSet<ChannelQuery> ChannelQueries => Set<ChannelQuery>();
 
     /// <summary>True on PostgreSQL, where raw SQL may use <c>FOR UPDATE SKIP LOCKED</c>.</summary>
     public abstract bool IsPostgres { get; }
@@ -204,6 +205,25 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
 
         ConfigureCatalog(b);
         ConfigureResultCodes(b);
+        ConfigureChannelQueries(b);
+    }
+
+    /// <summary>Supplementary queries (补单): one row per order that needs the channel's word, claimed with a lease.</summary>
+    private static void ConfigureChannelQueries(ModelBuilder b)
+    {
+        b.Entity<ChannelQuery>(e =>
+        {
+            e.ToTable("channel_queries");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.OrderId).HasMaxLength(40);
+            e.Property(x => x.ChannelAccountId).HasMaxLength(40);
+            e.Property(x => x.Protocol).HasMaxLength(32);
+            e.Property(x => x.LeaseOwner).HasMaxLength(128);
+            e.Property(x => x.LastResult).HasMaxLength(512);
+            e.HasIndex(x => new { x.Kind, x.OrderId }).IsUnique();
+            e.HasIndex(x => new { x.Status, x.NextQueryAt });
+        });
     }
 
     /// <summary>Both result-code tables are keyed by (protocol, flow, raw code, raw sub-code), "any" stored as "".</summary>

@@ -14,6 +14,7 @@ using Sluice.Server.Hosting;
 using Sluice.Server.Idempotency;
 using Sluice.Server.Merchants;
 using Sluice.Server.Payments;
+using Sluice.Server.Requery;
 using Sluice.Server.ResultCodes;
 using Sluice.Server.Routing;
 using Sluice.Server.Sandbox;
@@ -60,6 +61,10 @@ builder.Services.AddSingleton<DemoSeedHolder>();
 builder.Services.AddSingleton<WebhookOutbox>();
 builder.Services.AddSingleton<WebhookDispatcher>();
 builder.Services.AddSingleton<SandboxNotifier>();
+builder.Services.Configure<RequeryOptions>(builder.Configuration.GetSection(RequeryOptions.Section));
+builder.Services.AddSingleton<RequerySchedules>();
+builder.Services.AddSingleton<ChannelQueryBook>();
+builder.Services.AddSingleton<PaymentRequeryWorker>();
 builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10))
     .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
     .RemoveAllLoggers();
@@ -68,6 +73,7 @@ if (options.Workers.Enabled)
 {
     builder.Services.AddHostedService<WebhookDispatcherService>();
     builder.Services.AddHostedService<ChannelCatalogRefresher>();
+    builder.Services.AddHostedService<PaymentRequeryService>();
 }
 
 builder.Services.AddSluiceAuthentication(adminToken);

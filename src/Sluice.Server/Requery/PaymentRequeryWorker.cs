@@ -1,0 +1,175 @@
+using System.Diagnostics.Metrics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Sluice.Data;
+using Sluice.Payments;
+using Sluice.Server.Hosting;
+using Sluice.Server.Payments;
+using Sluice.Server.Webhooks;
+
+namespace Sluice.Server.Requery;
+
+/// <summary>
+/// Supplementary queries (补单) for payments. Each round claims due rows of <c>channel_queries</c> with a lease (so two
+/// nodes never ask the channel about the same order at once, and a node that dies leaves its rows to whoever claims
+/// them once the lease has expired), renews each lease just before acting, then: an order found terminal is done; an
+/// order past its expiry is closed at the channel first, then locally; any other order is queried and the answer
+/// applied through the same compare-and-set and webhook path as a notice. Until the order is terminal the row is
+/// rescheduled by its protocol's schedule.
+/// </summary>
+public sealed partial class PaymentRequeryWorker(
+    IServiceScopeFactory scopes,
+    RequerySchedules schedules,
+    TimeProvider clock,
+    NodeIdentity node,
+    IOptions<SluiceOptions> options,
+    IMeterFactory meters,
+    ILogger<PaymentRequeryWorker> logger)
+{
+    private const int BatchSize = 16;
+
+    private readonly Counter<long> _rounds = meters.Create(ServiceDefaults.MeterName).CreateCounter<long>("sluice.requery.orders");
+
+    /// <summary>Runs one round: claims due rows and handles each once. Returns how many were claimed.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        IReadOnlyList<string> claimed;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<SluiceDbContext>();
+            claimed = await WorkLeases.ClaimAsync(db, WorkLeases.ChannelQueries, node.Id, clock.GetUtcNow(), options.Value.Workers.LeaseDuration, BatchSize, ct);
+        }
+
+        foreach (var id in claimed)
+        {
+            try
+            {
+                await HandleAsync(id, ct);
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                // The row keeps its lease until it expires, then any node takes it up again.
+                LogRowFailed(logger, ex, id);
+            }
+        }
+
+        return claimed.Count;
+    }
+
+    private async Task HandleAsync(string rowId, CancellationToken ct)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SluiceDbContext>();
+
+        // The batch was claimed when the round began; earlier rows' channel calls may have outlasted that lease. Renew it,
+        // or leave the row to whichever node has claimed it since.
+        if (!await WorkLeases.RenewAsync(db, WorkLeases.ChannelQueries, rowId, node.Id, clock.GetUtcNow(), options.Value.Workers.LeaseDuration, ct))
+        {
+            LogLeaseExpired(logger, rowId);
+            return;
+        }
+
+        var row = await db.ChannelQueries.AsNoTracking().FirstOrDefaultAsync(q => q.Id == rowId, ct);
+        if (row is null || row.Kind != ChannelQueryKind.Payment)
+        {
+            return;
+        }
+
+        var order = await db.Payments.FirstOrDefaultAsync(p => p.Id == row.OrderId, ct);
+        string result;
+        if (order is null || PaymentStateMachine.IsTerminal(order.Status))
+        {
+            result = "found " + (order is null ? "missing" : PaymentStateMachine.WireName(order.Status));
+        }
+        else
+        {
+            var payments = scope.ServiceProvider.GetRequiredService<PaymentService>();
+            var expired = clock.GetUtcNow() >= order.ExpiresAt;
+            result = expired
+                ? await payments.CloseAtChannelAsync(order, "expiry_close", ct)
+                : await payments.QueryAtChannelAsync(order, "channel_query", ct, ct);
+            LogHandled(logger, order.Id, expired ? "close" : "query", row.AttemptCount + 1, result, PaymentStateMachine.WireName(order.Status));
+        }
+
+        var done = order is null || PaymentStateMachine.IsTerminal(order.Status);
+        await RecordAsync(db, row, done, result, order?.ExpiresAt, ct);
+        _rounds.Add(1, new KeyValuePair<string, object?>("protocol", row.Protocol), new KeyValuePair<string, object?>("done", done));
+    }
+
+    /// <summary>
+    /// Writes the round's outcome while this node still holds the lease. A row a notice has settled meanwhile stays
+    /// done; a rescheduled row is written only while it is still pending.
+    /// </summary>
+    private async Task RecordAsync(SluiceDbContext db, ChannelQuery row, bool done, string result, DateTimeOffset? expiresAt, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var attempts = row.AttemptCount + 1;
+        var lastResult = result.Length <= 512 ? result : result[..512];
+        var mine = db.ChannelQueries.Where(q => q.Id == row.Id && q.LeaseOwner == node.Id);
+        if (done)
+        {
+            await mine.ExecuteUpdateAsync(s => s
+                .SetProperty(q => q.Status, ChannelQueryStatus.Done)
+                .SetProperty(q => q.AttemptCount, attempts)
+                .SetProperty(q => q.LastResult, lastResult)
+                .SetProperty(q => q.LeaseOwner, (string?)null)
+                .SetProperty(q => q.LeaseExpiresAt, (DateTimeOffset?)null)
+                .SetProperty(q => q.UpdatedAt, now), CancellationToken.None);
+            return;
+        }
+
+        var next = schedules.NextAt(row.Protocol, attempts, now, expiresAt);
+        await mine.Where(q => q.Status == ChannelQueryStatus.Pending).ExecuteUpdateAsync(s => s
+            .SetProperty(q => q.AttemptCount, attempts)
+            .SetProperty(q => q.NextQueryAt, next)
+            .SetProperty(q => q.LastResult, lastResult)
+            .SetProperty(q => q.LeaseOwner, (string?)null)
+            .SetProperty(q => q.LeaseExpiresAt, (DateTimeOffset?)null)
+            .SetProperty(q => q.UpdatedAt, now), CancellationToken.None);
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Lease on channel query {RowId} expired before it was handled; leaving it to the node that claims it")]
+    private static partial void LogLeaseExpired(ILogger logger, string rowId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Channel query {RowId} failed; it is taken up again when its lease expires")]
+    private static partial void LogRowFailed(ILogger logger, Exception exception, string rowId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Supplementary {Operation} of payment {PaymentId} (attempt {Attempt}): {Result}; payment is {Status}")]
+    private static partial void LogHandled(ILogger logger, string paymentId, string operation, int attempt, string result, string status);
+}
+
+/// <summary>Runs the re-query worker on every node; the leases keep them apart.</summary>
+public sealed partial class PaymentRequeryService(PaymentRequeryWorker worker, IOptions<SluiceOptions> options, TimeProvider clock, ILogger<PaymentRequeryService> logger)
+    : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.Workers.PollInterval, clock);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await worker.RunOnceAsync(stoppingToken) > 0)
+                {
+                    // Keep draining while there is due work.
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogRoundFailed(logger, ex);
+            }
+
+            try
+            {
+                await timer.WaitForNextTickAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Supplementary query round failed; retrying on the next tick")]
+    private static partial void LogRoundFailed(ILogger logger, Exception exception);
+}
