@@ -139,37 +139,5 @@ public sealed partial class PaymentRequeryWorker(
 }
 
 /// <summary>Runs the re-query worker on every node; the leases keep them apart.</summary>
-public sealed partial class PaymentRequeryService(PaymentRequeryWorker worker, IOptions<SluiceOptions> options, TimeProvider clock, ILogger<PaymentRequeryService> logger)
-    : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.Workers.PollInterval, clock);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await worker.RunOnceAsync(stoppingToken) > 0)
-                {
-                    // Keep draining while there is due work.
-                }
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogRoundFailed(logger, ex);
-            }
-
-            try
-            {
-                await timer.WaitForNextTickAsync(stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Supplementary query round failed; retrying on the next tick")]
-    private static partial void LogRoundFailed(ILogger logger, Exception exception);
-}
+public sealed class PaymentRequeryService(PaymentRequeryWorker worker, IOptions<SluiceOptions> options, TimeProvider clock, ILogger<PaymentRequeryService> logger)
+    : PollingWorkerService("Supplementary query", worker.RunOnceAsync, options, clock, logger);

@@ -31,6 +31,22 @@ public abstract class PaymentRequeryTests(AlipayGatewayFixture gateway, Simulato
     private PaymentRequeryWorker WorkerOfNode(string nodeId, RequeryProbe probe) =>
         ActivatorUtilities.CreateInstance<PaymentRequeryWorker>(gateway.Services, new NodeIdentity(nodeId), probe.Scopes(gateway.Services));
 
+    /// <summary>A merchant with an Alipay account at the simulator, its API client and its webhook receiver.</summary>
+    private sealed record Shop(HttpClient Client, WebhookReceiver Receiver) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            Client.Dispose();
+            await Receiver.DisposeAsync();
+        }
+    }
+
+    private async Task<Shop> ShopAsync()
+    {
+        var merchant = await gateway.NewAlipayMerchantAsync(simulator);
+        return new Shop(gateway.Merchant(merchant.ApiKey), merchant.Receiver);
+    }
+
     private static async Task<JsonElement> CreateAsync(HttpClient client, int? expiresInSeconds = null)
     {
         var request = (Dictionary<string, object>)Api.PaymentRequest("RQ-" + Guid.NewGuid().ToString("N")[..12]);
@@ -74,9 +90,8 @@ public abstract class PaymentRequeryTests(AlipayGatewayFixture gateway, Simulato
     [Fact]
     public async Task A_payment_whose_notice_is_lost_succeeds_by_the_scheduled_query_and_the_merchant_gets_one_webhook()
     {
-        var merchant = await gateway.NewAlipayMerchantAsync(simulator);
-        await using var receiver = merchant.Receiver;
-        using var client = gateway.Merchant(merchant.ApiKey);
+        await using var shop = await ShopAsync();
+        var (client, receiver) = (shop.Client, shop.Receiver);
         var payment = await CreateAsync(client);
         var id = payment.Str("id");
         payment.Str("status").ShouldBe("pending");
@@ -114,9 +129,8 @@ public abstract class PaymentRequeryTests(AlipayGatewayFixture gateway, Simulato
     [Fact]
     public async Task A_payment_whose_create_timed_out_is_found_paid_by_the_query()
     {
-        var merchant = await gateway.NewAlipayMerchantAsync(simulator);
-        await using var receiver = merchant.Receiver;
-        using var client = gateway.Merchant(merchant.ApiKey);
+        await using var shop = await ShopAsync();
+        var (client, receiver) = (shop.Client, shop.Receiver);
         await simulator.SetBehaviourAsync("alipay", null, "timeout", times: 1);
 
         var payment = await CreateAsync(client);
@@ -140,9 +154,8 @@ public abstract class PaymentRequeryTests(AlipayGatewayFixture gateway, Simulato
     [Fact]
     public async Task A_query_answer_no_rule_maps_changes_nothing_and_the_order_is_queried_again_on_schedule()
     {
-        var merchant = await gateway.NewAlipayMerchantAsync(simulator);
-        await using var receiver = merchant.Receiver;
-        using var client = gateway.Merchant(merchant.ApiKey);
+        await using var shop = await ShopAsync();
+        var (client, receiver) = (shop.Client, shop.Receiver);
         var id = (await CreateAsync(client)).Str("id");
         var unmapped = "ACQ.SOMETHING_NEW_" + id[^6..];
         await simulator.SetBehaviourAsync("alipay", id, "decline", "49999", unmapped, times: 1);
@@ -169,9 +182,8 @@ public abstract class PaymentRequeryTests(AlipayGatewayFixture gateway, Simulato
     [Fact]
     public async Task An_unpaid_payment_past_its_expiry_is_closed_at_alipay_then_locally_and_gives_its_daily_limit_back()
     {
-        var merchant = await gateway.NewAlipayMerchantAsync(simulator);
-        await using var receiver = merchant.Receiver;
-        using var client = gateway.Merchant(merchant.ApiKey);
+        await using var shop = await ShopAsync();
+        var (client, receiver) = (shop.Client, shop.Receiver);
         var id = (await CreateAsync(client, expiresInSeconds: 60)).Str("id");
         (await gateway.WithDbAsync(db => db.LimitReservations.CountAsync(r => r.OrderId == id && r.ReleasedAt == null, Ct))).ShouldBe(1);
 
@@ -192,9 +204,8 @@ public abstract class PaymentRequeryTests(AlipayGatewayFixture gateway, Simulato
     [Fact]
     public async Task A_close_at_expiry_that_finds_the_payment_paid_marks_it_succeeded_instead()
     {
-        var merchant = await gateway.NewAlipayMerchantAsync(simulator);
-        await using var receiver = merchant.Receiver;
-        using var client = gateway.Merchant(merchant.ApiKey);
+        await using var shop = await ShopAsync();
+        var (client, receiver) = (shop.Client, shop.Receiver);
         var id = (await CreateAsync(client, expiresInSeconds: 60)).Str("id");
         await PaidWithLostNoticeAsync(id);
 
@@ -214,9 +225,8 @@ public abstract class PaymentRequeryTests(AlipayGatewayFixture gateway, Simulato
     [Fact]
     public async Task A_close_at_expiry_without_alipays_answer_never_closes_locally_and_is_tried_again()
     {
-        var merchant = await gateway.NewAlipayMerchantAsync(simulator);
-        await using var receiver = merchant.Receiver;
-        using var client = gateway.Merchant(merchant.ApiKey);
+        await using var shop = await ShopAsync();
+        var (client, receiver) = (shop.Client, shop.Receiver);
         var id = (await CreateAsync(client, expiresInSeconds: 60)).Str("id");
         await simulator.SetBehaviourAsync("alipay", id, "server_error", times: 2);
 
@@ -240,9 +250,8 @@ public abstract class PaymentRequeryTests(AlipayGatewayFixture gateway, Simulato
     [Fact]
     public async Task A_live_refresh_on_get_and_the_worker_racing_apply_the_payment_once()
     {
-        var merchant = await gateway.NewAlipayMerchantAsync(simulator);
-        await using var receiver = merchant.Receiver;
-        using var client = gateway.Merchant(merchant.ApiKey);
+        await using var shop = await ShopAsync();
+        var (client, receiver) = (shop.Client, shop.Receiver);
         var id = (await CreateAsync(client)).Str("id");
         await PaidWithLostNoticeAsync(id);
         (await client.GetPaymentAsync(id)).Str("status").ShouldBe("pending", "without refresh the gateway answers what it holds");
@@ -269,9 +278,8 @@ public abstract class PaymentRequeryTests(AlipayGatewayFixture gateway, Simulato
     [Fact]
     public async Task Two_nodes_racing_over_100_due_rows_never_query_one_order_at_once_and_settle_every_one()
     {
-        var merchant = await gateway.NewAlipayMerchantAsync(simulator);
-        await using var receiver = merchant.Receiver;
-        using var client = gateway.Merchant(merchant.ApiKey);
+        await using var shop = await ShopAsync();
+        var (client, receiver) = (shop.Client, shop.Receiver);
         var ids = new List<string>();
         for (var i = 0; i < 100; i++)
         {
@@ -304,9 +312,8 @@ public abstract class PaymentRequeryTests(AlipayGatewayFixture gateway, Simulato
     [Fact]
     public async Task Rows_a_node_claimed_and_never_finished_are_taken_up_by_another_node_once_the_lease_expires()
     {
-        var merchant = await gateway.NewAlipayMerchantAsync(simulator);
-        await using var receiver = merchant.Receiver;
-        using var client = gateway.Merchant(merchant.ApiKey);
+        await using var shop = await ShopAsync();
+        var (client, receiver) = (shop.Client, shop.Receiver);
         var ids = new List<string>();
         for (var i = 0; i < 3; i++)
         {
