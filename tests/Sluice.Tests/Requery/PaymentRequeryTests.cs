@@ -127,6 +127,20 @@ public abstract class PaymentRequeryTests(AlipayGatewayFixture gateway, Simulato
     }
 
     [Fact]
+    public async Task A_notice_that_settles_the_payment_settles_its_query_in_the_same_stroke()
+    {
+        await using var shop = await ShopAsync();
+        var id = (await CreateAsync(shop.Client)).Str("id");
+
+        await simulator.PayerPaysAsync(id);
+        await Api.EventuallyAsync(() => shop.Client.GetPaymentAsync(id), p => p.Str("status") == "succeeded", $"{id} to succeed by the notice");
+
+        var row = await QueryRowAsync(id);
+        row.Status.ShouldBe(ChannelQueryStatus.Done);
+        row.AttemptCount.ShouldBe(0, "the channel was never asked");
+    }
+
+    [Fact]
     public async Task A_payment_whose_create_timed_out_is_found_paid_by_the_query()
     {
         await using var shop = await ShopAsync();
