@@ -28,7 +28,7 @@ public sealed partial class PaymentRequeryWorker(
 {
     private const int BatchSize = 16;
 
-    private readonly Counter<long> _rounds = meters.Create(ServiceDefaults.MeterName).CreateCounter<long>("sluice.requery.orders");
+    private readonly Counter<long> _handled = meters.Create(ServiceDefaults.MeterName).CreateCounter<long>("sluice.requery.orders");
 
     /// <summary>Runs one round: claims due rows and handles each once. Returns how many were claimed.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
@@ -93,7 +93,7 @@ public sealed partial class PaymentRequeryWorker(
 
         var done = order is null || PaymentStateMachine.IsTerminal(order.Status);
         await RecordAsync(db, row, done, result, order?.ExpiresAt, ct);
-        _rounds.Add(1, new KeyValuePair<string, object?>("protocol", row.Protocol), new KeyValuePair<string, object?>("done", done));
+        _handled.Add(1, new KeyValuePair<string, object?>("protocol", row.Protocol), new KeyValuePair<string, object?>("done", done));
     }
 
     /// <summary>
