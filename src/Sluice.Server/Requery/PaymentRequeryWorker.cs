@@ -37,7 +37,7 @@ public sealed partial class PaymentRequeryWorker(
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<SluiceDbContext>();
-            claimed = await WorkLeases.ClaimAsync(db, WorkLeases.ChannelQueries, node.Id, clock.GetUtcNow(), options.Value.Workers.LeaseDuration, BatchSize, ct);
+            claimed = await WorkLeases.ClaimAsync(db, WorkLeases.PaymentQueries, node.Id, clock.GetUtcNow(), options.Value.Workers.LeaseDuration, BatchSize, ct);
         }
 
         foreach (var id in claimed)
@@ -63,14 +63,14 @@ public sealed partial class PaymentRequeryWorker(
 
         // The batch was claimed when the round began; earlier rows' channel calls may have outlasted that lease. Renew it,
         // or leave the row to whichever node has claimed it since.
-        if (!await WorkLeases.RenewAsync(db, WorkLeases.ChannelQueries, rowId, node.Id, clock.GetUtcNow(), options.Value.Workers.LeaseDuration, ct))
+        if (!await WorkLeases.RenewAsync(db, WorkLeases.PaymentQueries, rowId, node.Id, clock.GetUtcNow(), options.Value.Workers.LeaseDuration, ct))
         {
             LogLeaseExpired(logger, rowId);
             return;
         }
 
         var row = await db.ChannelQueries.AsNoTracking().FirstOrDefaultAsync(q => q.Id == rowId, ct);
-        if (row is null || row.Kind != ChannelQueryKind.Payment)
+        if (row is null)
         {
             return;
         }

@@ -339,7 +339,7 @@ public abstract class PaymentRequeryTests(AlipayGatewayFixture gateway, Simulato
         gateway.Clock.Advance(FirstInterval);
         var lease = gateway.LeaseDuration();
         var claimedByTheDead = await gateway.WithDbAsync(db =>
-            WorkLeases.ClaimAsync(db, WorkLeases.ChannelQueries, "test-node-dead", gateway.Clock.GetUtcNow(), lease, 1000, Ct));
+            WorkLeases.ClaimAsync(db, WorkLeases.PaymentQueries, "test-node-dead", gateway.Clock.GetUtcNow(), lease, 1000, Ct));
         var rowIds = (await gateway.WithDbAsync(db => db.ChannelQueries.Where(q => ids.Contains(q.OrderId)).Select(q => q.Id).ToListAsync(Ct)));
         rowIds.ShouldAllBe(r => claimedByTheDead.Contains(r));
 
@@ -355,7 +355,7 @@ public abstract class PaymentRequeryTests(AlipayGatewayFixture gateway, Simulato
         (await gateway.WithDbAsync(db => db.Payments.CountAsync(p => ids.Contains(p.Id) && p.Status == PaymentStatus.Succeeded, Ct))).ShouldBe(3);
         foreach (var rowId in rowIds)
         {
-            (await gateway.WithDbAsync(db => WorkLeases.RenewAsync(db, WorkLeases.ChannelQueries, rowId, "test-node-dead", gateway.Clock.GetUtcNow(), lease, Ct)))
+            (await gateway.WithDbAsync(db => WorkLeases.RenewAsync(db, WorkLeases.PaymentQueries, rowId, "test-node-dead", gateway.Clock.GetUtcNow(), lease, Ct)))
                 .ShouldBeFalse("the dead node, were it to wake up, must leave the row alone");
         }
     }
