@@ -20,6 +20,7 @@ namespace Sluice.Server.Requery;
 public sealed partial class PaymentRequeryWorker(
     IServiceScopeFactory scopes,
     RequerySchedules schedules,
+    ChannelQueryBook queries,
     TimeProvider clock,
     NodeIdentity node,
     IOptions<SluiceOptions> options,
@@ -27,6 +28,14 @@ public sealed partial class PaymentRequeryWorker(
     ILogger<PaymentRequeryWorker> logger)
 {
     private const int BatchSize = 16;
+
+    /// <summary>
+    /// A payment still <c>created</c> this long after it was stored lost its channel answer with the node that asked
+    /// (the channel may hold it): it is adopted for a query.
+    /// </summary>
+    public static readonly TimeSpan OrphanAfter = TimeSpan.FromMinutes(2);
+
+    private long _nextOrphanSweep = long.MinValue;
 
     private readonly Counter<long> _handled = meters.Create(ServiceDefaults.MeterName).CreateCounter<long>("sluice.requery.orders");
 
@@ -37,6 +46,7 @@ public sealed partial class PaymentRequeryWorker(
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<SluiceDbContext>();
+            await AdoptOrphansAsync(db, ct);
             claimed = await WorkLeases.ClaimAsync(db, WorkLeases.PaymentQueries, node.Id, clock.GetUtcNow(), options.Value.Workers.LeaseDuration, BatchSize, ct);
         }
 
@@ -54,6 +64,48 @@ public sealed partial class PaymentRequeryWorker(
         }
 
         return claimed.Count;
+    }
+
+    /// <summary>
+    /// At most once a minute: schedules a query for every payment a node stored and then died before the channel's
+    /// answer was recorded (still <c>created</c>, no query row). Two nodes adopting one payment collide on the unique
+    /// (kind, order) index, and the loser leaves it to the winner.
+    /// </summary>
+    private async Task AdoptOrphansAsync(SluiceDbContext db, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (now.UtcTicks < Interlocked.Read(ref _nextOrphanSweep))
+        {
+            return;
+        }
+
+        Interlocked.Exchange(ref _nextOrphanSweep, (now + TimeSpan.FromMinutes(1)).UtcTicks);
+        var before = now - OrphanAfter;
+        var orphans = await db.Payments.AsNoTracking()
+            .Where(p => p.Status == PaymentStatus.Created && p.CreatedAt < before
+                && !db.ChannelQueries.Any(q => q.Kind == ChannelQueryKind.Payment && q.OrderId == p.Id))
+            .OrderBy(p => p.CreatedAt).Take(100)
+            .Select(p => new { p.Id, p.ChannelAccountId, p.ExpiresAt })
+            .ToListAsync(ct);
+        foreach (var orphan in orphans)
+        {
+            var account = await db.ChannelAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == orphan.ChannelAccountId, ct);
+            if (account is null)
+            {
+                continue;
+            }
+
+            queries.Schedule(db, ChannelQueryKind.Payment, orphan.Id, account, orphan.ExpiresAt);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                LogAdopted(logger, orphan.Id);
+            }
+            catch (DbUpdateException ex) when (SluiceDatabase.IsUniqueViolation(ex))
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
     }
 
     private async Task HandleAsync(string rowId, CancellationToken ct)
@@ -130,6 +182,9 @@ public sealed partial class PaymentRequeryWorker(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Lease on channel query {RowId} expired before it was handled; leaving it to the node that claims it")]
     private static partial void LogLeaseExpired(ILogger logger, string rowId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Payment {PaymentId} was left created without the channel's answer; a query is scheduled")]
+    private static partial void LogAdopted(ILogger logger, string paymentId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Channel query {RowId} failed; it is taken up again when its lease expires")]
     private static partial void LogRowFailed(ILogger logger, Exception exception, string rowId);

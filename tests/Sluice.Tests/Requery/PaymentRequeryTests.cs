@@ -166,6 +166,31 @@ public abstract class PaymentRequeryTests(AlipayGatewayFixture gateway, Simulato
     }
 
     [Fact]
+    public async Task A_payment_its_node_stored_and_died_before_the_channels_answer_is_adopted_and_queried()
+    {
+        await using var shop = await ShopAsync();
+        var id = (await CreateAsync(shop.Client)).Str("id");
+        // As if the node had died after Alipay took the order and before the answer was stored.
+        await gateway.WithDbAsync(async db =>
+        {
+            await db.ChannelQueries.Where(q => q.OrderId == id).ExecuteDeleteAsync(Ct);
+            return await db.Payments.Where(p => p.Id == id).ExecuteUpdateAsync(u => u.SetProperty(p => p.Status, PaymentStatus.Created), Ct);
+        });
+        await PaidWithLostNoticeAsync(id);
+
+        gateway.Clock.Advance(PaymentRequeryWorker.OrphanAfter + TimeSpan.FromSeconds(1));
+        await Worker.RunOnceAsync(Ct);
+        var adopted = await QueryRowAsync(id);
+        adopted.Status.ShouldBe(ChannelQueryStatus.Pending);
+
+        gateway.Clock.Advance(adopted.NextQueryAt - gateway.Clock.GetUtcNow());
+        await Worker.RunOnceAsync(Ct);
+
+        (await StoredAsync(id)).Status.ShouldBe(PaymentStatus.Succeeded);
+        (await QueryRowAsync(id)).Status.ShouldBe(ChannelQueryStatus.Done);
+    }
+
+    [Fact]
     public async Task A_query_answer_no_rule_maps_changes_nothing_and_the_order_is_queried_again_on_schedule()
     {
         await using var shop = await ShopAsync();
