@@ -28,6 +28,7 @@ public sealed partial class PaymentRequeryWorker(
     ILogger<PaymentRequeryWorker> logger)
 {
     private const int BatchSize = 16;
+    private const int Parallelism = 4;
 
     /// <summary>
     /// A payment still <c>created</c> this long after it was stored lost its channel answer with the node that asked
@@ -50,18 +51,20 @@ public sealed partial class PaymentRequeryWorker(
             claimed = await WorkLeases.ClaimAsync(db, WorkLeases.PaymentQueries, node.Id, clock.GetUtcNow(), options.Value.Workers.LeaseDuration, BatchSize, ct);
         }
 
-        foreach (var id in claimed)
+        // Rows are distinct orders (one row per order), each renewing its own lease in its own unit of work, so a slow
+        // channel does not hold up the rest of the batch.
+        await Parallel.ForEachAsync(claimed, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (id, token) =>
         {
             try
             {
-                await HandleAsync(id, ct);
+                await HandleAsync(id, token);
             }
-            catch (Exception ex) when (!ct.IsCancellationRequested)
+            catch (Exception ex) when (!token.IsCancellationRequested)
             {
                 // The row keeps its lease until it expires, then any node takes it up again.
                 LogRowFailed(logger, ex, id);
             }
-        }
+        });
 
         return claimed.Count;
     }
