@@ -71,9 +71,9 @@ builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout 
 builder.Services.AddHttpClient(SandboxNotifier.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
 if (options.Workers.Enabled)
 {
+    builder.Services.AddHostedService<PaymentRequeryService>();
     builder.Services.AddHostedService<WebhookDispatcherService>();
     builder.Services.AddHostedService<ChannelCatalogRefresher>();
-    builder.Services.AddHostedService<PaymentRequeryService>();
 }
 
 builder.Services.AddSluiceAuthentication(adminToken);
