@@ -23,6 +23,7 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<ChannelCallbackLog> ChannelCallbacks => Set<ChannelCallbackLog>();
     public DbSet<PaymentOrder> Payments => Set<PaymentOrder>();
     public DbSet<PaymentEvent> PaymentEvents => Set<PaymentEvent>();
+    public DbSet<ChannelQuery> ChannelQueries => Set<ChannelQuery>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<WebhookAttempt> WebhookAttempts => Set<WebhookAttempt>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
@@ -55,6 +56,8 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
 
     protected override void OnModelCreating(ModelBuilder b)
     {
+        ConfigureChannelQueries(b);
+
         b.Entity<ServiceProvider>(e =>
         {
             e.HasKey(x => x.Id);
@@ -389,6 +392,24 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
             e.Ignore(x => x.Channels);
             e.HasIndex(x => new { x.RuleSetName, x.Kind, x.Value });
             e.HasOne<RoutingRuleSetDefinition>().WithMany().HasForeignKey(x => x.RuleSetName).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+
+    /// <summary>Supplementary queries (补单): one row per order that needs the channel's word, claimed with a lease.</summary>
+    private static void ConfigureChannelQueries(ModelBuilder b)
+    {
+        b.Entity<ChannelQuery>(e =>
+        {
+            e.ToTable("channel_queries");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.OrderId).HasMaxLength(40);
+            e.Property(x => x.ChannelAccountId).HasMaxLength(40);
+            e.Property(x => x.Protocol).HasMaxLength(32);
+            e.Property(x => x.LeaseOwner).HasMaxLength(128);
+            e.Property(x => x.LastResult).HasMaxLength(512);
+            e.HasIndex(x => new { x.Kind, x.OrderId }).IsUnique();
+            e.HasIndex(x => new { x.Status, x.NextQueryAt });
         });
     }
 }

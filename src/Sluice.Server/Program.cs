@@ -15,6 +15,7 @@ using Sluice.Server.Idempotency;
 using Sluice.Server.Merchants;
 using Sluice.Server.Payments;
 using Sluice.Server.Refunds;
+using Sluice.Server.Requery;
 using Sluice.Server.ResultCodes;
 using Sluice.Server.Routing;
 using Sluice.Server.Sandbox;
@@ -65,12 +66,17 @@ builder.Services.AddSingleton<DemoSeedHolder>();
 builder.Services.AddSingleton<WebhookOutbox>();
 builder.Services.AddSingleton<WebhookDispatcher>();
 builder.Services.AddSingleton<SandboxNotifier>();
+builder.Services.Configure<RequeryOptions>(builder.Configuration.GetSection(RequeryOptions.Section));
+builder.Services.AddSingleton<RequerySchedules>();
+builder.Services.AddSingleton<ChannelQueryBook>();
+builder.Services.AddSingleton<PaymentRequeryWorker>();
 builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10))
     .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
     .RemoveAllLoggers();
 builder.Services.AddHttpClient(SandboxNotifier.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
 if (options.Workers.Enabled)
 {
+    builder.Services.AddHostedService<PaymentRequeryService>();
     builder.Services.AddHostedService<WebhookDispatcherService>();
     builder.Services.AddHostedService<RefundOverdueService>();
     builder.Services.AddHostedService<ChannelCatalogRefresher>();

@@ -1,12 +1,14 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Sluice.Errors;
 using Sluice.Security;
 using Sluice.Server.Api;
 using Sluice.Server.Auth;
 using Sluice.Server.Channels;
 using Sluice.Server.Idempotency;
+using Sluice.Server.Requery;
 using Sluice.Server.ResultCodes;
 
 namespace Sluice.Server.Payments;
@@ -27,7 +29,9 @@ public static class PaymentEndpoints
             .Produces<PaymentView>(200)
             .ProducesProblem(400).ProducesProblem(409).ProducesProblem(422);
 
-        group.MapGet("/{id}", GetAsync).WithName("GetPayment").WithSummary("Get a payment by Sluice id");
+        group.MapGet("/{id}", GetAsync).WithName("GetPayment").WithSummary("Get a payment by Sluice id")
+            .WithDescription("With ?refresh=true a payment not yet terminal is first queried at its channel (within a few seconds) " +
+                             "and the channel's answer applied, as the supplementary-query worker would.");
         group.MapGet("/", FindByOrderNoAsync).WithName("FindPaymentByOrderNo").WithSummary("Look a payment up by merchant_order_no");
         group.MapPost("/{id}/close", CloseAsync).WithName("ClosePayment")
             .WithSummary("Close an unpaid payment, at the channel first")
@@ -68,9 +72,13 @@ public static class PaymentEndpoints
             }, ct);
     }
 
-    private static async Task<Results<Ok<PaymentView>, ProblemHttpResult>> GetAsync(string id, HttpContext http, PaymentService payments, CancellationToken ct)
+    private static async Task<Results<Ok<PaymentView>, ProblemHttpResult>> GetAsync(
+        string id, [FromQuery(Name = "refresh")] bool? refresh, HttpContext http, PaymentService payments, IOptions<RequeryOptions> requery, CancellationToken ct)
     {
-        var order = await payments.FindAsync(http.User.Caller().AppId, id, ct);
+        var appId = http.User.Caller().AppId;
+        var order = refresh == true
+            ? await payments.RefreshAsync(appId, id, requery.Value.RefreshTimeout, ct)
+            : await payments.FindAsync(appId, id, ct);
         return order is null ? Problems.NotFound("payment") : TypedResults.Ok(ForCaller(PaymentView.From(order), http));
     }
 

@@ -11,6 +11,7 @@ using Sluice.Server.Api;
 using Sluice.Server.Auth;
 using Sluice.Server.ChannelAccounts;
 using Sluice.Server.Hosting;
+using Sluice.Server.Requery;
 using Sluice.Server.ResultCodes;
 using Sluice.Server.Routing;
 using Sluice.Routing;
@@ -37,6 +38,7 @@ public sealed partial class PaymentService(
     CardFingerprints cards,
     PaymentTransitions transitions,
     ResultCodeMap resultCodes,
+    ChannelQueryBook queries,
     IdGenerator ids,
     TimeProvider clock,
     SluiceMetrics metrics,
@@ -167,7 +169,7 @@ public sealed partial class PaymentService(
                 : -1;
             if (next < 0)
             {
-                await ApplyPayResultAsync(order, pay, resolution, ct);
+                await ApplyPayResultAsync(order, candidates[i].Account, pay, resolution, ct);
                 return order;
             }
 
@@ -233,7 +235,7 @@ public sealed partial class PaymentService(
     }
 
     /// <summary>Applies the channel's answer to a new order with the effect the result-code map gave it (not the adapter's own).</summary>
-    private async Task ApplyPayResultAsync(PaymentOrder order, ChannelPayResult pay, ResultResolution resolution, CancellationToken ct)
+    private async Task ApplyPayResultAsync(PaymentOrder order, ChannelAccount account, ChannelPayResult pay, ResultResolution resolution, CancellationToken ct)
     {
         var result = pay.Result;
         void Record(PaymentOrder o)
@@ -249,6 +251,8 @@ public sealed partial class PaymentService(
         switch (resolution.Effect)
         {
             case ChannelOutcome.Pending:
+                // The payer has yet to pay: should the channel's notice be lost, a query (committed with this state) finds out.
+                queries.Schedule(db, ChannelQueryKind.Payment, order.Id, account, order.ExpiresAt);
                 await transitions.ApplyAsync(db, order, PaymentStatus.Pending, "channel_pay", result.RawCode, o =>
                 {
                     Record(o);
@@ -273,6 +277,7 @@ public sealed partial class PaymentService(
             default:
                 // Unknown (or a code no rule maps): the channel may hold the order. Never fail it; keep it created for a re-query.
                 Record(order);
+                queries.Schedule(db, ChannelQueryKind.Payment, order.Id, account, order.ExpiresAt);
                 db.PaymentEvents.Add(new PaymentEvent
                 {
                     PaymentId = order.Id, Kind = resolution.Mapped ? "channel_outcome_unknown" : "unmapped_result_code", Source = "channel_pay",
@@ -310,27 +315,7 @@ public sealed partial class PaymentService(
                 new Dictionary<string, object?> { ["status"] = PaymentStateMachine.WireName(order.Status) }));
         }
 
-        var account = await db.ChannelAccounts.AsNoTracking().FirstAsync(a => a.Id == order.ChannelAccountId, ct);
-        var adapter = adapters.For(account.Protocol);
-        var context = accounts.For(account);
-        using var activity = SluiceTracing.StartChannelCall("close", account.Protocol, account.Id, order.Id);
-        var close = await adapter.ClosePaymentAsync(context, new ChannelOrderRef(order.Id, order.ChannelTradeNo), ct);
-        var closed = await resultCodes.ResolveAsync(db, account.Protocol, ChannelFlow.Close, close.Result, ct);
-        if (closed.Effect == ChannelOutcome.Succeeded)
-        {
-            await transitions.ApplyAsync(db, order, PaymentStatus.Closed, "merchant_close", close.Result.RawCode, o => o.ClosedAt = clock.GetUtcNow(), ct);
-        }
-        else
-        {
-            // The channel did not close it: it may be paid. Ask the channel what it holds and follow that.
-            var report = await adapter.QueryPaymentAsync(context, new ChannelOrderRef(order.Id, order.ChannelTradeNo), ct);
-            var seen = await resultCodes.ResolveAsync(db, account.Protocol, ChannelFlow.Query, report.Result, ct);
-            if (seen.Effect == ChannelOutcome.Succeeded)
-            {
-                await ApplyReportAsync(order, report, seen, "close_query", ct);
-            }
-        }
-
+        await CloseAtChannelAsync(order, "merchant_close", ct);
         if (order.Status == PaymentStatus.Closed)
         {
             return ApiOutcome.Ok(200, PaymentView.From(order));
@@ -342,6 +327,86 @@ public sealed partial class PaymentService(
             : ApiOutcome.Fail(Problems.Of(503, UnifiedCode.ChannelUnavailable, "The channel did not confirm the close; try again later.",
                 new Dictionary<string, object?> { ["status"] = PaymentStateMachine.WireName(order.Status) }));
     }
+
+    /// <summary>
+    /// Closes an unpaid order at the channel first, then locally (the merchant's close, and the expiry of an unpaid
+    /// order). A close the channel does not confirm may mean the order is paid: the channel is asked what it holds and
+    /// a success is followed; otherwise the order stays as it is, never closed locally without the channel's word.
+    /// Returns the channel's answers, for the re-query log.
+    /// </summary>
+    public async Task<string> CloseAtChannelAsync(PaymentOrder order, string source, CancellationToken ct)
+    {
+        var account = await db.ChannelAccounts.AsNoTracking().FirstAsync(a => a.Id == order.ChannelAccountId, ct);
+        var (close, closed) = await CallChannelAsync(order, account, ChannelFlow.Close, ct, ct);
+        if (closed.Effect == ChannelOutcome.Succeeded)
+        {
+            await transitions.ApplyAsync(db, order, PaymentStatus.Closed, source, close.Result.RawCode, o => o.ClosedAt = clock.GetUtcNow(), ct);
+            return Answer("close", close, closed);
+        }
+
+        var (report, seen) = await CallChannelAsync(order, account, ChannelFlow.Query, ct, ct);
+        if (seen.Effect == ChannelOutcome.Succeeded)
+        {
+            await ApplyReportAsync(order, report, seen, "close_query", ct);
+        }
+
+        return Answer("close", close, closed) + "; " + Answer("query", report, seen);
+    }
+
+    /// <summary>
+    /// Asks the channel what it holds for an order and applies the answer (the re-query worker and a merchant's live
+    /// refresh). <paramref name="channelCt"/> bounds the channel call only: an answer that came is always applied.
+    /// </summary>
+    public async Task<string> QueryAtChannelAsync(PaymentOrder order, string source, CancellationToken channelCt, CancellationToken ct)
+    {
+        var account = await db.ChannelAccounts.AsNoTracking().FirstAsync(a => a.Id == order.ChannelAccountId, ct);
+        var (report, seen) = await CallChannelAsync(order, account, ChannelFlow.Query, channelCt, ct);
+        var effect = await ApplyReportAsync(order, report, seen, source, ct);
+        return Answer("query", report, seen) + " -> " + effect;
+    }
+
+    /// <summary>A merchant's live re-query: a payment not yet terminal is asked about at the channel, within <paramref name="timeout"/>.</summary>
+    public async Task<PaymentOrder?> RefreshAsync(string appId, string id, TimeSpan timeout, CancellationToken ct)
+    {
+        var order = await db.Payments.FirstOrDefaultAsync(p => p.Id == id && p.AppId == appId, ct);
+        if (order is null || PaymentStateMachine.IsTerminal(order.Status))
+        {
+            return order;
+        }
+
+        using var deadline = new CancellationTokenSource(timeout, clock);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        await QueryAtChannelAsync(order, "merchant_refresh", bounded.Token, ct);
+        return order;
+    }
+
+    /// <summary>One close or query call to the order's channel, resolved by the result-code map for that flow.</summary>
+    private async Task<(ChannelReport Report, ResultResolution Resolution)> CallChannelAsync(
+        PaymentOrder order, ChannelAccount account, ChannelFlow flow, CancellationToken channelCt, CancellationToken ct)
+    {
+        var adapter = adapters.For(account.Protocol);
+        var context = accounts.For(account);
+        var reference = new ChannelOrderRef(order.Id, order.ChannelTradeNo);
+        using var activity = SluiceTracing.StartChannelCall(flow == ChannelFlow.Close ? "close" : "query", account.Protocol, account.Id, order.Id);
+        ChannelReport report;
+        try
+        {
+            report = flow == ChannelFlow.Close
+                ? await adapter.ClosePaymentAsync(context, reference, channelCt)
+                : await adapter.QueryPaymentAsync(context, reference, channelCt);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // Only the channel call's own bound ran out: the channel's word is unknown.
+            report = new ChannelReport(ChannelResult.Unknown(ChannelTransport.Timeout, "no answer within the bound"));
+        }
+
+        activity?.SetTag("sluice.channel.raw_code", report.Result.RawCode);
+        return (report, await resultCodes.ResolveAsync(db, account.Protocol, flow, report.Result, ct));
+    }
+
+    private static string Answer(string operation, ChannelReport report, ResultResolution resolution) =>
+        $"{operation} {report.Result.RawCode}/{report.Result.RawSubCode}: {OutcomeName(resolution.Effect)}";
 
     /// <summary>
     /// Applies what a channel reported (a query or a verified notice) to an order, with the effect the result-code map

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Sluice.Data;
 using Sluice.Payments;
 using Sluice.Server.Hosting;
+using Sluice.Server.Requery;
 using Sluice.Server.Routing;
 using Sluice.Server.Webhooks;
 
@@ -70,6 +71,7 @@ public sealed partial class PaymentTransitions(
             if (PaymentStateMachine.IsTerminal(target))
             {
                 await outbox.StageAsync(db, order.AppId, order.NotifyUrl, "payment." + PaymentStateMachine.WireName(target), PaymentView.From(order), ct);
+                await ChannelQueryBook.SettleAsync(db, ChannelQueryKind.Payment, order.Id, now, ct);
             }
 
             try

@@ -164,40 +164,8 @@ public sealed partial class WebhookDispatcher(
 }
 
 /// <summary>Runs the dispatcher on every node; the leases keep them apart.</summary>
-public sealed partial class WebhookDispatcherService(WebhookDispatcher dispatcher, IOptions<SluiceOptions> options, TimeProvider clock, ILogger<WebhookDispatcherService> logger)
-    : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.Workers.PollInterval, clock);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                while (await dispatcher.RunOnceAsync(stoppingToken) > 0)
-                {
-                    // Keep draining while there is due work.
-                }
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogRoundFailed(logger, ex);
-            }
-
-            try
-            {
-                await timer.WaitForNextTickAsync(stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Webhook dispatch round failed; retrying on the next tick")]
-    private static partial void LogRoundFailed(ILogger logger, Exception exception);
-}
+public sealed class WebhookDispatcherService(WebhookDispatcher dispatcher, IOptions<SluiceOptions> options, TimeProvider clock, ILogger<WebhookDispatcherService> logger)
+    : PollingWorkerService("Webhook dispatch", dispatcher.RunOnceAsync, options, clock, logger);
 
 /// <summary>This node's name in leases and attempt logs.</summary>
 public sealed class NodeIdentity(string id)

@@ -26,9 +26,6 @@ public sealed class AlipayPostgresGateway : AlipayGatewayFixture
     public override DatabaseProvider Provider => DatabaseProvider.Postgres;
 }
 
-/// <summary>A merchant of its own with an app notifying <see cref="Receiver"/> and one Alipay channel account.</summary>
-public sealed record AlipayMerchant(string ApiKey, string WebhookSecret, string ChannelAccountId, AlipayApp App, WebhookReceiver Receiver);
-
 /// <summary>
 /// The gateway end to end with the simulated Alipay: an operator sets up an Alipay channel and account, a merchant
 /// creates payments, the payer pays in Alipay, Alipay's signed notice reaches the gateway, the merchant gets a webhook.
@@ -37,39 +34,7 @@ public abstract class AlipayGatewayTests(AlipayGatewayFixture gateway, Simulator
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private async Task<AlipayMerchant> MerchantAsync(string? appAuthToken = null)
-    {
-        var app = await simulator.RegisterAppAsync(appAuthToken);
-        var receiver = await WebhookReceiver.StartAsync();
-        using var admin = gateway.Admin();
-        var merchant = await (await admin.PostAsync("/admin/api/merchants", Api.JsonBody(new
-        {
-            service_provider_id = gateway.Demo.ServiceProviderId, name = "Alipay shop " + Guid.NewGuid().ToString("N")[..6],
-        }), Ct)).ReadJsonAsync();
-        var created = await (await admin.PostAsync("/admin/api/apps", Api.JsonBody(new
-        {
-            merchant_id = merchant.Str("id"), name = "Shop", notify_url = receiver.Url.ToString(),
-        }), Ct)).ReadJsonAsync();
-        var appId = created.GetProperty("app").Str("id");
-        var key = await (await admin.PostAsync($"/admin/api/apps/{appId}/api-keys", null, Ct)).ReadJsonAsync();
-        var channelCode = "alipay-" + Guid.NewGuid().ToString("N")[..8];
-        var channel = await admin.PostAsync("/admin/api/channels", Api.JsonBody(new
-        {
-            code = channelCode, institution_name = "Alipay (simulated)", business_type = "payment", protocol = "alipay",
-            payment_methods = new[] { "alipay_qr", "alipay_page" }, currencies = new[] { "CNY" },
-            fee_rate_ppm = new Dictionary<string, int> { ["alipay_qr"] = 6000, ["alipay_page"] = 6000 },
-            weight = 100, single_min = 1, single_max = 5_000_000, status = "online",
-        }), Ct);
-        channel.StatusCode.ShouldBe(HttpStatusCode.Created, await channel.Content.ReadAsStringAsync(Ct));
-        var account = await admin.PostAsync("/admin/api/channel-accounts", Api.JsonBody(new
-        {
-            channel_code = channelCode, protocol = "alipay", merchant_id = merchant.Str("id"),
-            payment_methods = new[] { "alipay_qr", "alipay_page" }, credentials = app.Credentials,
-        }), Ct);
-        var accountJson = await account.ReadJsonAsync();
-        account.StatusCode.ShouldBe(HttpStatusCode.Created, accountJson.ToString());
-        return new AlipayMerchant(key.Str("secret"), created.Str("webhook_secret"), accountJson.Str("id"), app, receiver);
-    }
+    private Task<AlipayMerchant> MerchantAsync(string? appAuthToken = null) => gateway.NewAlipayMerchantAsync(simulator, appAuthToken);
 
     private static async Task<JsonElement> CreateAsync(HttpClient client, string method = "alipay_qr", long amount = 2599)
     {

@@ -7,7 +7,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace Sluice.Data.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class Refunds : Migration
+    public partial class RefundsAndSupplementaryQueries : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -18,6 +18,29 @@ namespace Sluice.Data.Migrations.Postgres
                 type: "bigint",
                 nullable: false,
                 defaultValue: 0L);
+
+            migrationBuilder.CreateTable(
+                name: "channel_queries",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    kind = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    order_id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    channel_account_id = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: false),
+                    protocol = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    status = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    attempt_count = table.Column<int>(type: "integer", nullable: false),
+                    next_query_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    lease_owner = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    lease_expires_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    last_result = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    updated_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_channel_queries", x => x.id);
+                });
 
             migrationBuilder.CreateTable(
                 name: "refund_events",
@@ -86,6 +109,17 @@ namespace Sluice.Data.Migrations.Postgres
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_channel_queries_kind_order_id",
+                table: "channel_queries",
+                columns: new[] { "kind", "order_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_channel_queries_status_next_query_at",
+                table: "channel_queries",
+                columns: new[] { "status", "next_query_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_refund_events_refund_id",
                 table: "refund_events",
                 column: "refund_id");
@@ -115,6 +149,9 @@ namespace Sluice.Data.Migrations.Postgres
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "channel_queries");
+
             migrationBuilder.DropTable(
                 name: "refund_events");
 

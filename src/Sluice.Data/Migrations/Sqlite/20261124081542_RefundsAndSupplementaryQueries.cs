@@ -5,7 +5,7 @@
 namespace Sluice.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class Refunds : Migration
+    public partial class RefundsAndSupplementaryQueries : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -16,6 +16,29 @@ namespace Sluice.Data.Migrations.Sqlite
                 type: "INTEGER",
                 nullable: false,
                 defaultValue: 0L);
+
+            migrationBuilder.CreateTable(
+                name: "channel_queries",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    order_id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    channel_account_id = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    protocol = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    status = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    attempt_count = table.Column<int>(type: "INTEGER", nullable: false),
+                    next_query_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    lease_owner = table.Column<string>(type: "TEXT", maxLength: 128, nullable: true),
+                    lease_expires_at = table.Column<long>(type: "INTEGER", nullable: true),
+                    last_result = table.Column<string>(type: "TEXT", maxLength: 512, nullable: true),
+                    created_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    updated_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_channel_queries", x => x.id);
+                });
 
             migrationBuilder.CreateTable(
                 name: "refund_events",
@@ -84,6 +107,17 @@ namespace Sluice.Data.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateIndex(
+                name: "ix_channel_queries_kind_order_id",
+                table: "channel_queries",
+                columns: new[] { "kind", "order_id" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_channel_queries_status_next_query_at",
+                table: "channel_queries",
+                columns: new[] { "status", "next_query_at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_refund_events_refund_id",
                 table: "refund_events",
                 column: "refund_id");
@@ -113,6 +147,9 @@ namespace Sluice.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropTable(
+                name: "channel_queries");
+
             migrationBuilder.DropTable(
                 name: "refund_events");
 
