@@ -19,6 +19,7 @@ using Sluice.Server.Routing;
 using Sluice.Server.Sandbox;
 using Sluice.Server.Seeding;
 using Sluice.Server.Webhooks;
+using Sluice.Server.Withdrawals;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -60,6 +61,11 @@ builder.Services.AddSingleton<DemoSeedHolder>();
 builder.Services.AddSingleton<WebhookOutbox>();
 builder.Services.AddSingleton<WebhookDispatcher>();
 builder.Services.AddSingleton<SandboxNotifier>();
+builder.Services.Configure<WithdrawalOptions>(builder.Configuration.GetSection(WithdrawalOptions.Section));
+builder.Services.AddSingleton(sp => new PayeeAccounts(sp.GetRequiredService<CredentialProtector>(), masterKey));
+builder.Services.AddScoped<WithdrawalService>();
+builder.Services.AddScoped<WithdrawalTransitions>();
+builder.Services.AddSingleton<WithdrawalWorker>();
 builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10))
     .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
     .RemoveAllLoggers();
@@ -68,6 +74,7 @@ if (options.Workers.Enabled)
 {
     builder.Services.AddHostedService<WebhookDispatcherService>();
     builder.Services.AddHostedService<ChannelCatalogRefresher>();
+    builder.Services.AddHostedService<WithdrawalWorkerService>();
 }
 
 builder.Services.AddSluiceAuthentication(adminToken);
@@ -124,6 +131,7 @@ app.MapScalarApiReference();
 app.MapHealthEndpoints();
 app.MapGet("/", () => Results.Redirect("/scalar/v1")).ExcludeFromDescription();
 app.MapPaymentEndpoints();
+app.MapWithdrawalEndpoints();
 app.MapNotifyEndpoints();
 app.MapAdminMerchantEndpoints();
 app.MapAdminPaymentEndpoints();

@@ -6,6 +6,7 @@ using Sluice.Server.ChannelAccounts;
 using Sluice.Server.Hosting;
 using Sluice.Server.Payments;
 using Sluice.Server.ResultCodes;
+using Sluice.Server.Withdrawals;
 
 namespace Sluice.Server.Callbacks;
 
@@ -33,6 +34,7 @@ public static partial class NotifyEndpoints
         ChannelAdapterRegistry adapters,
         ChannelAccountContexts contexts,
         PaymentService payments,
+        WithdrawalService withdrawals,
         ResultCodeMap resultCodes,
         TimeProvider clock,
         SluiceMetrics metrics,
@@ -105,9 +107,14 @@ public static partial class NotifyEndpoints
             var order = await db.Payments.FirstOrDefaultAsync(p => p.Id == notice.OrderId && p.ChannelAccountId == account.Id, ct);
             log.Effect = order is null ? "unknown_order" : await payments.ApplyReportAsync(order, notice.Report, resolution, "channel_notify", ct);
         }
+        else if (notice.Kind == ChannelNoticeKind.Withdrawal)
+        {
+            var withdrawal = await db.Withdrawals.FirstOrDefaultAsync(w => w.Id == notice.OrderId && w.ChannelAccountId == account.Id, ct);
+            log.Effect = withdrawal is null ? "unknown_order" : await withdrawals.ApplyReportAsync(withdrawal, notice.Report, resolution, "channel_notify", ct);
+        }
         else
         {
-            // Refund and withdrawal notices are applied by their flows once those exist; keep them for re-query.
+            // Refund notices are applied by their flow once it exists; keep them for re-query.
             log.Effect = "not_applied_" + notice.Kind.ToString().ToLowerInvariant();
         }
 

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Sluice.Errors;
+using Sluice.Server.Api;
+using Sluice.Server.Auth;
+using Sluice.Server.Idempotency;
+using Sluice.Server.ResultCodes;
+
+namespace Sluice.Server.Withdrawals;
+
+/// <summary>The merchant API for withdrawals (payouts to a bank account or a wallet account).</summary>
+public static class WithdrawalEndpoints
+{
+    public static void MapWithdrawalEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/withdrawals").RequireAuthorization(SluiceAuth.MerchantPolicy).WithTags("Withdrawals");
+
+        group.MapPost("/", CreateAsync)
+            .WithName("CreateWithdrawal")
+            .WithSummary("Create a withdrawal")
+            .WithDescription("Routes the payout among the merchant's withdrawal channels and sends it; when none is available it is held " +
+                             "(status held, with hold_reason) and sent as soon as one is, up to the configured hold time. The merchant " +
+                             "withdrawal number is unique per app; an Idempotency-Key header replays the first answer.")
+            .Produces<WithdrawalView>(201)
+            .Produces<WithdrawalView>(200)
+            .ProducesProblem(400).ProducesProblem(409).ProducesProblem(422);
+
+        group.MapGet("/{id}", GetAsync).WithName("GetWithdrawal").WithSummary("Get a withdrawal by Sluice id");
+        group.MapGet("/", FindByNumberAsync).WithName("FindWithdrawalByNumber").WithSummary("Look a withdrawal up by merchant_withdrawal_no");
+    }
+
+    private static async Task<IResult> CreateAsync(
+        [FromBody] CreateWithdrawalRequest? request,
+        [FromHeader(Name = IdempotencyStore.Header)] string? idempotencyKey,
+        HttpContext http,
+        WithdrawalService withdrawals,
+        IdempotencyStore idempotency,
+        PayeeAccounts payees,
+        CancellationToken ct)
+    {
+        if (request is null)
+        {
+            return Problems.Of(400, UnifiedCode.MalformedJson, "The request needs a JSON object body.");
+        }
+
+        if (WithdrawalValidation.Validate(request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var caller = http.User.Caller();
+        if (idempotencyKey is null)
+        {
+            return ToResult(await withdrawals.CreateAsync(caller, request, ct), http);
+        }
+
+        if (!IdempotencyStore.IsValidKey(idempotencyKey))
+        {
+            return Problems.Validation(UnifiedCode.InvalidIdempotencyKey, "Idempotency-Key", "The Idempotency-Key header must be 1-255 printable ASCII characters.");
+        }
+
+        const string operation = "create_withdrawal";
+        var begin = await idempotency.BeginAsync(caller.AppId, idempotencyKey, operation, IdempotencyStore.HashOf(operation, request.WithoutAccountNo(payees)), ct);
+        switch (begin)
+        {
+            case IdempotencyBegin.Replay replay:
+                http.Response.Headers["Idempotent-Replayed"] = "true";
+                return Results.Content(replay.Body, replay.Status >= 400 ? "application/problem+json" : "application/json", statusCode: replay.Status);
+            case IdempotencyBegin.Mismatch:
+                return Problems.Of(422, UnifiedCode.IdempotencyKeyReused, "This Idempotency-Key was already used with a different request body.");
+            case IdempotencyBegin.InProgress:
+                return Problems.Of(409, UnifiedCode.IdempotencyInProgress, "A request with this Idempotency-Key is still being processed; retry shortly.");
+        }
+
+        var recordId = ((IdempotencyBegin.Started)begin).RecordId;
+        WithdrawalOutcome outcome;
+        try
+        {
+            outcome = await withdrawals.CreateAsync(caller, request, ct);
+        }
+        catch
+        {
+            await idempotency.AbandonAsync(recordId);
+            throw;
+        }
+
+        var body = outcome.Withdrawal is not null
+            ? JsonSerializer.Serialize(ForCaller(outcome.Withdrawal, http), SluiceJson.Options)
+            : JsonSerializer.Serialize(outcome.Problem!.ProblemDetails, SluiceJson.Options);
+        await idempotency.CompleteAsync(recordId, outcome.Status, body, CancellationToken.None);
+        return ToResult(outcome, http);
+    }
+
+    private static async Task<Results<Ok<WithdrawalView>, ProblemHttpResult>> GetAsync(string id, HttpContext http, WithdrawalService withdrawals, CancellationToken ct)
+    {
+        var order = await withdrawals.FindAsync(http.User.Caller().AppId, id, ct);
+        return order is null ? Problems.NotFound("withdrawal") : TypedResults.Ok(ForCaller(WithdrawalView.From(order), http));
+    }
+
+    private static async Task<Results<Ok<WithdrawalView>, ProblemHttpResult>> FindByNumberAsync(
+        [FromQuery(Name = "merchant_withdrawal_no")] string? number, HttpContext http, WithdrawalService withdrawals, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(number))
+        {
+            return Problems.Validation(UnifiedCode.MissingField, "merchant_withdrawal_no", "Give ?merchant_withdrawal_no=... to look a withdrawal up.");
+        }
+
+        var order = await withdrawals.FindByNumberAsync(http.User.Caller().AppId, number, ct);
+        return order is null ? Problems.NotFound("withdrawal") : TypedResults.Ok(ForCaller(WithdrawalView.From(order), http));
+    }
+
+    private static WithdrawalView ForCaller(WithdrawalView withdrawal, HttpContext http) => withdrawal.Localized(MessageLanguage.PrefersChinese(http.Request));
+
+    private static IResult ToResult(WithdrawalOutcome outcome, HttpContext http)
+    {
+        if (outcome.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var withdrawal = ForCaller(outcome.Withdrawal!, http);
+        return outcome.Status == 201 ? TypedResults.Created($"/v1/withdrawals/{withdrawal.Id}", withdrawal) : TypedResults.Ok(withdrawal);
+    }
+}
