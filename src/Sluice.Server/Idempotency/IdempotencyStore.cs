@@ -4,6 +4,8 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Sluice.Common;
 using Sluice.Data;
+using Sluice.Errors;
+using Sluice.Server.Api;
 
 namespace Sluice.Server.Idempotency;
 
@@ -32,6 +34,49 @@ public sealed class IdempotencyStore(SluiceDbContext db, TimeProvider clock)
 
     public static string HashOf<T>(string operation, T request) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(operation + "\n" + JsonSerializer.Serialize(request))));
+
+    /// <summary>
+    /// Runs a create operation under the caller's <c>Idempotency-Key</c>: an invalid key, a key used with another body or
+    /// one still in progress gets its problem; a finished one replays the stored answer; otherwise
+    /// <paramref name="run"/> runs and its answer (status and the exact body sent) is stored for replays. A request that
+    /// fails inside Sluice forgets the key, so the merchant's retry runs afresh.
+    /// </summary>
+    public async Task<IResult> RunAsync<TRequest>(
+        HttpContext http, string appId, string key, string operation, TRequest hashedRequest,
+        Func<Task<(int Status, string Body, IResult Result)>> run, CancellationToken ct)
+    {
+        if (!IsValidKey(key))
+        {
+            return Problems.Validation(UnifiedCode.InvalidIdempotencyKey, Header, "The Idempotency-Key header must be 1-255 printable ASCII characters.");
+        }
+
+        switch (await BeginAsync(appId, key, operation, HashOf(operation, hashedRequest), ct))
+        {
+            case IdempotencyBegin.Replay replay:
+                http.Response.Headers["Idempotent-Replayed"] = "true";
+                return Results.Content(replay.Body, replay.Status >= 400 ? "application/problem+json" : "application/json", statusCode: replay.Status);
+            case IdempotencyBegin.Mismatch:
+                return Problems.Of(422, UnifiedCode.IdempotencyKeyReused, "This Idempotency-Key was already used with a different request body.");
+            case IdempotencyBegin.InProgress:
+                return Problems.Of(409, UnifiedCode.IdempotencyInProgress, "A request with this Idempotency-Key is still being processed; retry shortly.");
+            case IdempotencyBegin.Started started:
+                (int Status, string Body, IResult Result) answer;
+                try
+                {
+                    answer = await run();
+                }
+                catch
+                {
+                    await AbandonAsync(started.RecordId);
+                    throw;
+                }
+
+                await CompleteAsync(started.RecordId, answer.Status, answer.Body, CancellationToken.None);
+                return answer.Result;
+            default:
+                throw new InvalidOperationException("Unknown idempotency state.");
+        }
+    }
 
     public async Task<IdempotencyBegin> BeginAsync(string appId, string key, string operation, string requestHash, CancellationToken ct)
     {

@@ -60,40 +60,14 @@ public static class PaymentEndpoints
             return ToResult(await payments.CreateAsync(caller, request, ct), http);
         }
 
-        if (!IdempotencyStore.IsValidKey(idempotencyKey))
+        return await idempotency.RunAsync(http, caller.AppId, idempotencyKey, "create_payment", request.WithoutCardNumber(cards), async () =>
         {
-            return Problems.Validation(UnifiedCode.InvalidIdempotencyKey, "Idempotency-Key", "The Idempotency-Key header must be 1-255 printable ASCII characters.");
-        }
-
-        var begin = await idempotency.BeginAsync(caller.AppId, idempotencyKey, "create_payment", IdempotencyStore.HashOf("create_payment", request.WithoutCardNumber(cards)), ct);
-        switch (begin)
-        {
-            case IdempotencyBegin.Replay replay:
-                http.Response.Headers["Idempotent-Replayed"] = "true";
-                return Results.Content(replay.Body, replay.Status >= 400 ? "application/problem+json" : "application/json", statusCode: replay.Status);
-            case IdempotencyBegin.Mismatch:
-                return Problems.Of(422, UnifiedCode.IdempotencyKeyReused, "This Idempotency-Key was already used with a different request body.");
-            case IdempotencyBegin.InProgress:
-                return Problems.Of(409, UnifiedCode.IdempotencyInProgress, "A request with this Idempotency-Key is still being processed; retry shortly.");
-        }
-
-        var recordId = ((IdempotencyBegin.Started)begin).RecordId;
-        ApiOutcome outcome;
-        try
-        {
-            outcome = await payments.CreateAsync(caller, request, ct);
-        }
-        catch
-        {
-            await idempotency.AbandonAsync(recordId);
-            throw;
-        }
-
-        var body = outcome.Payment is not null
-            ? JsonSerializer.Serialize(ForCaller(outcome.Payment, http), SluiceJson.Options)
-            : JsonSerializer.Serialize(outcome.Problem!.ProblemDetails, SluiceJson.Options);
-        await idempotency.CompleteAsync(recordId, outcome.Status, body, CancellationToken.None);
-        return ToResult(outcome, http);
+            var outcome = await payments.CreateAsync(caller, request, ct);
+            var body = outcome.Payment is not null
+                ? JsonSerializer.Serialize(ForCaller(outcome.Payment, http), SluiceJson.Options)
+                : JsonSerializer.Serialize(outcome.Problem!.ProblemDetails, SluiceJson.Options);
+            return (outcome.Status, body, ToResult(outcome, http));
+        }, ct);
     }
 
     private static async Task<Results<Ok<PaymentView>, ProblemHttpResult>> GetAsync(string id, HttpContext http, PaymentService payments, CancellationToken ct)

@@ -55,41 +55,14 @@ public static class WithdrawalEndpoints
             return ToResult(await withdrawals.CreateAsync(caller, request, ct), http);
         }
 
-        if (!IdempotencyStore.IsValidKey(idempotencyKey))
+        return await idempotency.RunAsync(http, caller.AppId, idempotencyKey, "create_withdrawal", request.WithoutAccountNo(payees), async () =>
         {
-            return Problems.Validation(UnifiedCode.InvalidIdempotencyKey, "Idempotency-Key", "The Idempotency-Key header must be 1-255 printable ASCII characters.");
-        }
-
-        const string operation = "create_withdrawal";
-        var begin = await idempotency.BeginAsync(caller.AppId, idempotencyKey, operation, IdempotencyStore.HashOf(operation, request.WithoutAccountNo(payees)), ct);
-        switch (begin)
-        {
-            case IdempotencyBegin.Replay replay:
-                http.Response.Headers["Idempotent-Replayed"] = "true";
-                return Results.Content(replay.Body, replay.Status >= 400 ? "application/problem+json" : "application/json", statusCode: replay.Status);
-            case IdempotencyBegin.Mismatch:
-                return Problems.Of(422, UnifiedCode.IdempotencyKeyReused, "This Idempotency-Key was already used with a different request body.");
-            case IdempotencyBegin.InProgress:
-                return Problems.Of(409, UnifiedCode.IdempotencyInProgress, "A request with this Idempotency-Key is still being processed; retry shortly.");
-        }
-
-        var recordId = ((IdempotencyBegin.Started)begin).RecordId;
-        WithdrawalOutcome outcome;
-        try
-        {
-            outcome = await withdrawals.CreateAsync(caller, request, ct);
-        }
-        catch
-        {
-            await idempotency.AbandonAsync(recordId);
-            throw;
-        }
-
-        var body = outcome.Withdrawal is not null
-            ? JsonSerializer.Serialize(ForCaller(outcome.Withdrawal, http), SluiceJson.Options)
-            : JsonSerializer.Serialize(outcome.Problem!.ProblemDetails, SluiceJson.Options);
-        await idempotency.CompleteAsync(recordId, outcome.Status, body, CancellationToken.None);
-        return ToResult(outcome, http);
+            var outcome = await withdrawals.CreateAsync(caller, request, ct);
+            var body = outcome.Withdrawal is not null
+                ? JsonSerializer.Serialize(ForCaller(outcome.Withdrawal, http), SluiceJson.Options)
+                : JsonSerializer.Serialize(outcome.Problem!.ProblemDetails, SluiceJson.Options);
+            return (outcome.Status, body, ToResult(outcome, http));
+        }, ct);
     }
 
     private static async Task<Results<Ok<WithdrawalView>, ProblemHttpResult>> GetAsync(string id, HttpContext http, WithdrawalService withdrawals, CancellationToken ct)
