@@ -24,16 +24,21 @@ public static class WithdrawalTestKit
     /// </summary>
     public static async Task<PayoutShop> PayoutShopAsync(this SimulatedChannelsGateway gateway, Uri notifyUrl)
     {
-        using var admin = gateway.Admin();
-        var channelCode = "bank-" + Guid.NewGuid().ToString("N")[..8];
-        var channel = await admin.PostAsync("/admin/api/channels", Api.JsonBody(new
+        var (merchantId, apiKey, webhookSecret) = await gateway.PayoutMerchantAsync(notifyUrl);
+        using var bank = gateway.Simulator.Client();
+        var clientId = "CORP" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var issued = await (await bank.PostAsJsonAsync("control/bankpayout/clients", new { client_id = clientId }, Ct)).ReadJsonAsync();
+        var (channelCode, accountId) = await gateway.WithdrawalChannelAsync(merchantId, "bank", "withdraw_bank_account", new Dictionary<string, string>
         {
-            code = channelCode, institution_name = "Bank payout (simulated)", business_type = "withdrawal", protocol = "bank",
-            payment_methods = new[] { "withdraw_bank_account" }, currencies = new[] { "CNY" },
-            fee_rate_ppm = new Dictionary<string, int> { ["withdraw_bank_account"] = 1000 },
-            weight = 100, single_min = 1, single_max = 10_000_000, status = "online",
-        }), Ct);
-        channel.StatusCode.ShouldBe(HttpStatusCode.Created, await channel.Content.ReadAsStringAsync(Ct));
+            ["client_id"] = clientId, ["secret"] = issued.Str("secret"), ["base_url"] = gateway.Simulator.BaseAddress.ToString(),
+        });
+        return new PayoutShop(apiKey, webhookSecret, channelCode, accountId);
+    }
+
+    /// <summary>A merchant with an app notifying <paramref name="notifyUrl"/> and an API key, made through the admin API.</summary>
+    public static async Task<(string MerchantId, string ApiKey, string WebhookSecret)> PayoutMerchantAsync(this GatewayFixture gateway, Uri notifyUrl)
+    {
+        using var admin = gateway.Admin();
         var merchant = await (await admin.PostAsync("/admin/api/merchants", Api.JsonBody(new
         {
             service_provider_id = gateway.Demo.ServiceProviderId, name = "Payout shop " + Guid.NewGuid().ToString("N")[..6],
@@ -43,38 +48,46 @@ public static class WithdrawalTestKit
             merchant_id = merchant.Str("id"), name = "Payouts", notify_url = notifyUrl.ToString(),
         }), Ct)).ReadJsonAsync();
         var key = await (await admin.PostAsync($"/admin/api/apps/{app.GetProperty("app").Str("id")}/api-keys", null, Ct)).ReadJsonAsync();
+        return (merchant.Str("id"), key.Str("secret"), app.Str("webhook_secret"));
+    }
 
-        using var bank = gateway.Simulator.Client();
-        var clientId = "CORP" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
-        var issued = await (await bank.PostAsJsonAsync("control/bankpayout/clients", new { client_id = clientId }, Ct)).ReadJsonAsync();
+    /// <summary>A withdrawal channel of its own (online, CNY) and the merchant's account there.</summary>
+    public static async Task<(string ChannelCode, string AccountId)> WithdrawalChannelAsync(
+        this GatewayFixture gateway, string merchantId, string protocol, string method, Dictionary<string, string> credentials, int feePpm = 1000, int weight = 100)
+    {
+        using var admin = gateway.Admin();
+        var channelCode = protocol + "-" + Guid.NewGuid().ToString("N")[..8];
+        var channel = await admin.PostAsync("/admin/api/channels", Api.JsonBody(new
+        {
+            code = channelCode, institution_name = "Payouts (" + protocol + ")", business_type = "withdrawal", protocol,
+            payment_methods = new[] { method }, currencies = new[] { "CNY" }, fee_rate_ppm = new Dictionary<string, int> { [method] = feePpm },
+            weight, single_min = 1, single_max = 10_000_000, status = "online",
+        }), Ct);
+        channel.StatusCode.ShouldBe(HttpStatusCode.Created, await channel.Content.ReadAsStringAsync(Ct));
         var account = await admin.PostAsync("/admin/api/channel-accounts", Api.JsonBody(new
         {
-            channel_code = channelCode, protocol = "bank", merchant_id = merchant.Str("id"), payment_methods = new[] { "withdraw_bank_account" },
-            credentials = new Dictionary<string, string>
-            {
-                ["client_id"] = clientId, ["secret"] = issued.Str("secret"), ["base_url"] = gateway.Simulator.BaseAddress.ToString(),
-            },
+            channel_code = channelCode, protocol, merchant_id = merchantId, payment_methods = new[] { method }, credentials,
         }), Ct);
         var accountJson = await account.ReadJsonAsync();
         ((int)account.StatusCode).ShouldBe(201, accountJson.ToString());
-        return new PayoutShop(key.Str("secret"), app.Str("webhook_secret"), channelCode, accountJson.Str("id"));
+        return (channelCode, accountJson.Str("id"));
     }
 
-    public static object WithdrawalRequest(string? number = null, long amount = 500_00, string accountNo = AccountNo) => new Dictionary<string, object>
+    public static object WithdrawalRequest(string? number = null, long amount = 500_00, string accountNo = AccountNo, string payeeType = "bank_account") => new Dictionary<string, object>
     {
         ["merchant_withdrawal_no"] = number ?? "WD-" + Guid.NewGuid().ToString("N")[..12],
         ["amount"] = amount,
         ["currency"] = "CNY",
-        ["payee_type"] = "bank_account",
+        ["payee_type"] = payeeType,
         ["payee_account_no"] = accountNo,
         ["payee_name"] = "Zhang San",
         ["bank_code"] = "ICBC",
         ["remark"] = "salary",
     };
 
-    public static async Task<JsonElement> CreateWithdrawalAsync(this HttpClient merchant, string accountNo = AccountNo)
+    public static async Task<JsonElement> CreateWithdrawalAsync(this HttpClient merchant, string accountNo = AccountNo, string payeeType = "bank_account")
     {
-        var response = await merchant.PostAsync("/v1/withdrawals", Api.JsonBody(WithdrawalRequest(accountNo: accountNo)), Ct);
+        var response = await merchant.PostAsync("/v1/withdrawals", Api.JsonBody(WithdrawalRequest(accountNo: accountNo, payeeType: payeeType)), Ct);
         var body = await response.ReadJsonAsync();
         ((int)response.StatusCode).ShouldBe(201, body.ToString());
         return body;
