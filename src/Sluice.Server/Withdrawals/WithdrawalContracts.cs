@@ -119,3 +119,23 @@ public sealed record WithdrawalView(
     private static DateTimeOffset? Ms(DateTimeOffset? t) =>
         t is { } v ? new DateTimeOffset(v.UtcTicks - (v.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero) : null;
 }
+
+/// <summary>An operator's view of a withdrawal: the merchant view plus raw channel codes and the timeline.</summary>
+public sealed record AdminWithdrawalView(
+    WithdrawalView Withdrawal,
+    string AppId,
+    string MerchantId,
+    string? ChannelAccountId,
+    string? ChannelReference,
+    string? LastChannelOutcome,
+    string? RawCode,
+    string? RawSubCode,
+    string? RawMessage,
+    string? UnifiedCode,
+    DateTimeOffset? NextQueryAt,
+    IReadOnlyList<PaymentEventView> Events)
+{
+    public static AdminWithdrawalView From(WithdrawalOrder o, IReadOnlyList<PaymentEventView> events) => new(
+        WithdrawalView.From(o), o.AppId, o.MerchantId, o.ChannelAccountId, o.ChannelReference, o.LastChannelOutcome,
+        o.RawCode, o.RawSubCode, o.RawMessage, o.ResultCode ?? o.FailureCode, WithdrawalStateMachine.IsTerminal(o.Status) ? null : o.NextQueryAt, events);
+}

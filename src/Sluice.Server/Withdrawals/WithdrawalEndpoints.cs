@@ -1,11 +1,15 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Sluice.Data;
 using Sluice.Errors;
 using Sluice.Server.Api;
 using Sluice.Server.Auth;
 using Sluice.Server.Idempotency;
+using Sluice.Server.Payments;
 using Sluice.Server.ResultCodes;
+using Sluice.Withdrawals;
 
 namespace Sluice.Server.Withdrawals;
 
@@ -28,6 +32,42 @@ public static class WithdrawalEndpoints
 
         group.MapGet("/{id}", GetAsync).WithName("GetWithdrawal").WithSummary("Get a withdrawal by Sluice id");
         group.MapGet("/", FindByNumberAsync).WithName("FindWithdrawalByNumber").WithSummary("Look a withdrawal up by merchant_withdrawal_no");
+
+        var admin = routes.MapGroup("/admin/api/withdrawals").RequireAuthorization(SluiceAuth.AdminPolicy).WithTags("Admin: withdrawals");
+        admin.MapGet("/{id}", AdminGetAsync).WithSummary("A withdrawal with raw channel codes and its timeline");
+        admin.MapGet("/", AdminListAsync).WithSummary("The newest withdrawals, optionally of one status (e.g. held)");
+    }
+
+    private static async Task<Results<Ok<AdminWithdrawalView>, ProblemHttpResult>> AdminGetAsync(string id, SluiceDbContext db, CancellationToken ct)
+    {
+        var o = await db.Withdrawals.AsNoTracking().FirstOrDefaultAsync(w => w.Id == id, ct);
+        if (o is null)
+        {
+            return Problems.NotFound("withdrawal");
+        }
+
+        var events = await db.WithdrawalEvents.AsNoTracking().Where(e => e.WithdrawalId == id).OrderBy(e => e.Id)
+            .Select(e => new PaymentEventView(e.Kind, e.Source, e.FromStatus, e.ToStatus, e.Detail, e.CreatedAt)).ToListAsync(ct);
+        return TypedResults.Ok(AdminWithdrawalView.From(o, events));
+    }
+
+    private static async Task<Results<Ok<List<AdminWithdrawalView>>, ProblemHttpResult>> AdminListAsync(
+        [FromQuery(Name = "status")] string? status, SluiceDbContext db, CancellationToken ct)
+    {
+        var query = db.Withdrawals.AsNoTracking();
+        if (status is not null)
+        {
+            var wanted = Enum.GetValues<WithdrawalStatus>().Where(s => WithdrawalStateMachine.WireName(s) == status).ToList();
+            if (wanted.Count == 0)
+            {
+                return Problems.Validation(UnifiedCode.InvalidField, "status", "status must be created, held, pending, succeeded or failed.");
+            }
+
+            query = query.Where(w => w.Status == wanted[0]);
+        }
+
+        var rows = await query.OrderByDescending(w => w.CreatedAt).Take(100).ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(o => AdminWithdrawalView.From(o, [])).ToList());
     }
 
     private static async Task<IResult> CreateAsync(

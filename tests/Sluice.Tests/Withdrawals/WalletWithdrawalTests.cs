@@ -63,6 +63,47 @@ public abstract class WalletWithdrawalTests(GatewayFixture gateway) : IAsyncLife
     }
 
     [Fact]
+    public async Task A_withdrawal_over_what_is_left_of_the_daily_limit_is_held_and_listed_for_operators()
+    {
+        var (merchantId, apiKey, _) = await gateway.PayoutMerchantAsync(_merchantEndpoint.Url);
+        await gateway.WithdrawalChannelAsync(merchantId, "sandbox", "withdraw_wallet", SandboxCredentials(), dailyLimit: 1000_00);
+        using var merchant = gateway.Merchant(apiKey);
+
+        var first = await merchant.PostAsync("/v1/withdrawals", Api.JsonBody(WithdrawalRequest(amount: 800_00, accountNo: "wallet-a@example.com", payeeType: "wallet")), Ct);
+        var second = await merchant.PostAsync("/v1/withdrawals", Api.JsonBody(WithdrawalRequest(amount: 800_00, accountNo: "wallet-b@example.com", payeeType: "wallet")), Ct);
+        var paid = await first.ReadJsonAsync();
+        var held = await second.ReadJsonAsync();
+        using var admin = gateway.Admin();
+        var listed = await (await admin.GetAsync("/admin/api/withdrawals?status=held", Ct)).ReadJsonAsync();
+
+        paid.Str("status").ShouldBe("succeeded");
+        held.Str("status").ShouldBe("held");
+        held.Str("hold_reason").ShouldContain("daily limit");
+        listed.EnumerateArray().Select(w => w.GetProperty("withdrawal").Str("id")).ShouldContain(held.Str("id"));
+        listed.EnumerateArray().ShouldAllBe(w => w.GetProperty("withdrawal").Str("status") == "held");
+    }
+
+    [Fact]
+    public async Task A_repeated_withdrawal_number_answers_the_same_withdrawal_and_one_with_another_payee_is_refused()
+    {
+        var (merchantId, apiKey, _) = await gateway.PayoutMerchantAsync(_merchantEndpoint.Url);
+        await gateway.WithdrawalChannelAsync(merchantId, "sandbox", "withdraw_wallet", SandboxCredentials());
+        using var merchant = gateway.Merchant(apiKey);
+        var number = "WD-" + Guid.NewGuid().ToString("N")[..10];
+
+        var first = await merchant.PostAsync("/v1/withdrawals", Api.JsonBody(WithdrawalRequest(number, accountNo: "wallet-a@example.com", payeeType: "wallet")), Ct);
+        var retry = await merchant.PostAsync("/v1/withdrawals", Api.JsonBody(WithdrawalRequest(number, accountNo: "wallet-a@example.com", payeeType: "wallet")), Ct);
+        var otherPayee = await merchant.PostAsync("/v1/withdrawals", Api.JsonBody(WithdrawalRequest(number, accountNo: "wallet-z@example.com", payeeType: "wallet")), Ct);
+
+        first.StatusCode.ShouldBe(System.Net.HttpStatusCode.Created);
+        retry.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        (await retry.ReadJsonAsync()).Str("id").ShouldBe((await first.ReadJsonAsync()).Str("id"));
+        otherPayee.StatusCode.ShouldBe(System.Net.HttpStatusCode.Conflict);
+        (await otherPayee.ReadJsonAsync()).Str("code").ShouldBe("duplicate_order_no");
+        (await gateway.WithDbAsync(db => db.Withdrawals.CountAsync(w => w.MerchantWithdrawalNo == number, Ct))).ShouldBe(1);
+    }
+
+    [Fact]
     public async Task A_node_that_died_during_the_payout_call_leaves_it_to_the_query_pass_once_its_lease_expires()
     {
         var (merchantId, apiKey, _) = await gateway.PayoutMerchantAsync(_merchantEndpoint.Url);

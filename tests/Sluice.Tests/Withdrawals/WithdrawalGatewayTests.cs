@@ -80,8 +80,10 @@ public abstract class WithdrawalGatewayTests(SimulatedChannelsGateway gateway) :
         closed.GetProperty("failure").Str("code").ShouldBe("payee_account_closed");
         var webhooks = await WebhooksAsync(closed.Str("id"), 1);
         webhooks.ShouldHaveSingleItem().Header("Sluice-Event-Type").ShouldBe("withdrawal.failed");
-        var usage = await gateway.WithDbAsync(db => db.LimitReservations.AsNoTracking().Where(r => r.OrderId == broke.Str("id")).ToListAsync(Ct));
-        usage.ShouldAllBe(r => r.ReleasedAt != null);
+        using var admin = gateway.Admin();
+        var operatorView = await (await admin.GetAsync($"/admin/api/withdrawals/{broke.Str("id")}", Ct)).ReadJsonAsync();
+        (operatorView.Str("raw_code"), operatorView.Str("unified_code")).ShouldBe(("INSUFFICIENT_BALANCE", "insufficient_balance"));
+        operatorView.GetProperty("events").EnumerateArray().ShouldContain(e => e.Str("to_status") == "failed");
     }
 
     [Fact]

@@ -53,7 +53,7 @@ public static class WithdrawalTestKit
 
     /// <summary>A withdrawal channel of its own (online, CNY) and the merchant's account there.</summary>
     public static async Task<(string ChannelCode, string AccountId)> WithdrawalChannelAsync(
-        this GatewayFixture gateway, string merchantId, string protocol, string method, Dictionary<string, string> credentials, int feePpm = 1000, int weight = 100)
+        this GatewayFixture gateway, string merchantId, string protocol, string method, Dictionary<string, string> credentials, int feePpm = 1000, int weight = 100, long? dailyLimit = null)
     {
         using var admin = gateway.Admin();
         var channelCode = protocol + "-" + Guid.NewGuid().ToString("N")[..8];
@@ -61,7 +61,7 @@ public static class WithdrawalTestKit
         {
             code = channelCode, institution_name = "Payouts (" + protocol + ")", business_type = "withdrawal", protocol,
             payment_methods = new[] { method }, currencies = new[] { "CNY" }, fee_rate_ppm = new Dictionary<string, int> { [method] = feePpm },
-            weight, single_min = 1, single_max = 10_000_000, status = "online",
+            weight, single_min = 1, single_max = 10_000_000, daily_limit = dailyLimit, status = "online",
         }), Ct);
         channel.StatusCode.ShouldBe(HttpStatusCode.Created, await channel.Content.ReadAsStringAsync(Ct));
         var account = await admin.PostAsync("/admin/api/channel-accounts", Api.JsonBody(new
