@@ -112,6 +112,22 @@ public abstract class WithdrawalGatewayTests(SimulatedChannelsGateway gateway) :
     }
 
     [Fact]
+    public async Task A_server_error_at_create_leaves_the_withdrawal_pending_with_outcome_unknown()
+    {
+        var shop = await ShopAsync();
+        using var merchant = gateway.Merchant(shop.ApiKey);
+        await Simulator.SetBehaviourAsync("bankpayout", null, "server_error", times: 1);
+
+        var created = await merchant.CreateWithdrawalAsync();
+
+        created.Str("status").ShouldBe("pending");
+        created.GetProperty("failure").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Null);
+        var stored = await gateway.WithDbAsync(db => db.Withdrawals.AsNoTracking().FirstAsync(w => w.Id == created.Str("id"), Ct));
+        (stored.LastChannelOutcome, stored.RawCode, stored.ResultCode).ShouldBe(("unknown", "HTTP_500", "channel_result_unknown"));
+        stored.NextQueryAt.ShouldNotBeNull();
+    }
+
+    [Fact]
     public async Task With_every_withdrawal_channel_offline_it_is_held_and_sent_on_the_next_pass_once_one_is_back()
     {
         var shop = await ShopAsync();
