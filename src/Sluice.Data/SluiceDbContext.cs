@@ -6,6 +6,7 @@ using Sluice.Payments;
 using Sluice.Routing;
 using Sluice.Sandbox;
 using Sluice.Webhooks;
+using Sluice.Withdrawals;
 
 namespace Sluice.Data;
 
@@ -44,6 +45,8 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<UnmappedResultCode> UnmappedResultCodes => Set<UnmappedResultCode>();
     public DbSet<Sluice.Refunds.RefundOrder> Refunds => Set<Sluice.Refunds.RefundOrder>();
     public DbSet<Sluice.Refunds.RefundEvent> RefundEvents => Set<Sluice.Refunds.RefundEvent>();
+    public DbSet<WithdrawalOrder> Withdrawals => Set<WithdrawalOrder>();
+    public DbSet<WithdrawalEvent> WithdrawalEvents => Set<WithdrawalEvent>();
 
     /// <summary>True on PostgreSQL, where raw SQL may use <c>FOR UPDATE SKIP LOCKED</c>.</summary>
     public abstract bool IsPostgres { get; }
@@ -210,6 +213,7 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
         ConfigureCatalog(b);
         ConfigureResultCodes(b);
         ConfigureRefunds(b);
+        ConfigureWithdrawals(b);
     }
 
     private static void ConfigureRefunds(ModelBuilder b)
@@ -244,6 +248,40 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
             e.HasKey(x => x.Id);
             e.Property(x => x.Detail).HasMaxLength(4096);
             e.HasIndex(x => x.RefundId);
+        });
+    }
+
+    private static void ConfigureWithdrawals(ModelBuilder b)
+    {
+        b.Entity<WithdrawalOrder>(e =>
+        {
+            e.ToTable("withdrawals");
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Id).HasMaxLength(40);
+            e.Property(x => x.MerchantWithdrawalNo).HasMaxLength(64);
+            e.Property(x => x.Currency).HasMaxLength(3);
+            e.Property(x => x.PayeeAccountCiphertext).HasMaxLength(512);
+            e.Property(x => x.PayeeAccountMasked).HasMaxLength(64);
+            e.Property(x => x.PayeeName).HasMaxLength(128);
+            e.Property(x => x.BankCode).HasMaxLength(16);
+            e.Property(x => x.NotifyUrl).HasMaxLength(2048);
+            e.Property(x => x.HoldReason).HasMaxLength(1024);
+            e.Property(x => x.RawMessage).HasMaxLength(1024);
+            e.Property(x => x.FailureMessage).HasMaxLength(1024);
+            e.Property(x => x.FailureMessageZh).HasMaxLength(1024);
+            e.Property(x => x.ResultCode).HasMaxLength(64);
+            e.Property(x => x.LeaseOwner).HasMaxLength(128);
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.HasIndex(x => new { x.AppId, x.MerchantWithdrawalNo }).IsUnique();
+            e.HasIndex(x => new { x.Status, x.NextQueryAt });
+            e.HasOne<MerchantApp>().WithMany().HasForeignKey(x => x.AppId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        b.Entity<WithdrawalEvent>(e =>
+        {
+            e.HasKey(x => x.Id);
+            e.Property(x => x.Detail).HasMaxLength(4096);
+            e.HasIndex(x => x.WithdrawalId);
         });
     }
 

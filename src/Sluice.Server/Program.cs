@@ -21,6 +21,7 @@ using Sluice.Server.Routing;
 using Sluice.Server.Sandbox;
 using Sluice.Server.Seeding;
 using Sluice.Server.Webhooks;
+using Sluice.Server.Withdrawals;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -70,6 +71,11 @@ builder.Services.Configure<RequeryOptions>(builder.Configuration.GetSection(Requ
 builder.Services.AddSingleton<RequerySchedules>();
 builder.Services.AddSingleton<ChannelQueryBook>();
 builder.Services.AddSingleton<PaymentRequeryWorker>();
+builder.Services.Configure<WithdrawalOptions>(builder.Configuration.GetSection(WithdrawalOptions.Section));
+builder.Services.AddSingleton(sp => new PayeeAccounts(sp.GetRequiredService<CredentialProtector>(), masterKey));
+builder.Services.AddScoped<WithdrawalService>();
+builder.Services.AddScoped<WithdrawalTransitions>();
+builder.Services.AddSingleton<WithdrawalWorker>();
 builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10))
     .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
     .RemoveAllLoggers();
@@ -80,6 +86,7 @@ if (options.Workers.Enabled)
     builder.Services.AddHostedService<WebhookDispatcherService>();
     builder.Services.AddHostedService<RefundOverdueService>();
     builder.Services.AddHostedService<ChannelCatalogRefresher>();
+    builder.Services.AddHostedService<WithdrawalWorkerService>();
 }
 
 builder.Services.AddSluiceAuthentication(adminToken);
@@ -138,6 +145,7 @@ app.MapGet("/", () => Results.Redirect("/scalar/v1")).ExcludeFromDescription();
 app.MapPaymentEndpoints();
 app.MapRefundEndpoints();
 app.MapAdminRefundEndpoints();
+app.MapWithdrawalEndpoints();
 app.MapNotifyEndpoints();
 app.MapAdminMerchantEndpoints();
 app.MapAdminPaymentEndpoints();

@@ -6,6 +6,7 @@ using Sluice.Server.ChannelAccounts;
 using Sluice.Server.Hosting;
 using Sluice.Server.Payments;
 using Sluice.Server.ResultCodes;
+using Sluice.Server.Withdrawals;
 
 namespace Sluice.Server.Callbacks;
 
@@ -34,6 +35,7 @@ public static partial class NotifyEndpoints
         ChannelAccountContexts contexts,
         PaymentService payments,
         Sluice.Server.Refunds.RefundService refunds,
+        WithdrawalService withdrawals,
         ResultCodeMap resultCodes,
         TimeProvider clock,
         SluiceMetrics metrics,
@@ -113,9 +115,13 @@ public static partial class NotifyEndpoints
             var refund = await db.Refunds.FirstOrDefaultAsync(r => r.Id == notice.OrderId && r.ChannelAccountId == account.Id, ct);
             log.Effect = refund is null ? "unknown_refund" : await refunds.ApplyReportAsync(refund, notice.Report, resolution, "channel_notify", ct);
         }
+        else if (notice.Kind == ChannelNoticeKind.Withdrawal)
+        {
+            var withdrawal = await db.Withdrawals.FirstOrDefaultAsync(w => w.Id == notice.OrderId && w.ChannelAccountId == account.Id, ct);
+            log.Effect = withdrawal is null ? "unknown_order" : await withdrawals.ApplyReportAsync(withdrawal, notice.Report, resolution, "channel_notify", ct);
+        }
         else
         {
-            // Withdrawal notices are applied by their flow once it exists; keep them for re-query.
             log.Effect = "not_applied_" + notice.Kind.ToString().ToLowerInvariant();
         }
 

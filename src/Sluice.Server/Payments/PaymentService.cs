@@ -57,7 +57,7 @@ public sealed partial class PaymentService(
 
         // The chosen channel's daily limit is reserved before the order exists; a channel whose limit another request
         // just took is passed over for the next one before any channel is asked.
-        var first = await FirstReservableAsync(orderId, candidates, 0, routed.Decision.Request, ct);
+        var first = await ledger.ReserveFirstAsync(db, orderId, candidates, 0, routed.Decision.Request, ct);
         if (first < 0)
         {
             LogNoChannel(logger, caller.MerchantId, r.PaymentMethod!, r.Amount!.Value, r.Currency!,
@@ -116,41 +116,6 @@ public sealed partial class PaymentService(
     }
 
     /// <summary>
-    /// The first candidate from <paramref name="start"/> whose daily limits take the amount, reserved (the channel's, and
-    /// for a bank-card payment the channel's at that bank), or -1. A candidate whose limit another request just took
-    /// is passed over before any channel is asked.
-    /// </summary>
-    private async Task<int> FirstReservableAsync(
-        string orderId, IReadOnlyList<(ChannelInfo Channel, ChannelAccount Account)> candidates, int start, RoutingRequest request, CancellationToken ct)
-    {
-        for (var i = start; i < candidates.Count; i++)
-        {
-            var channel = candidates[i].Channel;
-            if (channel.LimitCurrency != request.Currency)
-            {
-                return i;
-            }
-
-            var channelOk = channel.DailyLimitMinor is not { } limit
-                || await ledger.TryReserveAsync(db, orderId, channel.Code, request.Amount, limit, ct);
-            var card = request.CardType ?? CardType.Debit;
-            var bankOk = channelOk
-                && (request.BankCode is null
-                    || !channel.Banks.TryGetValue((request.BankCode, card), out var bank)
-                    || bank.DailyLimitMinor is not { } bankLimit
-                    || await ledger.TryReserveAsync(db, orderId, DailyLimitLedger.BankKey(channel.Code, request.BankCode, card), request.Amount, bankLimit, ct));
-            if (bankOk)
-            {
-                return i;
-            }
-
-            await ledger.ReleaseAsync(db, orderId, ct);
-        }
-
-        return -1;
-    }
-
-    /// <summary>
     /// Asks the candidates in order. Only a definite "not taken" (connection refused, the channel busy before
     /// accepting) whose result the result-code map resolves to failed moves the still-created order to the next
     /// candidate, giving back its share of the daily limit; after any other answer, and above all after an unknown or
@@ -165,7 +130,7 @@ public sealed partial class PaymentService(
             var result = pay.Result;
             var resolution = await resultCodes.ResolveAsync(db, candidates[i].Account.Protocol, ChannelFlow.Pay, result, ct);
             var next = resolution.Effect == ChannelOutcome.Failed && result.NotTakenByChannel && i < candidates.Count - 1
-                ? await NextAfterReleaseAsync(order, candidates, i, request, ct)
+                ? await ledger.ReserveNextAsync(db, order.Id, candidates, i, request, ct)
                 : -1;
             if (next < 0)
             {
@@ -197,13 +162,6 @@ public sealed partial class PaymentService(
 
             i = next;
         }
-    }
-
-    private async Task<int> NextAfterReleaseAsync(
-        PaymentOrder order, IReadOnlyList<(ChannelInfo Channel, ChannelAccount Account)> candidates, int i, RoutingRequest request, CancellationToken ct)
-    {
-        await ledger.ReleaseAsync(db, order.Id, ct);
-        return await FirstReservableAsync(order.Id, candidates, i + 1, request, ct);
     }
 
     private async Task<ChannelPayResult> CallPayAsync(PaymentOrder order, ChannelAccount account, string? payerId, CancellationToken ct)

@@ -53,6 +53,52 @@ public sealed class DailyLimitLedger(TimeProvider clock)
         return true;
     }
 
+    /// <summary>
+    /// The first candidate from <paramref name="start"/> whose daily limits take the amount, reserved (the channel's, and
+    /// for a bank-card payment the channel's at that bank), or -1. A candidate whose limit another request just took
+    /// is passed over before any channel is asked. Shared by payments and withdrawals.
+    /// </summary>
+    public async Task<int> ReserveFirstAsync(
+        SluiceDbContext db, string orderId, IReadOnlyList<(ChannelInfo Channel, ChannelAccount Account)> candidates, int start, RoutingRequest request, CancellationToken ct)
+    {
+        for (var i = start; i < candidates.Count; i++)
+        {
+            var channel = candidates[i].Channel;
+            if (channel.LimitCurrency != request.Currency)
+            {
+                return i;
+            }
+
+            var channelOk = channel.DailyLimitMinor is not { } limit
+                || await TryReserveAsync(db, orderId, channel.Code, request.Amount, limit, ct);
+            var card = request.CardType ?? CardType.Debit;
+            var bankOk = channelOk
+                && (request.BankCode is null
+                    || !channel.Banks.TryGetValue((request.BankCode, card), out var bank)
+                    || bank.DailyLimitMinor is not { } bankLimit
+                    || await TryReserveAsync(db, orderId, DailyLimitLedger.BankKey(channel.Code, request.BankCode, card), request.Amount, bankLimit, ct));
+            if (bankOk)
+            {
+                return i;
+            }
+
+            await ReleaseAsync(db, orderId, ct);
+        }
+
+        return -1;
+    }
+
+    /// <summary>
+    /// After candidate <paramref name="current"/> definitely did not take the order: gives its reservation back and
+    /// reserves the next candidate that fits (its index), or -1.
+    /// </summary>
+    public async Task<int> ReserveNextAsync(
+        SluiceDbContext db, string orderId, IReadOnlyList<(ChannelInfo Channel, ChannelAccount Account)> candidates, int current, RoutingRequest request, CancellationToken ct)
+    {
+        await ReleaseAsync(db, orderId, ct);
+        return await ReserveFirstAsync(db, orderId, candidates, current + 1, request, ct);
+    }
+
     /// <summary>Gives every amount an order reserved (channel and bank) back to its day. Safe to call any number of times.</summary>
     public async Task<bool> ReleaseAsync(SluiceDbContext db, string orderId, CancellationToken ct)
     {

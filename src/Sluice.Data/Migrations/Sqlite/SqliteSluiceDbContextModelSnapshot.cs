@@ -1958,6 +1958,258 @@ namespace Sluice.Data.Migrations.Sqlite
                     b.ToTable("webhook_deliveries", (string)null);
                 });
 
+            modelBuilder.Entity("Sluice.Withdrawals.WithdrawalEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(4096)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("detail");
+
+                    b.Property<string>("FromStatus")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("from_status");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.Property<string>("ToStatus")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("to_status");
+
+                    b.Property<string>("WithdrawalId")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("withdrawal_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_withdrawal_events");
+
+                    b.HasIndex("WithdrawalId")
+                        .HasDatabaseName("ix_withdrawal_events_withdrawal_id");
+
+                    b.ToTable("withdrawal_events", (string)null);
+                });
+
+            modelBuilder.Entity("Sluice.Withdrawals.WithdrawalOrder", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("AppId")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app_id");
+
+                    b.Property<string>("BankCode")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bank_code");
+
+                    b.Property<string>("ChannelAccountId")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel_account_id");
+
+                    b.Property<string>("ChannelCode")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel_code");
+
+                    b.Property<string>("ChannelReference")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel_reference");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<long?>("FailedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed_at");
+
+                    b.Property<string>("FailureCode")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failure_code");
+
+                    b.Property<string>("FailureMessage")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failure_message");
+
+                    b.Property<string>("FailureMessageZh")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failure_message_zh");
+
+                    b.Property<long?>("HeldUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("held_until");
+
+                    b.Property<string>("HoldReason")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hold_reason");
+
+                    b.Property<string>("LastChannelOutcome")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_channel_outcome");
+
+                    b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<string>("MerchantId")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("merchant_id");
+
+                    b.Property<string>("MerchantWithdrawalNo")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("merchant_withdrawal_no");
+
+                    b.Property<long?>("NextQueryAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_query_at");
+
+                    b.Property<string>("NotifyUrl")
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("notify_url");
+
+                    b.Property<string>("PayeeAccountCiphertext")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payee_account_ciphertext");
+
+                    b.Property<string>("PayeeAccountMasked")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payee_account_masked");
+
+                    b.Property<string>("PayeeName")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payee_name");
+
+                    b.Property<string>("PayeeType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payee_type");
+
+                    b.Property<int>("QueryCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("query_count");
+
+                    b.Property<string>("RawCode")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("raw_code");
+
+                    b.Property<string>("RawMessage")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("raw_message");
+
+                    b.Property<string>("RawSubCode")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("raw_sub_code");
+
+                    b.Property<string>("Remark")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("remark");
+
+                    b.Property<string>("ResultCode")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("result_code");
+
+                    b.Property<long?>("ReturnedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("returned_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long?>("SucceededAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("succeeded_at");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_withdrawals");
+
+                    b.HasIndex("AppId", "MerchantWithdrawalNo")
+                        .IsUnique()
+                        .HasDatabaseName("ix_withdrawals_app_id_merchant_withdrawal_no");
+
+                    b.HasIndex("Status", "NextQueryAt")
+                        .HasDatabaseName("ix_withdrawals_status_next_query_at");
+
+                    b.ToTable("withdrawals", (string)null);
+                });
+
             modelBuilder.Entity("Sluice.Channels.ChannelBank", b =>
                 {
                     b.HasOne("Sluice.Channels.Channel", null)
@@ -2059,6 +2311,16 @@ namespace Sluice.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_routing_whitelist_routing_rule_sets_rule_set_name");
+                });
+
+            modelBuilder.Entity("Sluice.Withdrawals.WithdrawalOrder", b =>
+                {
+                    b.HasOne("Sluice.Merchants.MerchantApp", null)
+                        .WithMany()
+                        .HasForeignKey("AppId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_withdrawals_apps_app_id");
                 });
 #pragma warning restore 612, 618
         }

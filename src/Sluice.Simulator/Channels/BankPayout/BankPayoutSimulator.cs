@@ -26,6 +26,9 @@ public sealed class BankPayoutSimulator(MerchantRegistry merchants, AnswerBehavi
 
     private readonly ConcurrentDictionary<(string ClientId, string OutPayoutNo), SimulatedPayout> _payouts = new();
     private readonly ConcurrentDictionary<string, DateTimeOffset> _nonces = new(StringComparer.Ordinal);
+
+    /// <summary>Authenticated requests per <c>out_payout_no</c>: how often a client asked to make it and to query it.</summary>
+    private readonly ConcurrentDictionary<string, RequestCounts> _requests = new(StringComparer.Ordinal);
     private long _next;
 
     public string Name => ChannelName;
@@ -52,6 +55,8 @@ public sealed class BankPayoutSimulator(MerchantRegistry merchants, AnswerBehavi
         control.MapPost("/payouts/{no}/approve", (string no) =>
             Find(no) is { } payout ? Results.Ok(View(Move(payout, Statuses.Succeeded, null, null))) : Results.NotFound());
         control.MapGet("/payouts/{no}", (string no) => Find(no) is { } payout ? Results.Ok(View(payout)) : Results.NotFound());
+        control.MapGet("/payouts/{no}/requests", (string no) =>
+            Results.Ok(_requests.TryGetValue(no, out var counts) ? new { creates = counts.Creates, queries = counts.Queries } : new { creates = 0, queries = 0 }));
         control.MapGet("/statements/{clientId}/{date}", (string clientId, string date) => Results.Text(Statement(clientId, date), "text/csv", Encoding.UTF8));
     }
 
@@ -80,6 +85,7 @@ public sealed class BankPayoutSimulator(MerchantRegistry merchants, AnswerBehavi
         }
 
         var key = payout.OutPayoutNo;
+        Interlocked.Increment(ref _requests.GetOrAdd(key, _ => new RequestCounts()).Creates);
         if (behaviours.Decline(ChannelName, key) is { } decline)
         {
             var code = decline.Code ?? Codes.LimitExceeded;
@@ -119,6 +125,7 @@ public sealed class BankPayoutSimulator(MerchantRegistry merchants, AnswerBehavi
             return refusal;
         }
 
+        Interlocked.Increment(ref _requests.GetOrAdd(outPayoutNo, _ => new RequestCounts()).Queries);
         return _payouts.TryGetValue((client!.MerchantId, outPayoutNo), out var payout)
             ? await AnsweredAsync(request, client, outPayoutNo, 200, View(payout), ct)
             : await AnsweredAsync(request, client, outPayoutNo, 404, new BankPayoutAnswer(Codes.PayoutNotFound, "no such payout", outPayoutNo), ct);
@@ -232,6 +239,12 @@ public sealed class BankPayoutSimulator(MerchantRegistry merchants, AnswerBehavi
     }
 
     public sealed record ClientRequest(string ClientId);
+
+    private sealed class RequestCounts
+    {
+        public int Creates;
+        public int Queries;
+    }
 
     public sealed record CompleteRequest(string Status, string? FailureCode, string? FailureMessage);
 

@@ -1,0 +1,93 @@
+using Sluice.Channels;
+
+namespace Sluice.Withdrawals;
+
+/// <summary>
+/// A merchant's request to pay money out to a bank account or a wallet account through one withdrawal channel.
+/// The payee's account number is personal data: it is stored only encrypted (<see cref="PayeeAccountCiphertext"/>) plus
+/// a masked form for display (<see cref="PayeeAccountMasked"/>), never in plain text.
+/// </summary>
+public sealed class WithdrawalOrder
+{
+    public required string Id { get; init; }
+    public required string AppId { get; init; }
+    public required string MerchantId { get; init; }
+    public required string MerchantWithdrawalNo { get; init; }
+    public required long Amount { get; init; }
+    public required string Currency { get; init; }
+    public required PayeeAccountType PayeeType { get; init; }
+
+    /// <summary>The payee's account number, encrypted with the gateway's credential protector (AES-256-GCM).</summary>
+    public required string PayeeAccountCiphertext { get; init; }
+
+    /// <summary>The account number for display: its last four characters, the rest starred.</summary>
+    public required string PayeeAccountMasked { get; init; }
+
+    public required string PayeeName { get; init; }
+    public string? BankCode { get; init; }
+    public string? Remark { get; init; }
+    public string? NotifyUrl { get; init; }
+
+    public WithdrawalStatus Status { get; set; }
+
+    /// <summary>Incremented by every change of the order; part of each compare-and-set.</summary>
+    public int Version { get; set; }
+
+    /// <summary>Why the withdrawal waits for a channel (while <see cref="WithdrawalStatus.Held"/>).</summary>
+    public string? HoldReason { get; set; }
+
+    /// <summary>When a held withdrawal gives up waiting for a channel and fails.</summary>
+    public DateTimeOffset? HeldUntil { get; set; }
+
+    public string? ChannelCode { get; set; }
+    public string? ChannelAccountId { get; set; }
+
+    /// <summary>The channel's own number for the payout.</summary>
+    public string? ChannelReference { get; set; }
+
+    /// <summary>The last outcome the channel reported (succeeded, failed, pending, unknown).</summary>
+    public string? LastChannelOutcome { get; set; }
+
+    public string? RawCode { get; set; }
+    public string? RawSubCode { get; set; }
+    public string? RawMessage { get; set; }
+
+    /// <summary>The unified code the channel's last answer resolved to.</summary>
+    public string? ResultCode { get; set; }
+
+    public string? FailureCode { get; set; }
+    public string? FailureMessage { get; set; }
+    public string? FailureMessageZh { get; set; }
+
+    /// <summary>Set when the payee's bank returned a payout that had succeeded (a bounce): the order is failed since.</summary>
+    public DateTimeOffset? ReturnedAt { get; set; }
+
+    /// <summary>When the leased worker next looks at the order (query the channel, or re-route a held one); null: never.</summary>
+    public DateTimeOffset? NextQueryAt { get; set; }
+
+    public int QueryCount { get; set; }
+    public string? LeaseOwner { get; set; }
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; set; }
+    public DateTimeOffset? SucceededAt { get; set; }
+    public DateTimeOffset? FailedAt { get; set; }
+
+    /// <summary>The masked form of an account number: all but the last four characters starred.</summary>
+    public static string Mask(string accountNo) =>
+        accountNo.Length <= 4 ? new string('*', accountNo.Length) : new string('*', accountNo.Length - 4) + accountNo[^4..];
+}
+
+/// <summary>One line of a withdrawal's timeline.</summary>
+public sealed class WithdrawalEvent
+{
+    public long Id { get; init; }
+    public required string WithdrawalId { get; init; }
+    public required string Kind { get; init; }
+    public required string Source { get; init; }
+    public string? FromStatus { get; init; }
+    public string? ToStatus { get; init; }
+    public string? Detail { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+}

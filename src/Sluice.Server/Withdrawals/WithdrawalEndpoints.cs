@@ -1,0 +1,136 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Sluice.Data;
+using Sluice.Errors;
+using Sluice.Server.Api;
+using Sluice.Server.Auth;
+using Sluice.Server.Idempotency;
+using Sluice.Server.Payments;
+using Sluice.Server.ResultCodes;
+using Sluice.Withdrawals;
+
+namespace Sluice.Server.Withdrawals;
+
+/// <summary>The merchant API for withdrawals (payouts to a bank account or a wallet account).</summary>
+public static class WithdrawalEndpoints
+{
+    public static void MapWithdrawalEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/withdrawals").RequireAuthorization(SluiceAuth.MerchantPolicy).WithTags("Withdrawals");
+
+        group.MapPost("/", CreateAsync)
+            .WithName("CreateWithdrawal")
+            .WithSummary("Create a withdrawal")
+            .WithDescription("Routes the payout among the merchant's withdrawal channels and sends it; when none is available it is held " +
+                             "(status held, with hold_reason) and sent as soon as one is, up to the configured hold time. The merchant " +
+                             "withdrawal number is unique per app; an Idempotency-Key header replays the first answer.")
+            .Produces<WithdrawalView>(201)
+            .Produces<WithdrawalView>(200)
+            .ProducesProblem(400).ProducesProblem(409).ProducesProblem(422);
+
+        group.MapGet("/{id}", GetAsync).WithName("GetWithdrawal").WithSummary("Get a withdrawal by Sluice id");
+        group.MapGet("/", FindByNumberAsync).WithName("FindWithdrawalByNumber").WithSummary("Look a withdrawal up by merchant_withdrawal_no");
+
+        var admin = routes.MapGroup("/admin/api/withdrawals").RequireAuthorization(SluiceAuth.AdminPolicy).WithTags("Admin: withdrawals");
+        admin.MapGet("/{id}", AdminGetAsync).WithSummary("A withdrawal with raw channel codes and its timeline");
+        admin.MapGet("/", AdminListAsync).WithSummary("The newest withdrawals, optionally of one status (e.g. held)");
+    }
+
+    private static async Task<Results<Ok<AdminWithdrawalView>, ProblemHttpResult>> AdminGetAsync(string id, SluiceDbContext db, CancellationToken ct)
+    {
+        var o = await db.Withdrawals.AsNoTracking().FirstOrDefaultAsync(w => w.Id == id, ct);
+        if (o is null)
+        {
+            return Problems.NotFound("withdrawal");
+        }
+
+        var events = await db.WithdrawalEvents.AsNoTracking().Where(e => e.WithdrawalId == id).OrderBy(e => e.Id)
+            .Select(e => new PaymentEventView(e.Kind, e.Source, e.FromStatus, e.ToStatus, e.Detail, e.CreatedAt)).ToListAsync(ct);
+        return TypedResults.Ok(AdminWithdrawalView.From(o, events));
+    }
+
+    private static async Task<Results<Ok<List<AdminWithdrawalView>>, ProblemHttpResult>> AdminListAsync(
+        [FromQuery(Name = "status")] string? status, SluiceDbContext db, CancellationToken ct)
+    {
+        var query = db.Withdrawals.AsNoTracking();
+        if (status is not null)
+        {
+            var wanted = Enum.GetValues<WithdrawalStatus>().Where(s => WithdrawalStateMachine.WireName(s) == status).ToList();
+            if (wanted.Count == 0)
+            {
+                return Problems.Validation(UnifiedCode.InvalidField, "status", "status must be created, held, pending, succeeded or failed.");
+            }
+
+            query = query.Where(w => w.Status == wanted[0]);
+        }
+
+        var rows = await query.OrderByDescending(w => w.CreatedAt).Take(100).ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(o => AdminWithdrawalView.From(o, [])).ToList());
+    }
+
+    private static async Task<IResult> CreateAsync(
+        [FromBody] CreateWithdrawalRequest? request,
+        [FromHeader(Name = IdempotencyStore.Header)] string? idempotencyKey,
+        HttpContext http,
+        WithdrawalService withdrawals,
+        IdempotencyStore idempotency,
+        PayeeAccounts payees,
+        CancellationToken ct)
+    {
+        if (request is null)
+        {
+            return Problems.Of(400, UnifiedCode.MalformedJson, "The request needs a JSON object body.");
+        }
+
+        if (WithdrawalValidation.Validate(request) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var caller = http.User.Caller();
+        if (idempotencyKey is null)
+        {
+            return ToResult(await withdrawals.CreateAsync(caller, request, ct), http);
+        }
+
+        return await idempotency.RunAsync(http, caller.AppId, idempotencyKey, "create_withdrawal",
+            IdempotencyStore.HashOf("create_withdrawal", request.WithoutAccountNo(payees)), async () =>
+            {
+                var outcome = await withdrawals.CreateAsync(caller, request, ct);
+                return new IdempotentAnswer(outcome.Status, outcome.Withdrawal is not null ? ForCaller(outcome.Withdrawal, http) : outcome.Problem!.ProblemDetails, ToResult(outcome, http));
+            }, ct);
+    }
+
+    private static async Task<Results<Ok<WithdrawalView>, ProblemHttpResult>> GetAsync(string id, HttpContext http, WithdrawalService withdrawals, CancellationToken ct)
+    {
+        var order = await withdrawals.FindAsync(http.User.Caller().AppId, id, ct);
+        return order is null ? Problems.NotFound("withdrawal") : TypedResults.Ok(ForCaller(WithdrawalView.From(order), http));
+    }
+
+    private static async Task<Results<Ok<WithdrawalView>, ProblemHttpResult>> FindByNumberAsync(
+        [FromQuery(Name = "merchant_withdrawal_no")] string? number, HttpContext http, WithdrawalService withdrawals, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(number))
+        {
+            return Problems.Validation(UnifiedCode.MissingField, "merchant_withdrawal_no", "Give ?merchant_withdrawal_no=... to look a withdrawal up.");
+        }
+
+        var order = await withdrawals.FindByNumberAsync(http.User.Caller().AppId, number, ct);
+        return order is null ? Problems.NotFound("withdrawal") : TypedResults.Ok(ForCaller(WithdrawalView.From(order), http));
+    }
+
+    private static WithdrawalView ForCaller(WithdrawalView withdrawal, HttpContext http) => withdrawal.Localized(MessageLanguage.PrefersChinese(http.Request));
+
+    private static IResult ToResult(WithdrawalOutcome outcome, HttpContext http)
+    {
+        if (outcome.Problem is { } problem)
+        {
+            return problem;
+        }
+
+        var withdrawal = ForCaller(outcome.Withdrawal!, http);
+        return outcome.Status == 201 ? TypedResults.Created($"/v1/withdrawals/{withdrawal.Id}", withdrawal) : TypedResults.Ok(withdrawal);
+    }
+}

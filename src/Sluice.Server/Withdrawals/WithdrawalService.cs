@@ -1,0 +1,440 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Sluice.Channels;
+using Sluice.Common;
+using Sluice.Data;
+using Sluice.Errors;
+using Sluice.Routing;
+using Sluice.Server.Api;
+using Sluice.Server.Auth;
+using Sluice.Server.ChannelAccounts;
+using Sluice.Server.Hosting;
+using Sluice.Server.Payments;
+using Sluice.Server.ResultCodes;
+using Sluice.Server.Routing;
+using Sluice.Server.Webhooks;
+using Sluice.Withdrawals;
+
+namespace Sluice.Server.Withdrawals;
+
+/// <summary>The result of a withdrawal API operation: a status with a body, or a problem.</summary>
+public sealed record WithdrawalOutcome(int Status, WithdrawalView? Withdrawal, ProblemHttpResult? Problem)
+{
+    public static WithdrawalOutcome Ok(int status, WithdrawalView withdrawal) => new(status, withdrawal, null);
+
+    public static WithdrawalOutcome Fail(ProblemHttpResult problem) => new(problem.StatusCode, null, problem);
+}
+
+/// <summary>
+/// The withdrawal flows: create (route among withdrawal channels, reserve the daily limit, ask the channel, or hold
+/// when no channel is available), apply what channels report (answers, queries, notices), and the worker's steps
+/// (re-route a held withdrawal, query one the channel holds). A payout whose fate is unknown is only ever queried,
+/// never sent again.
+/// </summary>
+public sealed partial class WithdrawalService(
+    SluiceDbContext db,
+    ChannelAdapterRegistry adapters,
+    ChannelAccountContexts accounts,
+    PaymentRouter router,
+    DailyLimitLedger ledger,
+    ChannelHealthMonitor health,
+    WithdrawalTransitions transitions,
+    WebhookOutbox outbox,
+    ResultCodeMap resultCodes,
+    PayeeAccounts payees,
+    IdGenerator ids,
+    NodeIdentity node,
+    IOptions<WithdrawalOptions> options,
+    TimeProvider clock,
+    ILogger<WithdrawalService> logger)
+{
+    /// <summary>The unified code of a withdrawal that waited longer than its hold time for a channel.</summary>
+    public const string HoldExpiredCode = UnifiedCode.NoChannelAvailable;
+
+    private const string ReturnedCode = "withdrawal_returned";
+
+    private WithdrawalOptions Options => options.Value;
+
+    public async Task<WithdrawalOutcome> CreateAsync(MerchantCaller caller, CreateWithdrawalRequest r, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var payeeType = WithdrawalView.PayeeTypeOf(r.PayeeType)!.Value;
+        var routed = await RouteAsync(caller.MerchantId, caller.AppId + "/" + r.MerchantWithdrawalNo, WithdrawalView.MethodOf(payeeType), r.Amount!.Value, r.Currency!, now, ct);
+        var id = ids.Next("wdr");
+        var first = await ledger.ReserveFirstAsync(db, id, routed.Candidates, 0, routed.Decision.Request, ct);
+        var order = new WithdrawalOrder
+        {
+            Id = id,
+            AppId = caller.AppId,
+            MerchantId = caller.MerchantId,
+            MerchantWithdrawalNo = r.MerchantWithdrawalNo!,
+            Amount = r.Amount!.Value,
+            Currency = r.Currency!,
+            PayeeType = payeeType,
+            PayeeAccountCiphertext = payees.Protect(r.PayeeAccountNo!),
+            PayeeAccountMasked = WithdrawalOrder.Mask(r.PayeeAccountNo!),
+            PayeeName = r.PayeeName!,
+            BankCode = r.BankCode,
+            Remark = r.Remark,
+            NotifyUrl = r.NotifyUrl,
+            CreatedAt = now,
+            UpdatedAt = now,
+            HeldUntil = now + Options.MaxHold,
+        };
+
+        if (first < 0)
+        {
+            // No withdrawal channel can take it now: held, visible with its reason, re-routed by the worker.
+            order.Status = WithdrawalStatus.Held;
+            order.HoldReason = HoldReasonOf(routed);
+            order.NextQueryAt = now + Options.HoldRetryInterval;
+            db.WithdrawalEvents.Add(new WithdrawalEvent
+            {
+                WithdrawalId = id, Kind = "held", Source = "merchant_api", ToStatus = "held", Detail = order.HoldReason, CreatedAt = now,
+            });
+            await outbox.StageAsync(db, order.AppId, order.NotifyUrl, "withdrawal.held", WithdrawalView.From(order), ct);
+        }
+        else
+        {
+            // Committed before the channel hears of it, with this node's lease, so a node that dies mid-call leaves a
+            // withdrawal the worker will query (never re-send) once the lease has expired.
+            var (channel, account) = routed.Candidates[first];
+            order.Status = WithdrawalStatus.Created;
+            order.ChannelCode = channel.Code;
+            order.ChannelAccountId = account.Id;
+            order.LeaseOwner = node.Id;
+            order.LeaseExpiresAt = now + Options.LeaseDuration;
+            order.NextQueryAt = now + Options.FirstQueryDelay;
+            db.PaymentRouting.Add(routed.RecordFor(id, now));
+        }
+
+        db.Withdrawals.Add(order);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (SluiceDatabase.IsUniqueViolation(ex))
+        {
+            // This withdrawal number exists (a retry, or a concurrent request won): answer like a retry of that request.
+            db.ChangeTracker.Clear();
+            await ledger.ReleaseAsync(db, id, CancellationToken.None);
+            var existing = await FindByNumberAsync(caller.AppId, r.MerchantWithdrawalNo!, ct);
+            return existing is not null && Same(existing, r, payeeType)
+                ? WithdrawalOutcome.Ok(200, WithdrawalView.From(existing))
+                : WithdrawalOutcome.Fail(Problems.Of(409, UnifiedCode.DuplicateOrderNo,
+                    "This merchant_withdrawal_no already belongs to a withdrawal with a different amount, currency or payee.",
+                    new Dictionary<string, object?> { ["withdrawal_id"] = existing?.Id }));
+        }
+
+        LogCreated(logger, id, caller.MerchantId, WithdrawalStateMachine.WireName(order.Status), order.ChannelCode ?? "-");
+        if (first >= 0)
+        {
+            // The withdrawal is acknowledged from here on: a merchant hanging up must not cut the channel call.
+            await SendAsync(order, routed, first, CancellationToken.None);
+            await ReleaseLeaseAsync(order.Id, CancellationToken.None);
+        }
+
+        return WithdrawalOutcome.Ok(201, WithdrawalView.From(order));
+    }
+
+    public Task<WithdrawalOrder?> FindAsync(string appId, string id, CancellationToken ct) =>
+        db.Withdrawals.AsNoTracking().FirstOrDefaultAsync(w => w.Id == id && w.AppId == appId, ct);
+
+    public Task<WithdrawalOrder?> FindByNumberAsync(string appId, string number, CancellationToken ct) =>
+        db.Withdrawals.AsNoTracking().FirstOrDefaultAsync(w => w.AppId == appId && w.MerchantWithdrawalNo == number, ct);
+
+    /// <summary>
+    /// The worker's step for one withdrawal it holds the lease on: a held one past its hold time fails, one a channel
+    /// can take now is sent; one routed to a channel is queried there. Returns what it did, for the log.
+    /// </summary>
+    public async Task<string> WorkOnAsync(WithdrawalOrder order, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        if (order.Status == WithdrawalStatus.Held)
+        {
+            if (order.HeldUntil is { } until && now >= until)
+            {
+                return Effect(await transitions.ApplyAsync(db, order, WithdrawalStatus.Failed, "hold_expired", order.HoldReason, o =>
+                {
+                    o.FailureCode = HoldExpiredCode;
+                    o.FailureMessage = "No withdrawal channel was available within the hold time; nothing was paid out.";
+                    o.FailureMessageZh = "在最长挂起时间内没有可用的代付通道，款项未付出。";
+                    o.FailedAt = now;
+                }, ct), order);
+            }
+
+            var routed = await RouteAsync(order.MerchantId, order.AppId + "/" + order.MerchantWithdrawalNo, WithdrawalView.MethodOf(order.PayeeType), order.Amount, order.Currency, now, ct);
+            var first = await ledger.ReserveFirstAsync(db, order.Id, routed.Candidates, 0, routed.Decision.Request, ct);
+            if (first < 0)
+            {
+                order.HoldReason = HoldReasonOf(routed);
+                await SaveIgnoringRaceAsync(order, ct);
+                return "still_held";
+            }
+
+            var (channel, account) = routed.Candidates[first];
+            var moved = await transitions.ApplyAsync(db, order, WithdrawalStatus.Created, "channel_available",
+                $"routed to {account.Id} ({channel.Code})", o =>
+                {
+                    o.ChannelCode = channel.Code;
+                    o.ChannelAccountId = account.Id;
+                    o.HoldReason = null;
+                }, ct);
+            if (moved != TransitionResult.Applied)
+            {
+                await ledger.ReleaseAsync(db, order.Id, ct);
+                return "skipped_" + WithdrawalStateMachine.WireName(order.Status);
+            }
+
+            if (!await db.PaymentRouting.AnyAsync(p => p.PaymentId == order.Id, ct))
+            {
+                db.PaymentRouting.Add(routed.RecordFor(order.Id, now));
+                await db.SaveChangesAsync(ct);
+            }
+
+            await SendAsync(order, routed, first, ct);
+            return "sent";
+        }
+
+        if (order.ChannelAccountId is null || WithdrawalStateMachine.IsTerminal(order.Status))
+        {
+            return "nothing_to_do";
+        }
+
+        var channelAccount = await db.ChannelAccounts.AsNoTracking().FirstAsync(a => a.Id == order.ChannelAccountId, ct);
+        var report = await CallAsync("withdraw_query", channelAccount, order.Id,
+            () => adapters.For(channelAccount.Protocol).QueryWithdrawalAsync(accounts.For(channelAccount), order.Id, ct));
+        var resolution = await resultCodes.ResolveAsync(db, channelAccount.Protocol, ChannelFlow.WithdrawQuery, report.Result, ct);
+        return await ApplyReportAsync(order, report, resolution, "channel_query", ct);
+    }
+
+    /// <summary>
+    /// Applies what a channel reported (a query or a verified notice) with the effect the result-code map resolved.
+    /// A failure reported for a succeeded withdrawal is believed only as a bounce (<c>withdrawal_returned</c>).
+    /// Returns the effect for the callback log.
+    /// </summary>
+    public async Task<string> ApplyReportAsync(WithdrawalOrder order, ChannelReport report, ResultResolution resolution, string source, CancellationToken ct)
+    {
+        var result = report.Result;
+        void Record(WithdrawalOrder o)
+        {
+            o.LastChannelOutcome = OutcomeName(resolution.Effect);
+            o.ResultCode = resolution.UnifiedCode;
+            o.RawCode = result.RawCode;
+            o.RawSubCode = result.RawSubCode;
+            o.RawMessage = Truncate(result.RawMessage, 1024);
+            o.ChannelReference ??= result.ChannelReference;
+        }
+
+        switch (resolution.Effect)
+        {
+            case ChannelOutcome.Succeeded:
+                if (report.Amount is { } amount && (amount != order.Amount || !string.Equals(report.Currency ?? order.Currency, order.Currency, StringComparison.Ordinal)))
+                {
+                    db.WithdrawalEvents.Add(new WithdrawalEvent
+                    {
+                        WithdrawalId = order.Id, Kind = "amount_mismatch", Source = source,
+                        Detail = $"channel reported {amount} {report.Currency}, withdrawal is {order.Amount} {order.Currency}", CreatedAt = clock.GetUtcNow(),
+                    });
+                    await db.SaveChangesAsync(ct);
+                    return "amount_mismatch";
+                }
+
+                return Effect(await transitions.ApplyAsync(db, order, WithdrawalStatus.Succeeded, source, result.RawCode, o =>
+                {
+                    Record(o);
+                    o.SucceededAt = report.CompletedAt?.ToUniversalTime() ?? clock.GetUtcNow();
+                }, ct), order);
+            case ChannelOutcome.Failed:
+                var bounce = order.Status == WithdrawalStatus.Succeeded && resolution.UnifiedCode == ReturnedCode;
+                return Effect(await transitions.ApplyAsync(db, order, WithdrawalStatus.Failed, source, $"{result.RawCode}/{result.RawSubCode}", o =>
+                {
+                    Record(o);
+                    Fail(o, resolution);
+                    o.ReturnedAt = bounce ? clock.GetUtcNow() : o.ReturnedAt;
+                }, ct, bounce), order);
+            case ChannelOutcome.Pending when order.Status == WithdrawalStatus.Created:
+                return Effect(await transitions.ApplyAsync(db, order, WithdrawalStatus.Pending, source, result.RawCode, Record, ct), order);
+            default:
+                return resolution.Mapped ? "no_change" : "unmapped_result_code";
+        }
+    }
+
+    /// <summary>
+    /// Asks the candidates in order, from <paramref name="current"/> (reserved, stored as the order's channel). Only a
+    /// definite "not taken" that the map resolves to failed moves the still-created order to the next candidate; after
+    /// any other answer, above all an unknown one, the order stays with the channel that may hold it.
+    /// </summary>
+    private async Task SendAsync(WithdrawalOrder order, RoutedRequest routed, int current, CancellationToken ct)
+    {
+        var candidates = routed.Candidates;
+        var payeeAccountNo = payees.Reveal(order);
+        for (var i = current; ; )
+        {
+            var account = candidates[i].Account;
+            var report = await CallAsync("withdraw", account, order.Id, () => adapters.For(account.Protocol).WithdrawAsync(accounts.For(account), new ChannelWithdrawRequest(
+                order.Id, order.Amount, order.Currency, order.PayeeType, payeeAccountNo, order.PayeeName, order.BankCode, order.Remark), ct));
+            var result = report.Result;
+            var resolution = await resultCodes.ResolveAsync(db, account.Protocol, ChannelFlow.Withdraw, result, ct);
+            var notTaken = resolution.Effect == ChannelOutcome.Failed && result.NotTakenByChannel;
+            var next = notTaken && i < candidates.Count - 1 ? await ledger.ReserveNextAsync(db, order.Id, candidates, i, routed.Decision.Request, ct) : -1;
+            if (next >= 0)
+            {
+                var (channel, nextAccount) = candidates[next];
+                var from = order.ChannelAccountId;
+                order.ChannelAccountId = nextAccount.Id;
+                order.ChannelCode = channel.Code;
+                db.WithdrawalEvents.Add(new WithdrawalEvent
+                {
+                    WithdrawalId = order.Id, Kind = "failover", Source = "routing", CreatedAt = clock.GetUtcNow(),
+                    Detail = $"{from} did not take the withdrawal ({result.RawCode}); trying {nextAccount.Id} ({channel.Code})",
+                });
+                if (!await SaveIgnoringRaceAsync(order, ct))
+                {
+                    return;
+                }
+
+                i = next;
+                continue;
+            }
+
+            if (notTaken && resolution.Retryable)
+            {
+                // Every channel refused before taking it, and may take it later (busy, unreachable): wait for one.
+                var reason = $"every available channel refused before taking it; last: {account.ChannelCode} ({resolution.UnifiedCode})";
+                await transitions.ApplyAsync(db, order, WithdrawalStatus.Held, "channel_withdraw", reason, o =>
+                {
+                    o.HoldReason = reason;
+                    o.ChannelCode = null;
+                    o.ChannelAccountId = null;
+                }, ct);
+                return;
+            }
+
+            await ApplyAnswerAsync(order, report, resolution, ct);
+            return;
+        }
+    }
+
+    /// <summary>The channel's answer to a new payout: unknown (timeout, 5xx, unmapped) is pending with outcome unknown, to be queried.</summary>
+    private async Task ApplyAnswerAsync(WithdrawalOrder order, ChannelReport report, ResultResolution resolution, CancellationToken ct)
+    {
+        if (resolution.Effect is ChannelOutcome.Succeeded or ChannelOutcome.Failed or ChannelOutcome.Pending)
+        {
+            await ApplyReportAsync(order, report, resolution, "channel_withdraw", ct);
+            return;
+        }
+
+        var result = report.Result;
+        db.WithdrawalEvents.Add(new WithdrawalEvent
+        {
+            WithdrawalId = order.Id, Kind = resolution.Mapped ? "channel_outcome_unknown" : "unmapped_result_code", Source = "channel_withdraw",
+            Detail = $"{result.RawCode}/{result.RawSubCode}: {Truncate(result.RawMessage, 512)}", CreatedAt = clock.GetUtcNow(),
+        });
+        await transitions.ApplyAsync(db, order, WithdrawalStatus.Pending, "channel_withdraw", result.RawCode, o =>
+        {
+            o.LastChannelOutcome = "unknown";
+            o.ResultCode = resolution.UnifiedCode;
+            o.RawCode = result.RawCode;
+            o.RawSubCode = result.RawSubCode;
+            o.RawMessage = Truncate(result.RawMessage, 1024);
+        }, ct);
+    }
+
+    private async Task<RoutedRequest> RouteAsync(string merchantId, string routingKey, string method, long amount, string currency, DateTimeOffset now, CancellationToken ct) =>
+        // The payee's bank code is not a routing filter: payout channels pay into any bank.
+        await router.RouteAsync(db, merchantId, new RoutingRequest(ChannelBusinessType.Withdrawal, method, amount, currency, now, RoutingKey: routingKey), ct);
+
+    private async Task<ChannelReport> CallAsync(string operation, ChannelAccount account, string withdrawalId, Func<Task<ChannelReport>> call)
+    {
+        using var activity = SluiceTracing.StartChannelCall(operation, account.Protocol, account.Id, withdrawalId);
+        var started = Stopwatch.GetTimestamp();
+        ChannelReport report;
+        try
+        {
+            report = await call();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // An adapter bug must not lose the withdrawal: its outcome is unknown and it will be queried.
+            LogAdapterFault(logger, ex, withdrawalId, account.Protocol);
+            report = new ChannelReport(ChannelResult.Unknown(Sluice.Channels.ChannelTransport.AdapterFault, ex.GetType().Name));
+        }
+
+        health.Record(account.ChannelCode, ChannelHealthMonitor.Answered(report.Result), Stopwatch.GetElapsedTime(started));
+        activity?.SetTag("sluice.channel.outcome", report.Result.Outcome.ToString().ToLowerInvariant());
+        activity?.SetTag("sluice.channel.raw_code", report.Result.RawCode);
+        return report;
+    }
+
+    /// <summary>Gives up this node's lease on a withdrawal (after the create call), leaving its next query where it is.</summary>
+    private Task ReleaseLeaseAsync(string id, CancellationToken ct) =>
+        db.Withdrawals.Where(w => w.Id == id && w.LeaseOwner == node.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(w => w.LeaseOwner, (string?)null).SetProperty(w => w.LeaseExpiresAt, (DateTimeOffset?)null), ct);
+
+    /// <summary>Saves a change that is not a state change; false when a notice moved the order first (it is reloaded).</summary>
+    private async Task<bool> SaveIgnoringRaceAsync(WithdrawalOrder order, CancellationToken ct)
+    {
+        try
+        {
+            order.Version++;
+            order.UpdatedAt = clock.GetUtcNow();
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            foreach (var entry in db.ChangeTracker.Entries().Where(e => e.Entity is WithdrawalEvent && e.State == EntityState.Added).ToList())
+            {
+                entry.State = EntityState.Detached;
+            }
+
+            await db.Entry(order).ReloadAsync(ct);
+            return false;
+        }
+    }
+
+    private static string HoldReasonOf(RoutedRequest routed)
+    {
+        if (routed.Decision.Ranked.Count > 0)
+        {
+            return "the daily limit of every eligible withdrawal channel is taken";
+        }
+
+        var lines = routed.Decision.Explain().Where(l => !l.Eligible && l.DroppedBy != "business_type").Select(l => $"{l.Channel}: {l.Reason}").ToList();
+        var reason = lines.Count == 0
+            ? "no withdrawal channel takes this withdrawal for this merchant"
+            : "no withdrawal channel is available: " + string.Join("; ", lines);
+        return Truncate(reason, 1024)!;
+    }
+
+    private bool Same(WithdrawalOrder o, CreateWithdrawalRequest r, PayeeAccountType payeeType) =>
+        o.Amount == r.Amount && o.Currency == r.Currency && o.PayeeType == payeeType && o.PayeeName == r.PayeeName && payees.Reveal(o) == r.PayeeAccountNo;
+
+    private static void Fail(WithdrawalOrder o, ResultResolution resolution)
+    {
+        o.FailureCode = resolution.UnifiedCode;
+        o.FailureMessage = resolution.MessageEn;
+        o.FailureMessageZh = resolution.MessageZh;
+        o.FailedAt = o.UpdatedAt;
+    }
+
+    private static string OutcomeName(ChannelOutcome outcome) => outcome.ToString().ToLowerInvariant();
+
+    private static string Effect(TransitionResult result, WithdrawalOrder order) => result switch
+    {
+        TransitionResult.Applied => "applied",
+        TransitionResult.AlreadyThere => "duplicate",
+        _ => "ignored_" + WithdrawalStateMachine.WireName(order.Status),
+    };
+
+    private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Withdrawal {WithdrawalId} of merchant {MerchantId} created: {Status} via {Channel}")]
+    private static partial void LogCreated(ILogger logger, string withdrawalId, string merchantId, string status, string channel);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Channel adapter {Protocol} threw on withdrawal {WithdrawalId}; outcome recorded as unknown")]
+    private static partial void LogAdapterFault(ILogger logger, Exception exception, string withdrawalId, string protocol);
+}

@@ -1,0 +1,92 @@
+using Microsoft.EntityFrameworkCore;
+using Sluice.Data;
+using Sluice.Server.Payments;
+using Sluice.Server.Routing;
+using Sluice.Server.Webhooks;
+using Sluice.Webhooks;
+using Sluice.Withdrawals;
+
+namespace Sluice.Server.Withdrawals;
+
+/// <summary>
+/// Every withdrawal state change goes through here: a compare-and-set on the order's version, its timeline event and
+/// its merchant webhook (<c>withdrawal.held|pending|succeeded|failed</c>) committed together. A lost race reloads and
+/// decides again, so duplicate, late and out-of-order notices are harmless.
+/// </summary>
+public sealed partial class WithdrawalTransitions(WebhookOutbox outbox, DailyLimitLedger ledger, TimeProvider clock, ILogger<WithdrawalTransitions> logger)
+{
+    private const int MaxRaces = 5;
+
+    /// <param name="bounce">Allows succeeded → failed: the payee's bank returned a payout it had credited.</param>
+    public async Task<TransitionResult> ApplyAsync(
+        SluiceDbContext db,
+        WithdrawalOrder order,
+        WithdrawalStatus target,
+        string source,
+        string? detail,
+        Action<WithdrawalOrder>? mutate,
+        CancellationToken ct,
+        bool bounce = false)
+    {
+        for (var race = 0; ; race++)
+        {
+            if (order.Status == target)
+            {
+                return TransitionResult.AlreadyThere;
+            }
+
+            if (!WithdrawalStateMachine.CanTransition(order.Status, target, bounce))
+            {
+                return TransitionResult.Refused;
+            }
+
+            var from = order.Status;
+            var now = clock.GetUtcNow();
+            order.Status = target;
+            order.Version++;
+            order.UpdatedAt = now;
+            mutate?.Invoke(order);
+            db.WithdrawalEvents.Add(new WithdrawalEvent
+            {
+                WithdrawalId = order.Id,
+                Kind = bounce ? "returned_by_bank" : "status_changed",
+                Source = source,
+                FromStatus = WithdrawalStateMachine.WireName(from),
+                ToStatus = WithdrawalStateMachine.WireName(target),
+                Detail = detail,
+                CreatedAt = now,
+            });
+
+            // "created" is internal (routed, not yet confirmed by the channel); every other state is the merchant's news.
+            if (target != WithdrawalStatus.Created)
+            {
+                await outbox.StageAsync(db, order.AppId, order.NotifyUrl, "withdrawal." + WithdrawalStateMachine.WireName(target), WithdrawalView.From(order), ct);
+            }
+
+            try
+            {
+                await db.SaveChangesAsync(ct);
+                LogTransition(logger, order.Id, from, target, source);
+                if (target is WithdrawalStatus.Failed or WithdrawalStatus.Held)
+                {
+                    // Money that will not go out through that channel today gives its share of the daily limit back (once).
+                    await ledger.ReleaseAsync(db, order.Id, ct);
+                }
+
+                return TransitionResult.Applied;
+            }
+            catch (DbUpdateConcurrencyException) when (race < MaxRaces)
+            {
+                foreach (var entry in db.ChangeTracker.Entries().Where(e => e.Entity is WithdrawalEvent or WebhookDelivery && e.State == EntityState.Added).ToList())
+                {
+                    entry.State = EntityState.Detached;
+                }
+
+                await db.Entry(order).ReloadAsync(ct);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Withdrawal {WithdrawalId} moved {From} -> {To} ({Source})")]
+    private static partial void LogTransition(ILogger logger, string withdrawalId, WithdrawalStatus from, WithdrawalStatus to, string source);
+}

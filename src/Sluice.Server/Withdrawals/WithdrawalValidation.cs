@@ -1,0 +1,104 @@
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Sluice.Errors;
+using Sluice.Money;
+using Sluice.Server.Api;
+using Sluice.Server.Payments;
+
+namespace Sluice.Server.Withdrawals;
+
+/// <summary>Checks a create-withdrawal request completely before anything is written.</summary>
+public static partial class WithdrawalValidation
+{
+    public static ProblemHttpResult? Validate(CreateWithdrawalRequest r)
+    {
+        if (string.IsNullOrWhiteSpace(r.MerchantWithdrawalNo))
+        {
+            return Missing("merchant_withdrawal_no");
+        }
+
+        if (!NumberPattern().IsMatch(r.MerchantWithdrawalNo))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "merchant_withdrawal_no", "merchant_withdrawal_no must be 1-64 characters of letters, digits, '-', '_' or '.'.");
+        }
+
+        if (r.Amount is null)
+        {
+            return Missing("amount");
+        }
+
+        if (r.Amount <= 0 || r.Amount > MoneyAmount.MaxMinorUnits)
+        {
+            return Problems.Validation(UnifiedCode.InvalidAmount, "amount", $"amount must be a positive integer of minor units, at most {MoneyAmount.MaxMinorUnits}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(r.Currency))
+        {
+            return Missing("currency");
+        }
+
+        if (!Currency.TryGet(r.Currency, out _))
+        {
+            return Problems.Validation(UnifiedCode.UnsupportedCurrency, "currency", "currency must be a supported ISO 4217 code in upper case, e.g. CNY.");
+        }
+
+        if (string.IsNullOrWhiteSpace(r.PayeeType))
+        {
+            return Missing("payee_type");
+        }
+
+        if (WithdrawalView.PayeeTypeOf(r.PayeeType) is null)
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "payee_type", "payee_type must be bank_account or wallet.");
+        }
+
+        if (string.IsNullOrWhiteSpace(r.PayeeAccountNo))
+        {
+            return Missing("payee_account_no");
+        }
+
+        // The account number is never echoed back in an error: it is personal data.
+        if (!AccountPattern().IsMatch(r.PayeeAccountNo))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "payee_account_no", "payee_account_no must be 4-64 characters of letters, digits, '@', '.', '_', '+' or '-'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(r.PayeeName))
+        {
+            return Missing("payee_name");
+        }
+
+        if (r.PayeeName.Length > 128 || r.PayeeName.Any(char.IsControl))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "payee_name", "payee_name must be at most 128 printable characters.");
+        }
+
+        if (r.BankCode is not null && !BankCodePattern().IsMatch(r.BankCode))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "bank_code", "bank_code must be 2-16 letters or digits, e.g. ICBC.");
+        }
+
+        if (r.Remark is not null && (r.Remark.Length > 128 || r.Remark.Any(char.IsControl)))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "remark", "remark must be at most 128 printable characters.");
+        }
+
+        if (r.NotifyUrl is not null && !PaymentValidation.IsHttpUrl(r.NotifyUrl))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "notify_url", "notify_url must be an absolute http(s) URL of at most 2048 characters.");
+        }
+
+        return null;
+    }
+
+    private static ProblemHttpResult Missing(string field) => Problems.Validation(UnifiedCode.MissingField, field, $"{field} is required.");
+
+    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
+    private static partial Regex NumberPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9@._+-]{4,64}$")]
+    private static partial Regex AccountPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9]{2,16}$")]
+    private static partial Regex BankCodePattern();
+}

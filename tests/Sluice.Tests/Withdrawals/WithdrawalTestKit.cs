@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Sluice.Server.Withdrawals;
+using Sluice.Tests.Channels.UnionPay;
+using Sluice.Tests.Infrastructure;
+
+namespace Sluice.Tests.Withdrawals;
+
+/// <summary>A merchant whose app notifies the test's endpoint, with one account at a bank payout channel of its own.</summary>
+public sealed record PayoutShop(string ApiKey, string WebhookSecret, string ChannelCode, string ChannelAccountId);
+
+public static class WithdrawalTestKit
+{
+    public const string AccountNo = "6222020200112233445";
+
+    public static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>
+    /// A withdrawal channel of protocol <c>bank</c> pointing at the simulated bank, a merchant with an app notifying
+    /// <paramref name="notifyUrl"/>, and its account at that channel.
+    /// </summary>
+    public static async Task<PayoutShop> PayoutShopAsync(this SimulatedChannelsGateway gateway, Uri notifyUrl)
+    {
+        var (merchantId, apiKey, webhookSecret) = await gateway.PayoutMerchantAsync(notifyUrl);
+        using var bank = gateway.Simulator.Client();
+        var clientId = "CORP" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var issued = await (await bank.PostAsJsonAsync("control/bankpayout/clients", new { client_id = clientId }, Ct)).ReadJsonAsync();
+        var (channelCode, accountId) = await gateway.WithdrawalChannelAsync(merchantId, "bank", "withdraw_bank_account", new Dictionary<string, string>
+        {
+            ["client_id"] = clientId, ["secret"] = issued.Str("secret"), ["base_url"] = gateway.Simulator.BaseAddress.ToString(),
+        });
+        return new PayoutShop(apiKey, webhookSecret, channelCode, accountId);
+    }
+
+    /// <summary>A merchant with an app notifying <paramref name="notifyUrl"/> and an API key, made through the admin API.</summary>
+    public static async Task<(string MerchantId, string ApiKey, string WebhookSecret)> PayoutMerchantAsync(this GatewayFixture gateway, Uri notifyUrl)
+    {
+        using var admin = gateway.Admin();
+        var merchant = await (await admin.PostAsync("/admin/api/merchants", Api.JsonBody(new
+        {
+            service_provider_id = gateway.Demo.ServiceProviderId, name = "Payout shop " + Guid.NewGuid().ToString("N")[..6],
+        }), Ct)).ReadJsonAsync();
+        var app = await (await admin.PostAsync("/admin/api/apps", Api.JsonBody(new
+        {
+            merchant_id = merchant.Str("id"), name = "Payouts", notify_url = notifyUrl.ToString(),
+        }), Ct)).ReadJsonAsync();
+        var key = await (await admin.PostAsync($"/admin/api/apps/{app.GetProperty("app").Str("id")}/api-keys", null, Ct)).ReadJsonAsync();
+        return (merchant.Str("id"), key.Str("secret"), app.Str("webhook_secret"));
+    }
+
+    /// <summary>A withdrawal channel of its own (online, CNY) and the merchant's account there.</summary>
+    public static async Task<(string ChannelCode, string AccountId)> WithdrawalChannelAsync(
+        this GatewayFixture gateway, string merchantId, string protocol, string method, Dictionary<string, string> credentials, int feePpm = 1000, int weight = 100, long? dailyLimit = null)
+    {
+        using var admin = gateway.Admin();
+        var channelCode = protocol + "-" + Guid.NewGuid().ToString("N")[..8];
+        var channel = await admin.PostAsync("/admin/api/channels", Api.JsonBody(new
+        {
+            code = channelCode, institution_name = "Payouts (" + protocol + ")", business_type = "withdrawal", protocol,
+            payment_methods = new[] { method }, currencies = new[] { "CNY" }, fee_rate_ppm = new Dictionary<string, int> { [method] = feePpm },
+            weight, single_min = 1, single_max = 10_000_000, daily_limit = dailyLimit, status = "online",
+        }), Ct);
+        channel.StatusCode.ShouldBe(HttpStatusCode.Created, await channel.Content.ReadAsStringAsync(Ct));
+        var account = await admin.PostAsync("/admin/api/channel-accounts", Api.JsonBody(new
+        {
+            channel_code = channelCode, protocol, merchant_id = merchantId, payment_methods = new[] { method }, credentials,
+        }), Ct);
+        var accountJson = await account.ReadJsonAsync();
+        ((int)account.StatusCode).ShouldBe(201, accountJson.ToString());
+        return (channelCode, accountJson.Str("id"));
+    }
+
+    public static object WithdrawalRequest(string? number = null, long amount = 500_00, string accountNo = AccountNo, string payeeType = "bank_account") => new Dictionary<string, object>
+    {
+        ["merchant_withdrawal_no"] = number ?? "WD-" + Guid.NewGuid().ToString("N")[..12],
+        ["amount"] = amount,
+        ["currency"] = "CNY",
+        ["payee_type"] = payeeType,
+        ["payee_account_no"] = accountNo,
+        ["payee_name"] = "Zhang San",
+        ["bank_code"] = "ICBC",
+        ["remark"] = "salary",
+    };
+
+    public static async Task<JsonElement> CreateWithdrawalAsync(this HttpClient merchant, string accountNo = AccountNo, string payeeType = "bank_account")
+    {
+        var response = await merchant.PostAsync("/v1/withdrawals", Api.JsonBody(WithdrawalRequest(accountNo: accountNo, payeeType: payeeType)), Ct);
+        var body = await response.ReadJsonAsync();
+        ((int)response.StatusCode).ShouldBe(201, body.ToString());
+        return body;
+    }
+
+    public static async Task<JsonElement> GetWithdrawalAsync(this HttpClient merchant, string id)
+    {
+        var response = await merchant.GetAsync($"/v1/withdrawals/{id}", Ct);
+        var body = await response.ReadJsonAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, body.ToString());
+        return body;
+    }
+
+    public static Task<string> StatusBecomesAsync(this HttpClient merchant, string id, string status) =>
+        Api.EventuallyAsync(async () => (await merchant.GetWithdrawalAsync(id)).Str("status"), s => s == status, $"withdrawal {id} to be {status}");
+
+    public static async Task SetChannelStatusAsync(this GatewayFixture gateway, string channelCode, string status)
+    {
+        using var admin = gateway.Admin();
+        var response = await admin.PutAsync($"/admin/api/channels/{channelCode}/status", Api.JsonBody(new { status }), Ct);
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync(Ct));
+    }
+
+    /// <summary>The bank's control API: moves a payout and sends its notice.</summary>
+    public static async Task CompletePayoutAsync(this SimulatorHost simulator, string id, string status, string? failureCode = null)
+    {
+        using var bank = simulator.Client();
+        (await bank.PostAsJsonAsync($"control/bankpayout/payouts/{id}/complete", new { status, failure_code = failureCode }, Ct)).EnsureSuccessStatusCode();
+    }
+
+    /// <summary>How many create and query requests the simulated bank received for a payout.</summary>
+    public static async Task<(int Creates, int Queries)> PayoutRequestsAsync(this SimulatorHost simulator, string id)
+    {
+        using var bank = simulator.Client();
+        var counts = await (await bank.GetAsync($"control/bankpayout/payouts/{id}/requests", Ct)).ReadJsonAsync();
+        return (counts.GetProperty("creates").GetInt32(), counts.GetProperty("queries").GetInt32());
+    }
+
+    public static WithdrawalWorker Worker(this IServiceProvider services) => services.GetRequiredService<WithdrawalWorker>();
+
+    /// <summary>The gateway's withdrawal settings; tests may shorten them for one test and restore them after.</summary>
+    public static WithdrawalOptions WithdrawalOptions(this GatewayFixture gateway) => gateway.Services.GetRequiredService<IOptions<WithdrawalOptions>>().Value;
+}
