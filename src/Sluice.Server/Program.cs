@@ -51,6 +51,7 @@ builder.Services.AddSluiceDatabase(builder.Configuration);
 builder.Services.AddChannelAdapters();
 builder.Services.AddSingleton<ChannelAccountContexts>();
 builder.Services.AddSingleton<DailyLimitLedger>();
+builder.Services.AddSingleton<LimitReservationSweeper>();
 builder.Services.AddSingleton<PaymentRouter>();
 builder.Services.AddSingleton<ChannelCatalog>();
 builder.Services.AddSingleton<ResultCodeMap>();
@@ -86,6 +87,7 @@ if (options.Workers.Enabled)
     builder.Services.AddHostedService<WebhookDispatcherService>();
     builder.Services.AddHostedService<RefundOverdueService>();
     builder.Services.AddHostedService<ChannelCatalogRefresher>();
+    builder.Services.AddHostedService<LimitReservationSweeperService>();
     builder.Services.AddHostedService<WithdrawalWorkerService>();
 }
 

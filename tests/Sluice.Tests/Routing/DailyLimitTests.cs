@@ -70,6 +70,45 @@ public abstract class DailyLimitTests(GatewayFixture gateway)
         gateway.Clock.Advance(untilMidnight + TimeSpan.FromMinutes(1));
         (await ReserveAsync(gateway.Services, "pay_d2_" + channel, channel, 900, 1_000)).ShouldBeTrue();
     }
+
+    [Fact]
+    public async Task A_reservation_left_by_a_node_that_died_before_storing_its_order_is_given_back_once_after_the_grace_period()
+    {
+        await using var nodeB = gateway.StartNode("sweep-node-b");
+        var channel = "orphan-" + Guid.NewGuid().ToString("N")[..8];
+        var live = await gateway.Merchant().CreatePaymentAsync("ord-sweep-live-" + channel);
+        var failed = await gateway.Merchant().CreatePaymentAsync("ord-sweep-failed-" + channel);
+
+        // The node reserved, then died before the order row existed: nothing refers to "pay_never_stored".
+        (await ReserveAsync(gateway.Services, "pay_never_stored_" + channel, channel, 400, 1_000)).ShouldBeTrue();
+        // A payment still open keeps its amount; one the node failed but never released gets it back.
+        (await ReserveAsync(gateway.Services, live.Str("id"), channel, 300, 1_000)).ShouldBeTrue();
+        (await ReserveAsync(gateway.Services, failed.Str("id"), channel, 200, 1_000)).ShouldBeTrue();
+        await gateway.WithDbAsync(db => db.Payments.Where(p => p.Id == failed.Str("id"))
+            .ExecuteUpdateAsync(u => u.SetProperty(p => p.Status, Sluice.Payments.PaymentStatus.Failed)));
+
+        // Within the grace period an order may still be on its way to the database: nothing is touched.
+        await SweepAsync(gateway.Services);
+        (await ReservedAsync(channel)).ShouldBe(900);
+
+        gateway.Clock.Advance(LimitReservationSweeper.Grace + TimeSpan.FromMinutes(1));
+        await Task.WhenAll(SweepAsync(gateway.Services), SweepAsync(nodeB.Services));
+
+        // Both nodes swept at once; each amount came back exactly once (a double release would leave less than 300).
+        (await ReservedAsync(channel)).ShouldBe(300);
+        (await gateway.WithDbAsync(db => db.LimitReservations.Where(r => r.ChannelCode == channel && r.ReleasedAt == null).Select(r => r.OrderId).ToListAsync()))
+            .ShouldBe([live.Str("id")]);
+        (await ReserveAsync(gateway.Services, "pay_after_sweep_" + channel, channel, 700, 1_000)).ShouldBeTrue();
+    }
+
+    private static async Task SweepAsync(IServiceProvider services)
+    {
+        var sweeper = services.GetRequiredService<LimitReservationSweeper>();
+        while (await sweeper.RunOnceAsync(CancellationToken.None) > 0)
+        {
+            // Drain, as the hosted loop does.
+        }
+    }
 }
 
 public sealed class DailyLimitSqliteTests(SqliteGateway gateway) : DailyLimitTests(gateway), IClassFixture<SqliteGateway>;
