@@ -68,9 +68,10 @@ public sealed partial class PaymentTransitions(
                 CreatedAt = now,
             });
 
+            // Every state change is announced (payment.pending as well as the terminal ones), in the same transaction.
+            await outbox.StageAsync(db, order.AppId, order.NotifyUrl, "payment." + PaymentStateMachine.WireName(target), PaymentView.From(order), ct);
             if (PaymentStateMachine.IsTerminal(target))
             {
-                await outbox.StageAsync(db, order.AppId, order.NotifyUrl, "payment." + PaymentStateMachine.WireName(target), PaymentView.From(order), ct);
                 await ChannelQueryBook.SettleAsync(db, ChannelQueryKind.Payment, order.Id, now, ct);
             }
 

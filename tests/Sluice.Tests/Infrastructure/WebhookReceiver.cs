@@ -42,6 +42,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Every recorded request, in arrival order.</summary>
     public IReadOnlyList<ReceivedWebhook> Received => [.. _received.OrderBy(r => r.Number)];
 
+    /// <summary>The recorded requests of one event type (<c>Sluice-Event-Type</c>), in arrival order.</summary>
+    public IReadOnlyList<ReceivedWebhook> OfType(string eventType) => [.. Received.Where(r => r.Header("Sluice-Event-Type") == eventType)];
+
     public static async Task<WebhookReceiver> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });

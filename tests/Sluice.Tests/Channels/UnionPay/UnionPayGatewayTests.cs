@@ -116,10 +116,10 @@ public abstract class UnionPayGatewayTests(SimulatedChannelsGateway gateway) : I
         stored.ChannelTradeNo.ShouldNotBeNullOrEmpty("UnionPay's queryId is kept");
         Simulator.Callbacks.Attempts(id).ShouldHaveSingleItem().Answer.ShouldBe("ok");
         await gateway.RunDispatcherAsync();
-        var webhook = await Api.EventuallyAsync(() => Task.FromResult(_merchantEndpoint.Received), r => r.Count >= 1, "the merchant's webhook");
-        webhook[0].BodyText.ShouldContain("payment.succeeded");
-        webhook[0].BodyText.ShouldContain(id);
-        WebhookTestKit.VerifySignature(shop.WebhookSecret, webhook[0].Header("Sluice-Signature"), webhook[0].Body).ShouldNotBeNull();
+        var webhook = (await Api.EventuallyAsync(() => Task.FromResult(_merchantEndpoint.OfType("payment.succeeded")), r => r.Count >= 1, "the merchant's webhook"))
+            .ShouldHaveSingleItem();
+        webhook.BodyText.ShouldContain(id);
+        WebhookTestKit.VerifySignature(shop.WebhookSecret, webhook.Header("Sluice-Signature"), webhook.Body).ShouldNotBeNull();
     }
 
     [Fact]
@@ -138,7 +138,7 @@ public abstract class UnionPayGatewayTests(SimulatedChannelsGateway gateway) : I
         var logs = await gateway.WithDbAsync(db => db.ChannelCallbacks.AsNoTracking().Where(c => c.ChannelAccountId == shop.ChannelAccountId).ToListAsync());
         logs.Count.ShouldBeGreaterThanOrEqualTo(2);
         logs.ShouldAllBe(l => !l.Verified && l.Effect == "rejected");
-        (await gateway.WithDbAsync(db => db.WebhookDeliveries.CountAsync(d => d.Payload.Contains(id)))).ShouldBe(0);
+        (await gateway.WebhookEventsForAsync(id)).ShouldBe(["payment.pending"]);
     }
 
     [Fact]
@@ -157,7 +157,7 @@ public abstract class UnionPayGatewayTests(SimulatedChannelsGateway gateway) : I
         (await merchant.GetPaymentAsync(id)).Str("status").ShouldBe("succeeded");
         var effects = await gateway.WithDbAsync(db => db.ChannelCallbacks.Where(c => c.OrderId == id).Select(c => c.Effect).ToListAsync());
         effects.Order().ShouldBe(["applied", "duplicate"]);
-        (await gateway.WithDbAsync(db => db.WebhookDeliveries.CountAsync(d => d.Payload.Contains(id)))).ShouldBe(1);
+        (await gateway.WebhookEventsForAsync(id)).ShouldBe(["payment.pending", "payment.succeeded"], ignoreOrder: true);
     }
 
     [Fact]
