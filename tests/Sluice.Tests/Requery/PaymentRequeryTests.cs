@@ -383,6 +383,47 @@ public abstract class PaymentRequeryTests(AlipayGatewayFixture gateway, Simulato
                 .ShouldBeFalse("the dead node, were it to wake up, must leave the row alone");
         }
     }
+
+    [Fact]
+    public async Task A_node_killed_while_its_query_is_at_the_channel_leaves_the_payment_to_another_node_which_settles_it_once()
+    {
+        await using var shop = await ShopAsync();
+        var (client, receiver) = (shop.Client, shop.Receiver);
+        var id = (await CreateAsync(client)).Str("id");
+        await PaidWithLostNoticeAsync(id);
+        // Alipay will sit on the next request about this trade: the doomed node's query.
+        await simulator.SetBehaviourAsync("alipay", id, "delay", delayMs: 60_000, times: 1);
+        gateway.Clock.Advance(FirstInterval);
+
+        var doomed = gateway.StartNode("test-node-doomed");
+        using var stop = new CancellationTokenSource();
+        var round = doomed.Services.GetRequiredService<PaymentRequeryWorker>().RunOnceAsync(stop.Token);
+        await SimulatorHost.EventuallyAsync(() => Task.FromResult(!simulator.Behaviours.All().Any(b => b.OrderId == id && b.Behaviour.Action == Sluice.Simulator.Infrastructure.BehaviourAction.Delay)), TimeSpan.FromSeconds(20));
+        (await QueryRowAsync(id)).LeaseOwner.ShouldBe("test-node-doomed", "the query is at Alipay under the doomed node's lease");
+
+        // The node goes down mid-call: its round is cancelled and its host stopped.
+        await stop.CancelAsync();
+        await Should.ThrowAsync<OperationCanceledException>(() => round);
+        await doomed.DisposeAsync();
+
+        var row = await QueryRowAsync(id);
+        row.Status.ShouldBe(ChannelQueryStatus.Pending);
+        row.AttemptCount.ShouldBe(0, "nothing of the dead node's round was recorded");
+        (await StoredAsync(id)).Status.ShouldBe(PaymentStatus.Pending);
+
+        await Worker.RunOnceAsync(Ct);
+        (await StoredAsync(id)).Status.ShouldBe(PaymentStatus.Pending, "the dead node's lease keeps the row until it expires");
+
+        gateway.Clock.Advance(gateway.LeaseDuration() + TimeSpan.FromSeconds(1));
+        await Worker.RunOnceAsync(Ct);
+        await DispatchAllAsync();
+
+        (await StoredAsync(id)).Status.ShouldBe(PaymentStatus.Succeeded);
+        row = await QueryRowAsync(id);
+        (row.Status, row.AttemptCount, row.LeaseOwner).ShouldBe((ChannelQueryStatus.Done, 1, (string?)null));
+        (await TransitionsToAsync(id, "succeeded")).ShouldBe(1);
+        receiver.OfType("payment.succeeded").ShouldHaveSingleItem().BodyText.ShouldContain(id);
+    }
 }
 
 public sealed class PaymentRequerySqliteTests(AlipaySqliteGateway gateway, SimulatorHost simulator)
