@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using Sluice.Channels.WeChatPay;
 using Sluice.Refunds;
@@ -162,6 +163,28 @@ public abstract class RefundSimulatorTests(AlipayGatewayFixture gateway, Simulat
         queue.ShouldContain(abnormal.Str("id"));
         (await gateway.StoredPaymentAsync(paymentId)).RefundedAmount.ShouldBe(2_500);
         (await gateway.StoredRefundsAsync(paymentId)).ShouldAllBe(r => r.Status == RefundStatus.Exception);
+    }
+
+    [Fact]
+    public async Task A_forged_wechat_refund_notice_is_refused_logged_and_changes_nothing()
+    {
+        var (client, paymentId) = await WeChatPaidAsync(2_000);
+        using var _ = client;
+        await simulator.SetBehaviourAsync(WeChatPayTestKit.ChannelName, null, "forged_callback", times: 1);
+
+        var refund = await client.RefundAsync(paymentId, 800);
+        var id = refund.Str("id");
+
+        // WeChat Pay retries an unacknowledged notice; every attempt carries the forged signature and is refused.
+        await SimulatorHost.EventuallyAsync(() => Task.FromResult(simulator.Callbacks.Attempts(id).Count >= 2));
+        simulator.Callbacks.Attempts(id).ShouldAllBe(a => a.Forged && !a.Acknowledged);
+        (await client.GetRefundAsync(id)).Str("status").ShouldBe("pending");
+        var stored = (await gateway.StoredRefundsAsync(paymentId)).ShouldHaveSingleItem();
+        stored.Status.ShouldBe(RefundStatus.Pending);
+        (await gateway.RefundWebhooksAsync(id)).ShouldNotContain("refund.succeeded");
+        (await gateway.StoredPaymentAsync(paymentId)).RefundedAmount.ShouldBe(800, "the amount stays reserved while the refund is open");
+        var rejected = await gateway.WithDbAsync(db => db.ChannelCallbacks.CountAsync(c => c.ChannelAccountId == stored.ChannelAccountId && !c.Verified && c.Effect == "rejected", Ct));
+        rejected.ShouldBeGreaterThanOrEqualTo(1);
     }
 }
 
