@@ -29,6 +29,9 @@ public static class AdminRefundEndpoints
                 RefundEndpoints.ToResult(await refunds.ResendAsync(http.User, id, ct), http))
             .WithSummary("Resend an exception refund through its original channel account (when the channel permits)");
         group.MapPost("/{id}/close-offline", CloseOfflineAsync).WithSummary("Close an exception refund as handled offline, with a note");
+        group.MapPost("/{id}/notes", AddNoteAsync)
+            .WithSummary("Record what an operator did about a refund (e.g. contacted the buyer); on its timeline and in the audit log")
+            .WithDescription("Changes no state and notifies nobody: the note is for the operators who pick the refund up next.");
     }
 
     public static AdminRefundView ViewOf(RefundOrder r, bool resendAllowed, IReadOnlyList<RefundEventView>? events) =>
@@ -68,32 +71,59 @@ public static class AdminRefundEndpoints
         return TypedResults.Ok(views);
     }
 
-    private static async Task<Results<Ok<AdminRefundView>, ProblemHttpResult>> GetAsync(string id, SluiceDbContext db, RefundService refunds, CancellationToken ct)
+    private static async Task<Results<Ok<AdminRefundView>, ProblemHttpResult>> GetAsync(string id, SluiceDbContext db, RefundService refunds, CancellationToken ct) =>
+        await WithTimelineAsync(id, db, refunds, ct) is { } view ? TypedResults.Ok(view) : Problems.Of(404, UnifiedCode.NotFound, "No refund with that id.");
+
+    private static async Task<AdminRefundView?> WithTimelineAsync(string id, SluiceDbContext db, RefundService refunds, CancellationToken ct)
     {
         var r = await db.Refunds.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
         if (r is null)
         {
-            return Problems.Of(404, UnifiedCode.NotFound, "No refund with that id.");
+            return null;
         }
 
         var events = await db.RefundEvents.AsNoTracking().Where(e => e.RefundId == id).OrderBy(e => e.Id)
             .Select(e => new RefundEventView(e.Kind, e.Source, e.FromStatus, e.ToStatus, e.Detail, e.CreatedAt)).ToListAsync(ct);
         events.Insert(0, new RefundEventView("created", "merchant_api", null, "created", null, r.CreatedAt));
-        return TypedResults.Ok(ViewOf(r, await refunds.ResendAllowedAsync(r, ct), events));
+        return ViewOf(r, await refunds.ResendAllowedAsync(r, ct), events);
     }
 
-    private static async Task<IResult> CloseOfflineAsync(string id, [FromBody] CloseRefundOfflineRequest? body, HttpContext http, RefundService refunds, CancellationToken ct)
+    private static async Task<Results<Created<AdminRefundView>, ProblemHttpResult>> AddNoteAsync(
+        string id, [FromBody] OperatorNoteRequest? body, HttpContext http, SluiceDbContext db, RefundService refunds, RefundTransitions transitions,
+        TimeProvider clock, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(body?.Note))
+        if (ValidNote(body?.Note) is { } problem)
         {
-            return Problems.Validation(UnifiedCode.MissingField, "note", "Say how the refund was handled offline (note).");
+            return problem;
         }
 
-        if (body.Note.Length > 2048)
+        var refund = await db.Refunds.FirstOrDefaultAsync(x => x.Id == id, ct);
+        if (refund is null)
         {
-            return Problems.Validation(UnifiedCode.InvalidField, "note", "note must be at most 2048 characters.");
+            return Problems.Of(404, UnifiedCode.NotFound, "No refund with that id.");
         }
 
-        return RefundEndpoints.ToResult(await refunds.CloseOfflineAsync(http.User, id, body.Note, ct), http);
+        var note = body!.Note!.Trim();
+        transitions.Note(db, refund, "operator_note", "operator:" + (http.User.Identity?.Name ?? "unknown"), note);
+        Audit.AuditLog.Add(db, clock, http.User, "refund.note", "refund", refund.Id, null, new { note });
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        return TypedResults.Created($"/admin/api/refunds/{id}", await WithTimelineAsync(id, db, refunds, ct));
+    }
+
+    /// <summary>An operator's note: required, at most 2048 characters.</summary>
+    private static ProblemHttpResult? ValidNote(string? note) =>
+        string.IsNullOrWhiteSpace(note) ? Problems.Validation(UnifiedCode.MissingField, "note", "Say what was done (note).")
+        : note.Length > 2048 ? Problems.Validation(UnifiedCode.InvalidField, "note", "note must be at most 2048 characters.")
+        : null;
+
+    private static async Task<IResult> CloseOfflineAsync(string id, [FromBody] OperatorNoteRequest? body, HttpContext http, RefundService refunds, CancellationToken ct)
+    {
+        if (ValidNote(body?.Note) is { } problem)
+        {
+            return problem;
+        }
+
+        return RefundEndpoints.ToResult(await refunds.CloseOfflineAsync(http.User, id, body!.Note!, ct), http);
     }
 }

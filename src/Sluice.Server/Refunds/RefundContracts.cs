@@ -18,8 +18,8 @@ public sealed record CreateRefundRequest(
     string? Bearer,
     string? Stage);
 
-/// <summary>Body of the operator's close-as-handled-offline action.</summary>
-public sealed record CloseRefundOfflineRequest(string? Note);
+/// <summary>Body of an operator action that takes a note: close as handled offline, or a note on the timeline.</summary>
+public sealed record OperatorNoteRequest(string? Note);
 
 /// <summary>A refund as merchants see it: unified codes only, never a channel's raw codes.</summary>
 public sealed record RefundView(

@@ -359,6 +359,23 @@ public abstract class RefundApiTests(GatewayFixture gateway)
         (await gateway.RefundWebhooksAsync(id)).ShouldBe(["refund.exception", "refund.overdue"], ignoreOrder: true);
         var timeline = (await gateway.AdminGetAsync($"/admin/api/refunds/{id}")).GetProperty("events").EnumerateArray().ToList();
         timeline.ShouldContain(e => e.Str("kind") == "overdue" && e.Str("detail").Contains("cannot take its original route"));
+
+        // Resolving it starts with the buyer: the operator records the contact on the refund's timeline.
+        using var admin = gateway.Admin();
+        using var empty = await admin.PostAsync($"/admin/api/refunds/{id}/notes", Api.JsonBody(new { note = "" }), Ct);
+        using var unknown = await admin.PostAsync("/admin/api/refunds/rfd_nope/notes", Api.JsonBody(new { note = "x" }), Ct);
+        using var noted = await admin.PostAsync($"/admin/api/refunds/{id}/notes", Api.JsonBody(new { note = "Called the buyer: wants it to a bank card" }), Ct);
+
+        empty.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await empty.ReadJsonAsync()).Str("code").ShouldBe("missing_field");
+        unknown.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        noted.StatusCode.ShouldBe(HttpStatusCode.Created);
+        var withNote = await noted.ReadJsonAsync();
+        withNote.GetProperty("refund").Str("status").ShouldBe("exception", "a note changes no state");
+        withNote.GetProperty("events").EnumerateArray().ShouldContain(e => e.Str("kind") == "operator_note" && e.Str("detail") == "Called the buyer: wants it to a bank card");
+        var audit = (await gateway.AdminGetAsync($"/admin/api/audit?entityType=refund&entityId={id}")).EnumerateArray().ShouldHaveSingleItem();
+        audit.Str("action").ShouldBe("refund.note");
+        (await gateway.RefundWebhooksAsync(id)).ShouldBe(["refund.exception", "refund.overdue"], ignoreOrder: true);
     }
 }
 
