@@ -22,12 +22,7 @@ public abstract class RequeryAcrossChannelsTests(AlipayGatewayFixture gateway, S
 
     public ValueTask InitializeAsync()
     {
-        // The simulator signs with real time: keep the gateway's clock at it so signature windows hold.
-        if (DateTimeOffset.UtcNow > gateway.Clock.GetUtcNow())
-        {
-            gateway.Clock.SetUtcNow(DateTimeOffset.UtcNow);
-        }
-
+        gateway.CatchUpWithRealTime();
         return ValueTask.CompletedTask;
     }
 
