@@ -11,8 +11,8 @@ namespace Sluice.Server.Refunds;
 
 /// <summary>
 /// Operators' view of refunds and the exception queue: refunds whose original route is impossible, which an operator
-/// resends (when the channel permits) or closes as handled offline with a note. Paying a refund back through a
-/// withdrawal channel to an account the buyer gives is not offered yet (withdrawals do not exist yet).
+/// resends (when the channel permits), pays back through a withdrawal channel to an account the buyer gives, or closes
+/// as handled offline, each with a note where it matters, audited and notified.
 /// </summary>
 public static class AdminRefundEndpoints
 {
@@ -22,13 +22,18 @@ public static class AdminRefundEndpoints
         group.MapGet("/exceptions", ExceptionsAsync).WithSummary("Refunds that cannot take their original route");
         group.MapGet("/overdue", OverdueAsync)
             .WithSummary("Refunds flagged overdue and not final yet: past their channel's refund timeout, or unable to take their route")
-            .WithDescription("Filters: channel (channel code), status (created, pending, exception). Resolve them by contacting the buyer, " +
+            .WithDescription("Filters: channel (channel code), status (created, pending, exception, paying_back). Resolve them by contacting the buyer, " +
                              "then resend or close as handled offline.");
         group.MapGet("/{id}", GetAsync).WithSummary("A refund with its raw channel codes and timeline");
         group.MapPost("/{id}/resend", async (string id, HttpContext http, RefundService refunds, CancellationToken ct) =>
                 RefundEndpoints.ToResult(await refunds.ResendAsync(http.User, id, ct), http))
             .WithSummary("Resend an exception refund through its original channel account (when the channel permits)");
         group.MapPost("/{id}/close-offline", CloseOfflineAsync).WithSummary("Close an exception refund as handled offline, with a note");
+        group.MapPost("/{id}/pay-back", PayBackAsync)
+            .WithSummary("Pay an exception refund back through a withdrawal channel to an account the buyer gives, with a note")
+            .WithDescription("Body: payee_type (bank_account or wallet), payee_account_no, payee_name, optional bank_code, note. Opens a withdrawal " +
+                             "routed among the merchant's withdrawal channels; the refund is paying_back until it succeeds (refund succeeded) " +
+                             "or fails (back to exception).");
     }
 
     public static AdminRefundView ViewOf(RefundOrder r, bool resendAllowed, IReadOnlyList<RefundEventView>? events) =>
@@ -49,11 +54,11 @@ public static class AdminRefundEndpoints
     private static async Task<Results<Ok<List<AdminRefundView>>, ProblemHttpResult>> OverdueAsync(
         string? channel, string? status, SluiceDbContext db, RefundService refunds, CancellationToken ct)
     {
-        RefundStatus[] open = [RefundStatus.Created, RefundStatus.Pending, RefundStatus.Exception];
+        RefundStatus[] open = [RefundStatus.Created, RefundStatus.Pending, RefundStatus.Exception, RefundStatus.PayingBack];
         var wanted = open.Where(s => status is null || RefundStateMachine.WireName(s) == status).ToArray();
         if (wanted.Length == 0)
         {
-            return Problems.Validation(UnifiedCode.InvalidField, "status", "status must be created, pending or exception (overdue refunds are not final).");
+            return Problems.Validation(UnifiedCode.InvalidField, "status", "status must be created, pending, exception or paying_back (overdue refunds are not final).");
         }
 
         var rows = await db.Refunds.AsNoTracking()
@@ -82,18 +87,18 @@ public static class AdminRefundEndpoints
         return TypedResults.Ok(ViewOf(r, await refunds.ResendAllowedAsync(r, ct), events));
     }
 
-    private static async Task<IResult> CloseOfflineAsync(string id, [FromBody] CloseRefundOfflineRequest? body, HttpContext http, RefundService refunds, CancellationToken ct)
+    private static async Task<IResult> CloseOfflineAsync(string id, [FromBody] CloseRefundOfflineRequest? body, HttpContext http, RefundService refunds, CancellationToken ct) =>
+        RefundValidation.ValidateNote(body?.Note) is { } invalid
+            ? invalid
+            : RefundEndpoints.ToResult(await refunds.CloseOfflineAsync(http.User, id, body!.Note!, ct), http);
+
+    private static async Task<IResult> PayBackAsync(string id, [FromBody] PayBackRefundRequest? body, HttpContext http, RefundPayBackService payBacks, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(body?.Note))
+        if (body is null)
         {
-            return Problems.Validation(UnifiedCode.MissingField, "note", "Say how the refund was handled offline (note).");
+            return Problems.Of(400, UnifiedCode.MalformedJson, "The request needs a JSON object body.");
         }
 
-        if (body.Note.Length > 2048)
-        {
-            return Problems.Validation(UnifiedCode.InvalidField, "note", "note must be at most 2048 characters.");
-        }
-
-        return RefundEndpoints.ToResult(await refunds.CloseOfflineAsync(http.User, id, body.Note, ct), http);
+        return RefundPayBackService.Validate(body) is { } invalid ? invalid : RefundEndpoints.ToResult(await payBacks.PayBackAsync(http.User, id, body, ct), http);
     }
 }
