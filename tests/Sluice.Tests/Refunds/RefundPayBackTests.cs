@@ -29,12 +29,7 @@ public abstract class RefundPayBackTests(SimulatedChannelsGateway gateway) : IAs
 
     public ValueTask InitializeAsync()
     {
-        // The simulator signs with real time: keep the gateway's clock at it so signature windows hold.
-        if (DateTimeOffset.UtcNow > gateway.Clock.GetUtcNow())
-        {
-            gateway.Clock.SetUtcNow(DateTimeOffset.UtcNow);
-        }
-
+        gateway.CatchUpWithRealTime();
         return ValueTask.CompletedTask;
     }
 

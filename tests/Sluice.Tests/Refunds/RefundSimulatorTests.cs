@@ -19,12 +19,7 @@ public abstract class RefundSimulatorTests(AlipayGatewayFixture gateway, Simulat
 
     public ValueTask InitializeAsync()
     {
-        // The simulator signs with real time: keep the gateway's clock at it so signature windows hold.
-        if (DateTimeOffset.UtcNow > gateway.Clock.GetUtcNow())
-        {
-            gateway.Clock.SetUtcNow(DateTimeOffset.UtcNow);
-        }
-
+        gateway.CatchUpWithRealTime();
         return ValueTask.CompletedTask;
     }
 
