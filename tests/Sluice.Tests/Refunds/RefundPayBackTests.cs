@@ -3,8 +3,11 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Sluice.Channels;
+using Sluice.Data;
 using Sluice.Refunds;
 using Sluice.Server.Refunds;
+using Sluice.Server.ResultCodes;
 using Sluice.Tests.Channels.Alipay;
 using Sluice.Tests.Channels.UnionPay;
 using Sluice.Tests.Infrastructure;
@@ -95,6 +98,18 @@ public abstract class RefundPayBackTests(SimulatedChannelsGateway gateway) : IAs
     private Task<List<Sluice.Withdrawals.WithdrawalOrder>> PayBackWithdrawalsAsync(string refundId) =>
         gateway.WithDbAsync(db => db.Withdrawals.AsNoTracking().Where(w => w.RefundId == refundId).ToListAsync(Ct));
 
+    /// <summary>The original channel (Alipay) reports the refund done late, as its notice would: applied by the refund flow.</summary>
+    private async Task<string> OriginalChannelReportsRefundedAsync(string refundId)
+    {
+        await using var scope = gateway.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SluiceDbContext>();
+        var refund = await db.Refunds.FirstAsync(r => r.Id == refundId, Ct);
+        var result = new ChannelResult(ChannelOutcome.Succeeded, "10000", "REFUND_SUCCESS", "Success");
+        var resolution = await scope.ServiceProvider.GetRequiredService<ResultCodeMap>().ResolveAsync(db, "alipay", ChannelFlow.Notify, result, Ct);
+        resolution.Effect.ShouldBe(ChannelOutcome.Succeeded);
+        return await scope.ServiceProvider.GetRequiredService<RefundService>().ApplyReportAsync(refund, new ChannelReport(result), resolution, "channel_notify", Ct);
+    }
+
     [Fact]
     public async Task A_refund_past_the_refund_window_is_paid_back_through_the_bank_and_succeeds_by_the_banks_notice()
     {
@@ -123,6 +138,7 @@ public abstract class RefundPayBackTests(SimulatedChannelsGateway gateway) : IAs
         (await x.Merchant.GetWithdrawalAsync(withdrawalId)).Str("status").ShouldBe("succeeded");
 
         var operatorView = await gateway.AdminGetAsync($"/admin/api/refunds/{x.RefundId}");
+        operatorView.GetProperty("refund").GetProperty("pay_back").Str("payee_account").ShouldBe(BuyerAccountMasked);
         var last = operatorView.GetProperty("events").EnumerateArray().Last();
         (last.Str("source"), last.Str("from_status"), last.Str("to_status")).ShouldBe(("pay_back_withdrawal", "paying_back", "succeeded"));
         last.Str("detail").ShouldBe($"paid back through withdrawal channel {x.PayoutChannel}, withdrawal {withdrawalId}");
@@ -186,11 +202,13 @@ public abstract class RefundPayBackTests(SimulatedChannelsGateway gateway) : IAs
             await gateway.Services.GetRequiredService<RefundOverdueScanner>().RunOnceAsync(Ct);
             var overdue = (await gateway.AdminGetAsync($"/admin/api/refunds/overdue?status=paying_back&channel={x.RefundChannel}")).EnumerateArray()
                 .Select(r => r.GetProperty("refund").Str("id")).ToList();
+            var lateOriginalWord = await OriginalChannelReportsRefundedAsync(x.RefundId);
             gateway.Clock.Advance(TimeSpan.FromSeconds(31));
             await gateway.Services.Worker().RunOnceAsync(Ct);
 
             answer.Str("status").ShouldBe("paying_back");
             overdue.ShouldBe([x.RefundId]);
+            lateOriginalWord.ShouldBe("ignored_paying_back", "only the pay-back withdrawal settles a refund being paid back");
             var refund = await x.Merchant.GetRefundAsync(x.RefundId);
             refund.Str("status").ShouldBe("succeeded");
             (await Simulator.PayoutRequestsAsync(withdrawalId)).ShouldBe((1, 1), "a payout whose answer was lost is queried, never sent again");
