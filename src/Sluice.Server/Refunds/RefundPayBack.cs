@@ -1,5 +1,7 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Sluice.Channels;
 using Sluice.Data;
 using Sluice.Errors;
 using Sluice.Refunds;
@@ -18,7 +20,7 @@ public sealed record PayBackRefundRequest(string? PayeeType, string? PayeeAccoun
 public sealed record PayBackView(string WithdrawalId, string PayeeType, string PayeeAccount)
 {
     public static PayBackView? Of(RefundOrder r) =>
-        r.PayBackWithdrawalId is { } id ? new(id, WithdrawalView.PayeeTypeName(r.PayBackPayeeType ?? Sluice.Channels.PayeeAccountType.BankAccount), r.PayBackPayeeAccount ?? "") : null;
+        r.PayBackWithdrawalId is { } id ? new(id, WithdrawalView.PayeeTypeName(r.PayBackPayeeType ?? PayeeAccountType.BankAccount), r.PayBackPayeeAccount ?? "") : null;
 }
 
 /// <summary>
@@ -38,7 +40,7 @@ public sealed partial class RefundPayBackService(
     public const string Source = "operator_pay_back";
 
     /// <summary>Checks the request completely before anything is read or written (the payee as a withdrawal's).</summary>
-    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Validate(PayBackRefundRequest r) =>
+    public static ProblemHttpResult? Validate(PayBackRefundRequest r) =>
         WithdrawalValidation.ValidatePayee(r.PayeeType, r.PayeeAccountNo, r.PayeeName, r.BankCode) ?? RefundValidation.ValidateNote(r.Note);
 
     public async Task<RefundOutcome> PayBackAsync(ClaimsPrincipal operatorUser, string id, PayBackRefundRequest r, CancellationToken ct)
