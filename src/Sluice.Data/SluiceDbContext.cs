@@ -235,6 +235,8 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
             e.Property(x => x.FailureMessageZh).HasMaxLength(1024);
             e.Property(x => x.ExceptionReason).HasMaxLength(1024);
             e.Property(x => x.ResolutionNote).HasMaxLength(2048);
+            e.Property(x => x.PayBackWithdrawalId).HasMaxLength(40);
+            e.Property(x => x.PayBackPayeeAccount).HasMaxLength(64);
             e.Property(x => x.Version).IsConcurrencyToken();
             e.HasIndex(x => new { x.AppId, x.MerchantRefundNo }).IsUnique();
             e.HasIndex(x => x.PaymentId);
@@ -271,8 +273,10 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
             e.Property(x => x.FailureMessageZh).HasMaxLength(1024);
             e.Property(x => x.ResultCode).HasMaxLength(64);
             e.Property(x => x.LeaseOwner).HasMaxLength(128);
+            e.Property(x => x.RefundId).HasMaxLength(40);
             e.Property(x => x.Version).IsConcurrencyToken();
             e.HasIndex(x => new { x.AppId, x.MerchantWithdrawalNo }).IsUnique();
+            e.HasIndex(x => x.RefundId);
             e.HasIndex(x => new { x.Status, x.NextQueryAt });
             e.HasOne<MerchantApp>().WithMany().HasForeignKey(x => x.AppId).OnDelete(DeleteBehavior.Restrict);
         });

@@ -59,6 +59,8 @@ builder.Services.AddScoped<PaymentService>();
 builder.Services.AddScoped<PaymentTransitions>();
 builder.Services.AddScoped<RefundService>();
 builder.Services.AddScoped<RefundTransitions>();
+builder.Services.AddScoped<RefundPayBackService>();
+builder.Services.AddScoped<RefundPayBackFollower>();
 builder.Services.Configure<RefundOptions>(builder.Configuration.GetSection(RefundOptions.Section));
 builder.Services.AddSingleton<RefundOverdueScanner>();
 builder.Services.AddScoped<IdempotencyStore>();

@@ -1,3 +1,5 @@
+using Sluice.Channels;
+
 namespace Sluice.Refunds;
 
 /// <summary>Who bears a refunded amount: the platform or the merchant.</summary>
@@ -65,7 +67,18 @@ public sealed class RefundOrder
     /// <summary>Why the refund cannot take its original route (exception state), for operators.</summary>
     public string? ExceptionReason { get; set; }
 
-    /// <summary>The operator's note when the refund was closed as handled offline.</summary>
+    /// <summary>
+    /// The withdrawal an operator opened to pay the refund back to an account the buyer gave (the latest one; a failed
+    /// pay-back returns the refund to the exception queue and a new pay-back replaces it).
+    /// </summary>
+    public string? PayBackWithdrawalId { get; set; }
+
+    /// <summary>The pay-back payee's account type and masked number (never the full number).</summary>
+    public PayeeAccountType? PayBackPayeeType { get; set; }
+
+    public string? PayBackPayeeAccount { get; set; }
+
+    /// <summary>The operator's note when the refund was closed as handled offline, or paid back through a withdrawal.</summary>
     public string? ResolutionNote { get; set; }
 
     /// <summary>When the refund was flagged overdue (past its channel's refund timeout, or unable to take its route); set once.</summary>
@@ -108,6 +121,12 @@ public enum RefundStatus
 
     /// <summary>An operator paid it back outside Sluice and closed it with a note. Terminal; the amount stays refunded.</summary>
     ClosedOffline,
+
+    /// <summary>
+    /// An operator pays it back through a withdrawal channel to an account the buyer gave; the withdrawal's outcome
+    /// decides: succeeded, or back to the exception queue. The amount stays reserved on the payment throughout.
+    /// </summary>
+    PayingBack,
 }
 
 /// <summary>The explicit state machine of a refund. Terminal states are final.</summary>
@@ -116,7 +135,10 @@ public static class RefundStateMachine
     public static bool IsTerminal(RefundStatus status) =>
         status is RefundStatus.Succeeded or RefundStatus.Failed or RefundStatus.ClosedOffline;
 
-    public static bool CanTransition(RefundStatus from, RefundStatus to) => (from, to) switch
+    /// <param name="payBackReturned">
+    /// Allows succeeded → exception: the payee's bank returned the pay-back withdrawal that had paid the refund.
+    /// </param>
+    public static bool CanTransition(RefundStatus from, RefundStatus to, bool payBackReturned = false) => (from, to) switch
     {
         (RefundStatus.Created, RefundStatus.Pending) => true,
         (RefundStatus.Created or RefundStatus.Pending, RefundStatus.Succeeded or RefundStatus.Failed or RefundStatus.Exception) => true,
@@ -126,6 +148,11 @@ public static class RefundStateMachine
 
         // A late notice or query may still report the channel's final word on a refund in the exception queue.
         (RefundStatus.Exception, RefundStatus.Succeeded) => true,
+
+        // An operator pays it back through a withdrawal channel; the withdrawal pays it, or fails (back to the queue).
+        (RefundStatus.Exception, RefundStatus.PayingBack) => true,
+        (RefundStatus.PayingBack, RefundStatus.Succeeded or RefundStatus.Exception) => true,
+        (RefundStatus.Succeeded, RefundStatus.Exception) => payBackReturned,
         _ => false,
     };
 
@@ -137,6 +164,7 @@ public static class RefundStateMachine
         RefundStatus.Failed => "failed",
         RefundStatus.Exception => "exception",
         RefundStatus.ClosedOffline => "closed_offline",
+        RefundStatus.PayingBack => "paying_back",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 

@@ -28,6 +28,9 @@ public sealed class WithdrawalOrder
     public string? Remark { get; init; }
     public string? NotifyUrl { get; init; }
 
+    /// <summary>Set when an operator opened this withdrawal to pay a refund back to the buyer: its outcome moves that refund.</summary>
+    public string? RefundId { get; init; }
+
     public WithdrawalStatus Status { get; set; }
 
     /// <summary>Incremented by every change of the order; part of each compare-and-set.</summary>

@@ -11,8 +11,8 @@ namespace Sluice.Server.Refunds;
 
 /// <summary>
 /// Operators' view of refunds and the exception queue: refunds whose original route is impossible, which an operator
-/// resends (when the channel permits) or closes as handled offline with a note. Paying a refund back through a
-/// withdrawal channel to an account the buyer gives is not offered yet (withdrawals do not exist yet).
+/// resends (when the channel permits), pays back through a withdrawal channel to an account the buyer gives, or closes
+/// as handled offline, each with a note where it matters, audited and notified.
 /// </summary>
 public static class AdminRefundEndpoints
 {
@@ -22,7 +22,7 @@ public static class AdminRefundEndpoints
         group.MapGet("/exceptions", ExceptionsAsync).WithSummary("Refunds that cannot take their original route");
         group.MapGet("/overdue", OverdueAsync)
             .WithSummary("Refunds flagged overdue and not final yet: past their channel's refund timeout, or unable to take their route")
-            .WithDescription("Filters: channel (channel code), status (created, pending, exception). Resolve them by contacting the buyer, " +
+            .WithDescription("Filters: channel (channel code), status (created, pending, exception, paying_back). Resolve them by contacting the buyer, " +
                              "then resend or close as handled offline.");
         group.MapGet("/{id}", GetAsync).WithSummary("A refund with its raw channel codes and timeline");
         group.MapPost("/{id}/resend", async (string id, HttpContext http, RefundService refunds, CancellationToken ct) =>
@@ -32,6 +32,11 @@ public static class AdminRefundEndpoints
         group.MapPost("/{id}/notes", AddNoteAsync)
             .WithSummary("Record what an operator did about a refund (e.g. contacted the buyer); on its timeline and in the audit log")
             .WithDescription("Changes no state and notifies nobody: the note is for the operators who pick the refund up next.");
+        group.MapPost("/{id}/pay-back", PayBackAsync)
+            .WithSummary("Pay an exception refund back through a withdrawal channel to an account the buyer gives, with a note")
+            .WithDescription("Body: payee_type (bank_account or wallet), payee_account_no, payee_name, optional bank_code, note. Opens a withdrawal " +
+                             "routed among the merchant's withdrawal channels; the refund is paying_back until it succeeds (refund succeeded) " +
+                             "or fails (back to exception).");
     }
 
     public static AdminRefundView ViewOf(RefundOrder r, bool resendAllowed, IReadOnlyList<RefundEventView>? events) =>
@@ -52,11 +57,11 @@ public static class AdminRefundEndpoints
     private static async Task<Results<Ok<List<AdminRefundView>>, ProblemHttpResult>> OverdueAsync(
         string? channel, string? status, SluiceDbContext db, RefundService refunds, CancellationToken ct)
     {
-        RefundStatus[] open = [RefundStatus.Created, RefundStatus.Pending, RefundStatus.Exception];
+        RefundStatus[] open = [RefundStatus.Created, RefundStatus.Pending, RefundStatus.Exception, RefundStatus.PayingBack];
         var wanted = open.Where(s => status is null || RefundStateMachine.WireName(s) == status).ToArray();
         if (wanted.Length == 0)
         {
-            return Problems.Validation(UnifiedCode.InvalidField, "status", "status must be created, pending or exception (overdue refunds are not final).");
+            return Problems.Validation(UnifiedCode.InvalidField, "status", "status must be created, pending, exception or paying_back (overdue refunds are not final).");
         }
 
         var rows = await db.Refunds.AsNoTracking()
@@ -92,7 +97,7 @@ public static class AdminRefundEndpoints
         string id, [FromBody] OperatorNoteRequest? body, HttpContext http, SluiceDbContext db, RefundService refunds, RefundTransitions transitions,
         TimeProvider clock, CancellationToken ct)
     {
-        if (ValidNote(body?.Note) is { } problem)
+        if (RefundValidation.ValidateNote(body?.Note) is { } problem)
         {
             return problem;
         }
@@ -111,19 +116,18 @@ public static class AdminRefundEndpoints
         return TypedResults.Created($"/admin/api/refunds/{id}", await WithTimelineAsync(id, db, refunds, ct));
     }
 
-    /// <summary>An operator's note: required, at most 2048 characters.</summary>
-    private static ProblemHttpResult? ValidNote(string? note) =>
-        string.IsNullOrWhiteSpace(note) ? Problems.Validation(UnifiedCode.MissingField, "note", "Say what was done (note).")
-        : note.Length > 2048 ? Problems.Validation(UnifiedCode.InvalidField, "note", "note must be at most 2048 characters.")
-        : null;
+    private static async Task<IResult> CloseOfflineAsync(string id, [FromBody] OperatorNoteRequest? body, HttpContext http, RefundService refunds, CancellationToken ct) =>
+        RefundValidation.ValidateNote(body?.Note) is { } invalid
+            ? invalid
+            : RefundEndpoints.ToResult(await refunds.CloseOfflineAsync(http.User, id, body!.Note!, ct), http);
 
-    private static async Task<IResult> CloseOfflineAsync(string id, [FromBody] OperatorNoteRequest? body, HttpContext http, RefundService refunds, CancellationToken ct)
+    private static async Task<IResult> PayBackAsync(string id, [FromBody] PayBackRefundRequest? body, HttpContext http, RefundPayBackService payBacks, CancellationToken ct)
     {
-        if (ValidNote(body?.Note) is { } problem)
+        if (body is null)
         {
-            return problem;
+            return Problems.Of(400, UnifiedCode.MalformedJson, "The request needs a JSON object body.");
         }
 
-        return RefundEndpoints.ToResult(await refunds.CloseOfflineAsync(http.User, id, body!.Note!, ct), http);
+        return RefundPayBackService.Validate(body) is { } invalid ? invalid : RefundEndpoints.ToResult(await payBacks.PayBackAsync(http.User, id, body, ct), http);
     }
 }

@@ -37,7 +37,8 @@ public sealed record RefundView(
     string Channel,
     Payments.FailureView? Failure,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? RefundedAt)
+    DateTimeOffset? RefundedAt,
+    PayBackView? PayBack)
 {
     public static RefundView From(RefundOrder r) => new(
         r.Id,
@@ -54,7 +55,8 @@ public sealed record RefundView(
         r.ChannelCode,
         r.FailureCode is null ? null : new Payments.FailureView(r.FailureCode, r.FailureMessage ?? r.FailureCode) { MessageZh = r.FailureMessageZh },
         Ms(r.CreatedAt),
-        r.RefundedAt is { } at ? Ms(at) : null);
+        r.RefundedAt is { } at ? Ms(at) : null,
+        PayBackView.Of(r));
 
     /// <summary>This view with the failure message in Simplified Chinese when <paramref name="chinese"/> and the refund has one.</summary>
     public RefundView Localized(bool chinese) =>
@@ -162,6 +164,12 @@ public static partial class RefundValidation
             ? Problems.Validation(UnifiedCode.InvalidField, "stage", "stage must be pre_delivery or post_delivery.")
             : null;
     }
+
+    /// <summary>An operator's note on an exception-queue action: required, at most 2048 characters.</summary>
+    public static ProblemHttpResult? ValidateNote(string? note) =>
+        string.IsNullOrWhiteSpace(note) ? Problems.Validation(UnifiedCode.MissingField, "note", "Say what was done with the refund and why (note).")
+        : note.Length > 2048 ? Problems.Validation(UnifiedCode.InvalidField, "note", "note must be at most 2048 characters.")
+        : null;
 
     public static RefundBearer? BearerOf(string? s) => s switch
     {

@@ -59,7 +59,7 @@ public sealed partial class RefundOverdueScanner(
         var candidates = await db.Refunds.AsNoTracking()
             .Where(r => r.OverdueAt == null
                         && (r.Status == RefundStatus.Exception
-                            || ((r.Status == RefundStatus.Created || r.Status == RefundStatus.Pending) && r.CreatedAt <= oldEnough)))
+                            || ((r.Status == RefundStatus.Created || r.Status == RefundStatus.Pending || r.Status == RefundStatus.PayingBack) && r.CreatedAt <= oldEnough)))
             .OrderBy(r => r.CreatedAt).Take(BatchSize).ToListAsync(ct);
         var accountIds = candidates.Select(r => r.ChannelAccountId).Distinct().ToList();
         var protocols = await db.ChannelAccounts.AsNoTracking().Where(a => accountIds.Contains(a.Id)).ToDictionaryAsync(a => a.Id, a => a.Protocol, ct);

@@ -203,6 +203,16 @@ public sealed partial class RefundService(
     public async Task<string> ApplyReportAsync(RefundOrder refund, ChannelReport report, ResultResolution resolution, string source, CancellationToken ct)
     {
         var result = report.Result;
+        if (refund.Status == RefundStatus.PayingBack)
+        {
+            // An operator pays it back through a withdrawal now: only that withdrawal settles it. A late word of the
+            // original channel is kept on the timeline for the operator, never applied (the buyer would be paid twice).
+            transitions.Note(db, refund, "original_channel_report_while_paying_back", source,
+                $"{resolution.Effect.ToString().ToLowerInvariant()} {result.RawCode}/{result.RawSubCode}");
+            await db.SaveChangesAsync(ct);
+            return "ignored_paying_back";
+        }
+
         void Record(RefundOrder x)
         {
             x.LastChannelOutcome = resolution.Effect.ToString().ToLowerInvariant();
@@ -315,9 +325,7 @@ public sealed partial class RefundService(
 
         if (refund.Status != RefundStatus.Exception)
         {
-            return RefundOutcome.Fail(Problems.Of(409, UnifiedCode.RefundActionNotAllowed,
-                $"Only a refund in the exception queue can be closed as handled offline; this one is {RefundStateMachine.WireName(refund.Status)}.",
-                new Dictionary<string, object?> { ["status"] = RefundStateMachine.WireName(refund.Status) }));
+            return RefundOutcome.Fail(NotInExceptionQueue(refund, "closed as handled offline"));
         }
 
         var before = AdminRefundEndpoints.ViewOf(refund, false, null);
@@ -335,6 +343,12 @@ public sealed partial class RefundService(
 
         return RefundOutcome.Ok(200, refund);
     }
+
+    /// <summary>The problem answering an operator's action on a refund that is not in the exception queue (nothing changed).</summary>
+    public static ProblemHttpResult NotInExceptionQueue(RefundOrder refund, string action) =>
+        Problems.Of(409, UnifiedCode.RefundActionNotAllowed,
+            $"Only a refund in the exception queue can be {action}; this one is {RefundStateMachine.WireName(refund.Status)}.",
+            new Dictionary<string, object?> { ["status"] = RefundStateMachine.WireName(refund.Status) });
 
     /// <summary>A retried request with a merchant_refund_no already used: the same refund again, or a conflict.</summary>
     private static RefundOutcome Retried(RefundOrder earlier, PaymentOrder payment, CreateRefundRequest r) =>

@@ -18,7 +18,7 @@ public sealed partial class RefundTransitions(WebhookOutbox outbox, TimeProvider
 
     public async Task<TransitionResult> ApplyAsync(
         SluiceDbContext db, RefundOrder refund, RefundStatus target, string source, string? detail, Action<RefundOrder>? mutate, CancellationToken ct,
-        RefundStatus? onlyFrom = null)
+        RefundStatus? onlyFrom = null, bool payBackReturned = false)
     {
         await using var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         for (var race = 0; ; race++)
@@ -30,7 +30,7 @@ public sealed partial class RefundTransitions(WebhookOutbox outbox, TimeProvider
 
             // onlyFrom: a move the state machine allows from several states but this caller means from one only (a
             // channel's "accepted" answer moves a created refund to pending, never one a notice already put elsewhere).
-            if (!RefundStateMachine.CanTransition(refund.Status, target) || (onlyFrom is { } required && refund.Status != required))
+            if (!RefundStateMachine.CanTransition(refund.Status, target, payBackReturned) || (onlyFrom is { } required && refund.Status != required))
             {
                 return TransitionResult.Refused;
             }

@@ -43,6 +43,21 @@ public sealed record CreateWithdrawalRequest(
     public CreateWithdrawalRequest WithoutAccountNo(PayeeAccounts payees) => this with { PayeeAccountNo = payees.Fingerprint(PayeeAccountNo ?? "") };
 }
 
+/// <summary>What a new withdrawal is, from a merchant's request or an operator's pay-back of a refund (<see cref="RefundId"/>).</summary>
+public sealed record WithdrawalSpec(
+    string AppId,
+    string MerchantId,
+    string MerchantWithdrawalNo,
+    long Amount,
+    string Currency,
+    PayeeAccountType PayeeType,
+    string PayeeAccountNo,
+    string PayeeName,
+    string? BankCode,
+    string? Remark,
+    string? NotifyUrl,
+    string? RefundId = null);
+
 /// <summary>
 /// Payee account numbers at rest: encrypted with the gateway's <see cref="CredentialProtector"/>, masked for display,
 /// and fingerprinted (HMAC under a key derived from the master key) where a request must be compared without keeping it.
@@ -76,6 +91,7 @@ public sealed record WithdrawalView(
     string? Channel,
     FailureView? Failure,
     bool Returned,
+    string? RefundId,
     DateTimeOffset CreatedAt,
     DateTimeOffset? SucceededAt,
     DateTimeOffset? FailedAt)
@@ -97,6 +113,7 @@ public sealed record WithdrawalView(
         o.ChannelCode,
         o.FailureCode is null ? null : new FailureView(o.FailureCode, o.FailureMessage ?? o.FailureCode) { MessageZh = o.FailureMessageZh },
         o.ReturnedAt is not null,
+        o.RefundId,
         Ms(o.CreatedAt)!.Value,
         Ms(o.SucceededAt),
         Ms(o.FailedAt));

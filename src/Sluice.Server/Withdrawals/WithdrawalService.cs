@@ -59,26 +59,54 @@ public sealed partial class WithdrawalService(
 
     public async Task<WithdrawalOutcome> CreateAsync(MerchantCaller caller, CreateWithdrawalRequest r, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
         var payeeType = WithdrawalView.PayeeTypeOf(r.PayeeType)!.Value;
-        var routed = await RouteAsync(caller.MerchantId, caller.AppId + "/" + r.MerchantWithdrawalNo, WithdrawalView.MethodOf(payeeType), r.Amount!.Value, r.Currency!, now, ct);
+        var spec = new WithdrawalSpec(caller.AppId, caller.MerchantId, r.MerchantWithdrawalNo!, r.Amount!.Value, r.Currency!, payeeType,
+            r.PayeeAccountNo!, r.PayeeName!, r.BankCode, r.Remark, r.NotifyUrl);
+        var opened = await OpenAsync(spec, "merchant_api", null, ct);
+        if (opened.Order is { } order)
+        {
+            return WithdrawalOutcome.Ok(201, WithdrawalView.From(order));
+        }
+
+        // This withdrawal number exists (a retry, or a concurrent request won): answer like a retry of that request.
+        var existing = await FindByNumberAsync(caller.AppId, r.MerchantWithdrawalNo!, ct);
+        return existing is not null && Same(existing, r, payeeType)
+            ? WithdrawalOutcome.Ok(200, WithdrawalView.From(existing))
+            : WithdrawalOutcome.Fail(Problems.Of(409, UnifiedCode.DuplicateOrderNo,
+                "This merchant_withdrawal_no already belongs to a withdrawal with a different amount, currency or payee.",
+                new Dictionary<string, object?> { ["withdrawal_id"] = existing?.Id }));
+    }
+
+    /// <summary>
+    /// The one creation path of a withdrawal (a merchant's, or an operator's pay-back of a refund): routes it among
+    /// withdrawal channels, reserves the chosen channel's daily limit, stores it (created, or held when no channel is
+    /// available) and sends it. <paramref name="alongside"/>, when given, runs in the same transaction as the insert
+    /// (e.g. the refund's compare-and-set): when it answers false nothing is stored and the limit share is released.
+    /// Returns the order, or null with <c>Duplicate</c> when the merchant withdrawal number is taken.
+    /// </summary>
+    public async Task<(WithdrawalOrder? Order, bool Duplicate)> OpenAsync(
+        WithdrawalSpec spec, string source, Func<WithdrawalOrder, Task<bool>>? alongside, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var routed = await RouteAsync(spec.MerchantId, spec.AppId + "/" + spec.MerchantWithdrawalNo, WithdrawalView.MethodOf(spec.PayeeType), spec.Amount, spec.Currency, now, ct);
         var id = ids.Next("wdr");
         var first = await ledger.ReserveFirstAsync(db, id, routed.Candidates, 0, routed.Decision.Request, ct);
         var order = new WithdrawalOrder
         {
             Id = id,
-            AppId = caller.AppId,
-            MerchantId = caller.MerchantId,
-            MerchantWithdrawalNo = r.MerchantWithdrawalNo!,
-            Amount = r.Amount!.Value,
-            Currency = r.Currency!,
-            PayeeType = payeeType,
-            PayeeAccountCiphertext = payees.Protect(r.PayeeAccountNo!),
-            PayeeAccountMasked = WithdrawalOrder.Mask(r.PayeeAccountNo!),
-            PayeeName = r.PayeeName!,
-            BankCode = r.BankCode,
-            Remark = r.Remark,
-            NotifyUrl = r.NotifyUrl,
+            AppId = spec.AppId,
+            MerchantId = spec.MerchantId,
+            MerchantWithdrawalNo = spec.MerchantWithdrawalNo,
+            Amount = spec.Amount,
+            Currency = spec.Currency,
+            PayeeType = spec.PayeeType,
+            PayeeAccountCiphertext = payees.Protect(spec.PayeeAccountNo),
+            PayeeAccountMasked = WithdrawalOrder.Mask(spec.PayeeAccountNo),
+            PayeeName = spec.PayeeName,
+            BankCode = spec.BankCode,
+            Remark = spec.Remark,
+            NotifyUrl = spec.NotifyUrl,
+            RefundId = spec.RefundId,
             CreatedAt = now,
             UpdatedAt = now,
             HeldUntil = now + Options.MaxHold,
@@ -92,7 +120,7 @@ public sealed partial class WithdrawalService(
             order.NextQueryAt = now + Options.HoldRetryInterval;
             db.WithdrawalEvents.Add(new WithdrawalEvent
             {
-                WithdrawalId = id, Kind = "held", Source = "merchant_api", ToStatus = "held", Detail = order.HoldReason, CreatedAt = now,
+                WithdrawalId = id, Kind = "held", Source = source, ToStatus = "held", Detail = order.HoldReason, CreatedAt = now,
             });
             await outbox.StageAsync(db, order.AppId, order.NotifyUrl, "withdrawal.held", WithdrawalView.From(order), ct);
         }
@@ -111,32 +139,46 @@ public sealed partial class WithdrawalService(
         }
 
         db.Withdrawals.Add(order);
-        try
+        await using (var transaction = alongside is null ? null : await db.Database.BeginTransactionAsync(ct))
         {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (SluiceDatabase.IsUniqueViolation(ex))
-        {
-            // This withdrawal number exists (a retry, or a concurrent request won): answer like a retry of that request.
-            db.ChangeTracker.Clear();
-            await ledger.ReleaseAsync(db, id, CancellationToken.None);
-            var existing = await FindByNumberAsync(caller.AppId, r.MerchantWithdrawalNo!, ct);
-            return existing is not null && Same(existing, r, payeeType)
-                ? WithdrawalOutcome.Ok(200, WithdrawalView.From(existing))
-                : WithdrawalOutcome.Fail(Problems.Of(409, UnifiedCode.DuplicateOrderNo,
-                    "This merchant_withdrawal_no already belongs to a withdrawal with a different amount, currency or payee.",
-                    new Dictionary<string, object?> { ["withdrawal_id"] = existing?.Id }));
+            try
+            {
+                if (alongside is not null && !await alongside(order))
+                {
+                    await transaction!.RollbackAsync(CancellationToken.None);
+                    db.ChangeTracker.Clear();
+                    await ledger.ReleaseAsync(db, id, CancellationToken.None);
+                    return (null, false);
+                }
+
+                await db.SaveChangesAsync(ct);
+                if (transaction is not null)
+                {
+                    await transaction.CommitAsync(ct);
+                }
+            }
+            catch (DbUpdateException ex) when (SluiceDatabase.IsUniqueViolation(ex))
+            {
+                if (transaction is not null)
+                {
+                    await transaction.RollbackAsync(CancellationToken.None);
+                }
+
+                db.ChangeTracker.Clear();
+                await ledger.ReleaseAsync(db, id, CancellationToken.None);
+                return (null, true);
+            }
         }
 
-        LogCreated(logger, id, caller.MerchantId, WithdrawalStateMachine.WireName(order.Status), order.ChannelCode ?? "-");
+        LogCreated(logger, id, spec.MerchantId, WithdrawalStateMachine.WireName(order.Status), order.ChannelCode ?? "-");
         if (first >= 0)
         {
-            // The withdrawal is acknowledged from here on: a merchant hanging up must not cut the channel call.
+            // The withdrawal is acknowledged from here on: whoever asked hanging up must not cut the channel call.
             await SendAsync(order, routed, first, CancellationToken.None);
             await ReleaseLeaseAsync(order.Id, CancellationToken.None);
         }
 
-        return WithdrawalOutcome.Ok(201, WithdrawalView.From(order));
+        return (order, false);
     }
 
     public Task<WithdrawalOrder?> FindAsync(string appId, string id, CancellationToken ct) =>

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Sluice.Data;
 using Sluice.Server.Payments;
+using Sluice.Server.Refunds;
 using Sluice.Server.Routing;
 using Sluice.Server.Webhooks;
 using Sluice.Webhooks;
@@ -11,9 +12,12 @@ namespace Sluice.Server.Withdrawals;
 /// <summary>
 /// Every withdrawal state change goes through here: a compare-and-set on the order's version, its timeline event and
 /// its merchant webhook (<c>withdrawal.held|pending|succeeded|failed</c>) committed together. A lost race reloads and
-/// decides again, so duplicate, late and out-of-order notices are harmless.
+/// decides again, so duplicate, late and out-of-order notices are harmless. A withdrawal that pays a refund back moves
+/// that refund in the same transaction when it succeeds or fails (<see cref="RefundPayBackFollower"/>), so the refund
+/// follows it exactly once.
 /// </summary>
-public sealed partial class WithdrawalTransitions(WebhookOutbox outbox, DailyLimitLedger ledger, TimeProvider clock, ILogger<WithdrawalTransitions> logger)
+public sealed partial class WithdrawalTransitions(
+    WebhookOutbox outbox, DailyLimitLedger ledger, RefundPayBackFollower payBacks, TimeProvider clock, ILogger<WithdrawalTransitions> logger)
 {
     private const int MaxRaces = 5;
 
@@ -28,6 +32,8 @@ public sealed partial class WithdrawalTransitions(WebhookOutbox outbox, DailyLim
         CancellationToken ct,
         bool bounce = false)
     {
+        var followed = order.RefundId is not null && target is WithdrawalStatus.Succeeded or WithdrawalStatus.Failed;
+        await using var own = followed && db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         for (var race = 0; ; race++)
         {
             if (order.Status == target)
@@ -66,6 +72,16 @@ public sealed partial class WithdrawalTransitions(WebhookOutbox outbox, DailyLim
             try
             {
                 await db.SaveChangesAsync(ct);
+                if (followed)
+                {
+                    await payBacks.FollowAsync(db, order, bounce, ct);
+                }
+
+                if (own is not null)
+                {
+                    await own.CommitAsync(ct);
+                }
+
                 LogTransition(logger, order.Id, from, target, source);
                 if (target is WithdrawalStatus.Failed or WithdrawalStatus.Held)
                 {

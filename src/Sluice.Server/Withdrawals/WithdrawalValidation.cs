@@ -42,40 +42,9 @@ public static partial class WithdrawalValidation
             return Problems.Validation(UnifiedCode.UnsupportedCurrency, "currency", "currency must be a supported ISO 4217 code in upper case, e.g. CNY.");
         }
 
-        if (string.IsNullOrWhiteSpace(r.PayeeType))
+        if (ValidatePayee(r.PayeeType, r.PayeeAccountNo, r.PayeeName, r.BankCode) is { } payee)
         {
-            return Missing("payee_type");
-        }
-
-        if (WithdrawalView.PayeeTypeOf(r.PayeeType) is null)
-        {
-            return Problems.Validation(UnifiedCode.InvalidField, "payee_type", "payee_type must be bank_account or wallet.");
-        }
-
-        if (string.IsNullOrWhiteSpace(r.PayeeAccountNo))
-        {
-            return Missing("payee_account_no");
-        }
-
-        // The account number is never echoed back in an error: it is personal data.
-        if (!AccountPattern().IsMatch(r.PayeeAccountNo))
-        {
-            return Problems.Validation(UnifiedCode.InvalidField, "payee_account_no", "payee_account_no must be 4-64 characters of letters, digits, '@', '.', '_', '+' or '-'.");
-        }
-
-        if (string.IsNullOrWhiteSpace(r.PayeeName))
-        {
-            return Missing("payee_name");
-        }
-
-        if (r.PayeeName.Length > 128 || r.PayeeName.Any(char.IsControl))
-        {
-            return Problems.Validation(UnifiedCode.InvalidField, "payee_name", "payee_name must be at most 128 printable characters.");
-        }
-
-        if (r.BankCode is not null && !BankCodePattern().IsMatch(r.BankCode))
-        {
-            return Problems.Validation(UnifiedCode.InvalidField, "bank_code", "bank_code must be 2-16 letters or digits, e.g. ICBC.");
+            return payee;
         }
 
         if (r.Remark is not null && (r.Remark.Length > 128 || r.Remark.Any(char.IsControl)))
@@ -86,6 +55,48 @@ public static partial class WithdrawalValidation
         if (r.NotifyUrl is not null && !PaymentValidation.IsHttpUrl(r.NotifyUrl))
         {
             return Problems.Validation(UnifiedCode.InvalidField, "notify_url", "notify_url must be an absolute http(s) URL of at most 2048 characters.");
+        }
+
+        return null;
+    }
+
+    /// <summary>Checks a payee (type, account number, name, optional bank): a merchant's withdrawal or an operator's refund pay-back.</summary>
+    public static ProblemHttpResult? ValidatePayee(string? payeeType, string? payeeAccountNo, string? payeeName, string? bankCode)
+    {
+        if (string.IsNullOrWhiteSpace(payeeType))
+        {
+            return Missing("payee_type");
+        }
+
+        if (WithdrawalView.PayeeTypeOf(payeeType) is null)
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "payee_type", "payee_type must be bank_account or wallet.");
+        }
+
+        if (string.IsNullOrWhiteSpace(payeeAccountNo))
+        {
+            return Missing("payee_account_no");
+        }
+
+        // The account number is never echoed back in an error: it is personal data.
+        if (!AccountPattern().IsMatch(payeeAccountNo))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "payee_account_no", "payee_account_no must be 4-64 characters of letters, digits, '@', '.', '_', '+' or '-'.");
+        }
+
+        if (string.IsNullOrWhiteSpace(payeeName))
+        {
+            return Missing("payee_name");
+        }
+
+        if (payeeName.Length > 128 || payeeName.Any(char.IsControl))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "payee_name", "payee_name must be at most 128 printable characters.");
+        }
+
+        if (bankCode is not null && !BankCodePattern().IsMatch(bankCode))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "bank_code", "bank_code must be 2-16 letters or digits, e.g. ICBC.");
         }
 
         return null;

@@ -27,10 +27,24 @@ public sealed class RefundStateMachineTests
     }
 
     [Fact]
+    public void A_pay_back_starts_only_from_the_exception_queue_and_ends_succeeded_or_back_in_the_queue()
+    {
+        Enum.GetValues<RefundStatus>().Where(from => RefundStateMachine.CanTransition(from, RefundStatus.PayingBack)).ShouldBe([RefundStatus.Exception]);
+        Enum.GetValues<RefundStatus>().Where(to => RefundStateMachine.CanTransition(RefundStatus.PayingBack, to))
+            .ShouldBe([RefundStatus.Succeeded, RefundStatus.Exception], ignoreOrder: true);
+        RefundStateMachine.IsTerminal(RefundStatus.PayingBack).ShouldBeFalse();
+
+        // A succeeded refund goes back to the queue only when the payee's bank returned the pay-back.
+        RefundStateMachine.CanTransition(RefundStatus.Succeeded, RefundStatus.Exception, payBackReturned: true).ShouldBeTrue();
+        RefundStateMachine.CanTransition(RefundStatus.Succeeded, RefundStatus.Exception).ShouldBeFalse();
+        RefundStateMachine.CanTransition(RefundStatus.ClosedOffline, RefundStatus.Exception, payBackReturned: true).ShouldBeFalse();
+    }
+
+    [Fact]
     public void Wire_names_are_the_ones_merchants_switch_on()
     {
         Enum.GetValues<RefundStatus>().Select(RefundStateMachine.WireName)
-            .ShouldBe(["created", "pending", "succeeded", "failed", "exception", "closed_offline"]);
+            .ShouldBe(["created", "pending", "succeeded", "failed", "exception", "closed_offline", "paying_back"]);
         RefundStateMachine.WireName(RefundBearer.Platform).ShouldBe("platform");
         RefundStateMachine.WireName(RefundStage.PreDelivery).ShouldBe("pre_delivery");
     }

@@ -17,7 +17,7 @@ public sealed record SandboxShop(TestMerchant Merchant, string MerchantNo)
 }
 
 /// <summary>A merchant of its own whose only channel account is at a simulated channel, with its app's webhook secret.</summary>
-public sealed record ChannelShop(string ApiKey, string WebhookSecret, string AccountId, string ChannelCode);
+public sealed record ChannelShop(string ApiKey, string WebhookSecret, string AccountId, string ChannelCode, string MerchantId);
 
 /// <summary>What the refund tests share: shops, paid payments, refund requests, and looks at what the gateway stored.</summary>
 public static class RefundTestKit
@@ -37,32 +37,9 @@ public static class RefundTestKit
     public static async Task<ChannelShop> ChannelShopAsync(
         this GatewayFixture gateway, string protocol, string[] methods, Dictionary<string, string> credentials, Uri notifyUrl)
     {
-        using var admin = gateway.Admin();
-        var code = protocol + "-" + Guid.NewGuid().ToString("N")[..8];
-        using var channel = await admin.PostAsync("/admin/api/channels", Api.JsonBody(new
-        {
-            code, institution_name = "Simulated " + protocol, business_type = "payment", protocol,
-            payment_methods = methods, currencies = new[] { "CNY" }, fee_rate_ppm = methods.ToDictionary(m => m, _ => 6000),
-            weight = 100, single_min = 1, single_max = 10_000_000, status = "online",
-        }), Ct);
-        ((int)channel.StatusCode).ShouldBe(201, await channel.Content.ReadAsStringAsync(Ct));
-        var merchant = await (await admin.PostAsync("/admin/api/merchants", Api.JsonBody(new
-        {
-            service_provider_id = gateway.Demo.ServiceProviderId, name = "Refund shop " + code,
-        }), Ct)).ReadJsonAsync();
-        var app = await (await admin.PostAsync("/admin/api/apps", Api.JsonBody(new
-        {
-            merchant_id = merchant.Str("id"), name = "Shop", notify_url = notifyUrl.ToString(),
-        }), Ct)).ReadJsonAsync();
-        var appId = app.GetProperty("app").Str("id");
-        var key = await (await admin.PostAsync($"/admin/api/apps/{appId}/api-keys", null, Ct)).ReadJsonAsync();
-        using var account = await admin.PostAsync("/admin/api/channel-accounts", Api.JsonBody(new
-        {
-            channel_code = code, protocol, merchant_id = merchant.Str("id"), payment_methods = methods, credentials,
-        }), Ct);
-        var accountJson = await account.ReadJsonAsync();
-        ((int)account.StatusCode).ShouldBe(201, accountJson.ToString());
-        return new ChannelShop(key.Str("secret"), app.Str("webhook_secret"), accountJson.Str("id"), code);
+        var (merchantId, apiKey, webhookSecret) = await gateway.MerchantWithAppAsync(notifyUrl);
+        var (code, accountId) = await gateway.ChannelWithAccountAsync(merchantId, "payment", protocol, methods, credentials, feePpm: 6000);
+        return new ChannelShop(apiKey, webhookSecret, accountId, code, merchantId);
     }
 
     public static Dictionary<string, string> SandboxCredentials(this GatewayFixture gateway, string merchantNo, Uri baseUrl) => new()

@@ -32,7 +32,7 @@ public abstract class WalletWithdrawalTests(GatewayFixture gateway) : IAsyncLife
     [Fact]
     public async Task A_wallet_withdrawal_fails_over_from_a_channel_that_refused_the_connection_and_succeeds_at_the_next()
     {
-        var (merchantId, apiKey, _) = await gateway.PayoutMerchantAsync(_merchantEndpoint.Url);
+        var (merchantId, apiKey, _) = await gateway.MerchantWithAppAsync(_merchantEndpoint.Url);
         var (_, refusingAccount) = await gateway.WithdrawalChannelAsync(merchantId, "sandbox", "withdraw_wallet", SandboxCredentials(reachable: false), feePpm: 0, weight: 100);
         var (working, _) = await gateway.WithdrawalChannelAsync(merchantId, "sandbox", "withdraw_wallet", SandboxCredentials(), feePpm: 20_000, weight: 1);
         using var merchant = gateway.Merchant(apiKey);
@@ -49,7 +49,7 @@ public abstract class WalletWithdrawalTests(GatewayFixture gateway) : IAsyncLife
     [Fact]
     public async Task When_every_channel_refuses_before_taking_it_the_withdrawal_is_held_not_failed()
     {
-        var (merchantId, apiKey, _) = await gateway.PayoutMerchantAsync(_merchantEndpoint.Url);
+        var (merchantId, apiKey, _) = await gateway.MerchantWithAppAsync(_merchantEndpoint.Url);
         await gateway.WithdrawalChannelAsync(merchantId, "sandbox", "withdraw_wallet", SandboxCredentials(reachable: false));
         using var merchant = gateway.Merchant(apiKey);
 
@@ -65,7 +65,7 @@ public abstract class WalletWithdrawalTests(GatewayFixture gateway) : IAsyncLife
     [Fact]
     public async Task A_withdrawal_over_what_is_left_of_the_daily_limit_is_held_and_listed_for_operators()
     {
-        var (merchantId, apiKey, _) = await gateway.PayoutMerchantAsync(_merchantEndpoint.Url);
+        var (merchantId, apiKey, _) = await gateway.MerchantWithAppAsync(_merchantEndpoint.Url);
         await gateway.WithdrawalChannelAsync(merchantId, "sandbox", "withdraw_wallet", SandboxCredentials(), dailyLimit: 1000_00);
         using var merchant = gateway.Merchant(apiKey);
 
@@ -86,7 +86,7 @@ public abstract class WalletWithdrawalTests(GatewayFixture gateway) : IAsyncLife
     [Fact]
     public async Task A_repeated_withdrawal_number_answers_the_same_withdrawal_and_one_with_another_payee_is_refused()
     {
-        var (merchantId, apiKey, _) = await gateway.PayoutMerchantAsync(_merchantEndpoint.Url);
+        var (merchantId, apiKey, _) = await gateway.MerchantWithAppAsync(_merchantEndpoint.Url);
         await gateway.WithdrawalChannelAsync(merchantId, "sandbox", "withdraw_wallet", SandboxCredentials());
         using var merchant = gateway.Merchant(apiKey);
         var number = "WD-" + Guid.NewGuid().ToString("N")[..10];
@@ -106,7 +106,7 @@ public abstract class WalletWithdrawalTests(GatewayFixture gateway) : IAsyncLife
     [Fact]
     public async Task A_node_that_died_during_the_payout_call_leaves_it_to_the_query_pass_once_its_lease_expires()
     {
-        var (merchantId, apiKey, _) = await gateway.PayoutMerchantAsync(_merchantEndpoint.Url);
+        var (merchantId, apiKey, _) = await gateway.MerchantWithAppAsync(_merchantEndpoint.Url);
         var (channel, _) = await gateway.WithdrawalChannelAsync(merchantId, "sandbox", "withdraw_wallet", SandboxCredentials());
         using var merchant = gateway.Merchant(apiKey);
         var paid = await merchant.CreateWithdrawalAsync("wallet-user@example.com", "wallet");

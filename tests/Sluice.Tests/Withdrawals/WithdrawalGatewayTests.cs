@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Sluice.Data;
 using Sluice.Tests.Channels.UnionPay;
@@ -306,42 +305,9 @@ public abstract class WithdrawalGatewayTests(SimulatedChannelsGateway gateway) :
         var stored = await gateway.WithDbAsync(db => db.Withdrawals.AsNoTracking().FirstAsync(w => w.Id == id, Ct));
         stored.PayeeAccountMasked.ShouldBe("***************6801");
         stored.PayeeAccountCiphertext.ShouldNotContain(secretAccount);
-        (await DatabaseTextAsync()).ShouldNotContain(secretAccount);
+        (await gateway.DatabaseTextAsync()).ShouldNotContain(secretAccount);
         gateway.Logs.Lines.ShouldNotContain(l => l.Contains(secretAccount));
         (await Simulator.PayoutRequestsAsync(id)).Creates.ShouldBe(1, "the bank itself did get the number it pays into");
-    }
-
-    /// <summary>Everything the database holds, as text: the SQLite files' bytes, or every PostgreSQL row as JSON.</summary>
-    private async Task<string> DatabaseTextAsync()
-    {
-        if (gateway.Provider == DatabaseProvider.Sqlite)
-        {
-            var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(gateway.ConnectionString).DataSource;
-            var text = new StringBuilder();
-            foreach (var path in new[] { file, file + "-wal" }.Where(File.Exists))
-            {
-                await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                using var reader = new StreamReader(stream, Encoding.Latin1);
-                text.Append(await reader.ReadToEndAsync(Ct));
-            }
-
-            return text.ToString();
-        }
-
-        return await gateway.WithDbAsync(async db =>
-        {
-            var tables = db.Model.GetEntityTypes().Select(t => t.GetTableName()).Where(t => t is not null).Distinct().ToList();
-            var text = new StringBuilder();
-            foreach (var table in tables)
-            {
-                // Table names come from the model, not from input.
-                var sql = "SELECT row_to_json(t)::text AS \"Value\" FROM \"" + table + "\" t";
-                var rows = await db.Database.SqlQueryRaw<string>(sql).ToListAsync(Ct);
-                text.AppendJoin('\n', rows);
-            }
-
-            return text.ToString();
-        });
     }
 }
 

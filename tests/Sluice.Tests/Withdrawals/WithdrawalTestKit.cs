@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Sluice.Data;
 using Sluice.Server.Withdrawals;
 using Sluice.Tests.Channels.UnionPay;
 using Sluice.Tests.Infrastructure;
@@ -24,54 +27,27 @@ public static class WithdrawalTestKit
     /// </summary>
     public static async Task<PayoutShop> PayoutShopAsync(this SimulatedChannelsGateway gateway, Uri notifyUrl)
     {
-        var (merchantId, apiKey, webhookSecret) = await gateway.PayoutMerchantAsync(notifyUrl);
-        using var bank = gateway.Simulator.Client();
-        var clientId = "CORP" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
-        var issued = await (await bank.PostAsJsonAsync("control/bankpayout/clients", new { client_id = clientId }, Ct)).ReadJsonAsync();
-        var (channelCode, accountId) = await gateway.WithdrawalChannelAsync(merchantId, "bank", "withdraw_bank_account", new Dictionary<string, string>
-        {
-            ["client_id"] = clientId, ["secret"] = issued.Str("secret"), ["base_url"] = gateway.Simulator.BaseAddress.ToString(),
-        });
+        var (merchantId, apiKey, webhookSecret) = await gateway.MerchantWithAppAsync(notifyUrl);
+        var (channelCode, accountId) = await gateway.BankPayoutChannelAsync(merchantId);
         return new PayoutShop(apiKey, webhookSecret, channelCode, accountId);
     }
 
-    /// <summary>A merchant with an app notifying <paramref name="notifyUrl"/> and an API key, made through the admin API.</summary>
-    public static async Task<(string MerchantId, string ApiKey, string WebhookSecret)> PayoutMerchantAsync(this GatewayFixture gateway, Uri notifyUrl)
+    /// <summary>A bank payout client registered at the simulated bank, and the merchant's account at a withdrawal channel of its own there.</summary>
+    public static async Task<(string ChannelCode, string AccountId)> BankPayoutChannelAsync(this SimulatedChannelsGateway gateway, string merchantId)
     {
-        using var admin = gateway.Admin();
-        var merchant = await (await admin.PostAsync("/admin/api/merchants", Api.JsonBody(new
+        using var bank = gateway.Simulator.Client();
+        var clientId = "CORP" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        var issued = await (await bank.PostAsJsonAsync("control/bankpayout/clients", new { client_id = clientId }, Ct)).ReadJsonAsync();
+        return await gateway.WithdrawalChannelAsync(merchantId, "bank", "withdraw_bank_account", new Dictionary<string, string>
         {
-            service_provider_id = gateway.Demo.ServiceProviderId, name = "Payout shop " + Guid.NewGuid().ToString("N")[..6],
-        }), Ct)).ReadJsonAsync();
-        var app = await (await admin.PostAsync("/admin/api/apps", Api.JsonBody(new
-        {
-            merchant_id = merchant.Str("id"), name = "Payouts", notify_url = notifyUrl.ToString(),
-        }), Ct)).ReadJsonAsync();
-        var key = await (await admin.PostAsync($"/admin/api/apps/{app.GetProperty("app").Str("id")}/api-keys", null, Ct)).ReadJsonAsync();
-        return (merchant.Str("id"), key.Str("secret"), app.Str("webhook_secret"));
+            ["client_id"] = clientId, ["secret"] = issued.Str("secret"), ["base_url"] = gateway.Simulator.BaseAddress.ToString(),
+        });
     }
 
     /// <summary>A withdrawal channel of its own (online, CNY) and the merchant's account there.</summary>
-    public static async Task<(string ChannelCode, string AccountId)> WithdrawalChannelAsync(
-        this GatewayFixture gateway, string merchantId, string protocol, string method, Dictionary<string, string> credentials, int feePpm = 1000, int weight = 100, long? dailyLimit = null)
-    {
-        using var admin = gateway.Admin();
-        var channelCode = protocol + "-" + Guid.NewGuid().ToString("N")[..8];
-        var channel = await admin.PostAsync("/admin/api/channels", Api.JsonBody(new
-        {
-            code = channelCode, institution_name = "Payouts (" + protocol + ")", business_type = "withdrawal", protocol,
-            payment_methods = new[] { method }, currencies = new[] { "CNY" }, fee_rate_ppm = new Dictionary<string, int> { [method] = feePpm },
-            weight, single_min = 1, single_max = 10_000_000, daily_limit = dailyLimit, status = "online",
-        }), Ct);
-        channel.StatusCode.ShouldBe(HttpStatusCode.Created, await channel.Content.ReadAsStringAsync(Ct));
-        var account = await admin.PostAsync("/admin/api/channel-accounts", Api.JsonBody(new
-        {
-            channel_code = channelCode, protocol, merchant_id = merchantId, payment_methods = new[] { method }, credentials,
-        }), Ct);
-        var accountJson = await account.ReadJsonAsync();
-        ((int)account.StatusCode).ShouldBe(201, accountJson.ToString());
-        return (channelCode, accountJson.Str("id"));
-    }
+    public static Task<(string ChannelCode, string AccountId)> WithdrawalChannelAsync(
+        this GatewayFixture gateway, string merchantId, string protocol, string method, Dictionary<string, string> credentials, int feePpm = 1000, int weight = 100, long? dailyLimit = null) =>
+        gateway.ChannelWithAccountAsync(merchantId, "withdrawal", protocol, [method], credentials, feePpm, weight, dailyLimit);
 
     public static object WithdrawalRequest(string? number = null, long amount = 500_00, string accountNo = AccountNo, string payeeType = "bank_account") => new Dictionary<string, object>
     {
@@ -130,4 +106,37 @@ public static class WithdrawalTestKit
 
     /// <summary>The gateway's withdrawal settings; tests may shorten them for one test and restore them after.</summary>
     public static WithdrawalOptions WithdrawalOptions(this GatewayFixture gateway) => gateway.Services.GetRequiredService<IOptions<WithdrawalOptions>>().Value;
+
+    /// <summary>Everything the database holds, as text: the SQLite files' bytes, or every PostgreSQL row as JSON.</summary>
+    public static async Task<string> DatabaseTextAsync(this GatewayFixture gateway)
+    {
+        if (gateway.Provider == DatabaseProvider.Sqlite)
+        {
+            var file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(gateway.ConnectionString).DataSource;
+            var text = new StringBuilder();
+            foreach (var path in new[] { file, file + "-wal" }.Where(File.Exists))
+            {
+                await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var reader = new StreamReader(stream, Encoding.Latin1);
+                text.Append(await reader.ReadToEndAsync(Ct));
+            }
+
+            return text.ToString();
+        }
+
+        return await gateway.WithDbAsync(async db =>
+        {
+            var tables = db.Model.GetEntityTypes().Select(t => t.GetTableName()).Where(t => t is not null).Distinct().ToList();
+            var text = new StringBuilder();
+            foreach (var table in tables)
+            {
+                // Table names come from the model, not from input.
+                var sql = "SELECT row_to_json(t)::text AS \"Value\" FROM \"" + table + "\" t";
+                var rows = await db.Database.SqlQueryRaw<string>(sql).ToListAsync(Ct);
+                text.AppendJoin('\n', rows);
+            }
+
+            return text.ToString();
+        });
+    }
 }

@@ -1441,6 +1441,21 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("overdue_at");
 
+                    b.Property<string>("PayBackPayeeAccount")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("pay_back_payee_account");
+
+                    b.Property<string>("PayBackPayeeType")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("pay_back_payee_type");
+
+                    b.Property<string>("PayBackWithdrawalId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("pay_back_withdrawal_id");
+
                     b.Property<string>("PaymentId")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -2183,6 +2198,11 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasColumnType("character varying(256)")
                         .HasColumnName("raw_sub_code");
 
+                    b.Property<string>("RefundId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("refund_id");
+
                     b.Property<string>("Remark")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
@@ -2218,6 +2238,9 @@ namespace Sluice.Data.Migrations.Postgres
 
                     b.HasKey("Id")
                         .HasName("pk_withdrawals");
+
+                    b.HasIndex("RefundId")
+                        .HasDatabaseName("ix_withdrawals_refund_id");
 
                     b.HasIndex("AppId", "MerchantWithdrawalNo")
                         .IsUnique()

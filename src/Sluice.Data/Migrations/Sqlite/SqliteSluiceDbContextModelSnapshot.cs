@@ -1426,6 +1426,21 @@ namespace Sluice.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("overdue_at");
 
+                    b.Property<string>("PayBackPayeeAccount")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pay_back_payee_account");
+
+                    b.Property<string>("PayBackPayeeType")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pay_back_payee_type");
+
+                    b.Property<string>("PayBackWithdrawalId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("pay_back_withdrawal_id");
+
                     b.Property<string>("PaymentId")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -2164,6 +2179,11 @@ namespace Sluice.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("raw_sub_code");
 
+                    b.Property<string>("RefundId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refund_id");
+
                     b.Property<string>("Remark")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT")
@@ -2199,6 +2219,9 @@ namespace Sluice.Data.Migrations.Sqlite
 
                     b.HasKey("Id")
                         .HasName("pk_withdrawals");
+
+                    b.HasIndex("RefundId")
+                        .HasDatabaseName("ix_withdrawals_refund_id");
 
                     b.HasIndex("AppId", "MerchantWithdrawalNo")
                         .IsUnique()
