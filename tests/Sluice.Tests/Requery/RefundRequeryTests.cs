@@ -218,6 +218,42 @@ public abstract class RefundRequeryTests(AlipayGatewayFixture gateway, Simulator
     }
 
     [Fact]
+    public async Task A_host_killed_while_its_refund_query_is_at_alipay_leaves_the_refund_to_another_host_which_settles_it_once()
+    {
+        var (client, paymentId) = await AlipayPaidAsync(1_000);
+        using var _ = client;
+        var id = (await PendingAlipayRefundsAsync(client, paymentId, 1))[0];
+        // Alipay will sit on the next request about this trade: the doomed host's refund query.
+        await Simulator.SetBehaviourAsync("alipay", paymentId, "delay", delayMs: 60_000, times: 1);
+        Gateway.Clock.Advance(AlipayFirst);
+
+        var doomed = Gateway.StartNode("test-node-doomed");
+        using var stop = new CancellationTokenSource();
+        var round = doomed.Services.GetRequiredService<ChannelRequeryWorker>().RunOnceAsync(stop.Token);
+        await SimulatorHost.EventuallyAsync(() => Task.FromResult(!Simulator.Behaviours.All().Any(b => b.OrderId == paymentId)));
+        (await RowAsync(id)).LeaseOwner.ShouldBe("test-node-doomed", "the query is at Alipay under the doomed host's lease");
+
+        // The host goes down mid-call: its round is cancelled and the host stopped.
+        await stop.CancelAsync();
+        await Should.ThrowAsync<OperationCanceledException>(() => round);
+        await doomed.DisposeAsync();
+        var row = await RowAsync(id);
+        (row.Status, row.AttemptCount).ShouldBe((ChannelQueryStatus.Pending, 0), "nothing of the dead host's round was recorded");
+
+        await Gateway.RequeryWorker().RunOnceAsync(Ct);
+        (await StoredAsync(id)).Status.ShouldBe(RefundStatus.Pending, "the dead host's lease keeps the row until it expires");
+
+        Gateway.Clock.Advance(Gateway.LeaseDuration() + TimeSpan.FromSeconds(1));
+        await Gateway.RequeryWorker().RunOnceAsync(Ct);
+
+        (await StoredAsync(id)).Status.ShouldBe(RefundStatus.Succeeded);
+        row = await RowAsync(id);
+        (row.Status, row.AttemptCount, row.LeaseOwner).ShouldBe((ChannelQueryStatus.Done, 1, (string?)null));
+        (await TransitionsToAsync(id, "succeeded")).ShouldBe(1);
+        (await ReceivedAsync(id)).Count(e => e == "refund.succeeded").ShouldBe(1);
+    }
+
+    [Fact]
     public async Task A_refund_its_node_stored_and_died_before_recording_the_answer_is_adopted_and_queried()
     {
         var (client, paymentId) = await AlipayPaidAsync(1_000);
@@ -371,6 +407,16 @@ public abstract class WeChatRefundRequeryTests(AlipayGatewayFixture Gateway, Sim
         (await Gateway.AdminGetAsync("/admin/api/refunds/exceptions")).EnumerateArray().ShouldContain(r => r.GetProperty("refund").Str("id") == id);
         (await Gateway.StoredPaymentAsync(paymentId)).RefundedAmount.ShouldBe(800);
         (await ReceivedAsync(id)).Count(e => e == "refund.exception").ShouldBe(1);
+
+        // An operator resends it; WeChat Pay's answer is lost (5xx): pending again, and its query row is reopened.
+        await Simulator.SetBehaviourAsync(WeChatPayTestKit.ChannelName, id, "server_error", times: 1);
+        using var admin = Gateway.Admin();
+        using var resent = await admin.PostAsync($"/admin/api/refunds/{id}/resend", null, Ct);
+        resent.StatusCode.ShouldBe(HttpStatusCode.OK, await resent.Content.ReadAsStringAsync(Ct));
+        (await StoredAsync(id)).Status.ShouldBe(RefundStatus.Pending);
+        var reopened = await RowAsync(id);
+        (reopened.Status, reopened.AttemptCount).ShouldBe((ChannelQueryStatus.Pending, 0));
+        reopened.NextQueryAt.ShouldBe(Gateway.Clock.GetUtcNow() + WeChatSchedule[0], TimeSpan.FromSeconds(1));
     }
 }
 
