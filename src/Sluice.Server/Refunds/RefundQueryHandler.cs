@@ -20,7 +20,8 @@ public sealed class RefundQueryHandler : IChannelQueryHandler
     public async Task<IReadOnlyList<OrphanOrder>> OrphansAsync(SluiceDbContext db, DateTimeOffset before, CancellationToken ct) =>
         await db.Refunds.AsNoTracking()
             .Where(r => (r.Status == RefundStatus.Created || r.Status == RefundStatus.Pending) && r.UpdatedAt < before
-                && !db.ChannelQueries.Any(q => q.Kind == ChannelQueryKind.Refund && q.OrderId == r.Id && q.Status == ChannelQueryStatus.Pending))
+                && !db.ChannelQueries.Any(q => q.Kind == ChannelQueryKind.Refund && q.OrderId == r.Id && q.Status == ChannelQueryStatus.Pending)
+                && db.ChannelAccounts.Any(a => a.Id == r.ChannelAccountId))
             .OrderBy(r => r.UpdatedAt).Take(100)
             .Select(r => new OrphanOrder(r.Id, r.ChannelAccountId, null))
             .ToListAsync(ct);
