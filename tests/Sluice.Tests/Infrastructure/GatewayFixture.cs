@@ -147,6 +147,18 @@ public abstract class GatewayFixture : IAsyncLifetime
         return await action(scope.ServiceProvider.GetRequiredService<SluiceDbContext>());
     }
 
+    /// <summary>
+    /// Moves the fake clock up to real time if it fell behind: the simulator signs with real time, so signature windows
+    /// hold only while the gateway's clock is not behind it. Tests that advanced the clock past real time keep it.
+    /// </summary>
+    public void CatchUpWithRealTime()
+    {
+        if (DateTimeOffset.UtcNow > Clock.GetUtcNow())
+        {
+            Clock.SetUtcNow(DateTimeOffset.UtcNow);
+        }
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

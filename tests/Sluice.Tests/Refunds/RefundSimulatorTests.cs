@@ -19,7 +19,7 @@ public abstract class RefundSimulatorTests(AlipayGatewayFixture gateway, Simulat
 
     public ValueTask InitializeAsync()
     {
-        gateway.KeepUpWithRealTime();
+        gateway.CatchUpWithRealTime();
         return ValueTask.CompletedTask;
     }
 

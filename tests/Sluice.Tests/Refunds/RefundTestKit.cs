@@ -29,18 +29,6 @@ public static class RefundTestKit
 
     public static string NewNo(string prefix) => prefix + "-" + Guid.NewGuid().ToString("N")[..16];
 
-    /// <summary>
-    /// The simulator signs with real time: brings the gateway's clock (which tests only move forward) up to it, so the
-    /// signature windows hold.
-    /// </summary>
-    public static void KeepUpWithRealTime(this GatewayFixture gateway)
-    {
-        if (DateTimeOffset.UtcNow > gateway.Clock.GetUtcNow())
-        {
-            gateway.Clock.SetUtcNow(DateTimeOffset.UtcNow);
-        }
-    }
-
     public static async Task<SandboxShop> SandboxShopAsync(this GatewayFixture gateway, Uri? notifyUrl = null)
     {
         var merchantNo = "SBXR" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();

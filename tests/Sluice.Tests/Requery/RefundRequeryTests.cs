@@ -38,7 +38,7 @@ public abstract class RefundRequeryKit(AlipayGatewayFixture gateway, SimulatorHo
 
     public async ValueTask InitializeAsync()
     {
-        gateway.KeepUpWithRealTime();
+        gateway.CatchUpWithRealTime();
         _merchant = await WebhookReceiver.StartAsync();
     }
 

@@ -26,12 +26,7 @@ public abstract class WeChatPayGatewayTests(GatewayFixture gateway, SimulatorHos
 
     public async ValueTask InitializeAsync()
     {
-        // The simulator signs with real time: keep the gateway's clock at it so the five-minute window holds all run long.
-        if (DateTimeOffset.UtcNow > gateway.Clock.GetUtcNow())
-        {
-            gateway.Clock.SetUtcNow(DateTimeOffset.UtcNow);
-        }
-
+        gateway.CatchUpWithRealTime();
         _hooks = await WebhookReceiver.StartAsync();
     }
 
