@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -157,6 +158,14 @@ public abstract class GatewayFixture : IAsyncLifetime
         {
             Clock.SetUtcNow(DateTimeOffset.UtcNow);
         }
+    }
+
+    /// <summary>The webhook events staged for an order (its id in the payload), oldest first.</summary>
+    public async Task<List<string>> WebhookEventsForAsync(string orderId)
+    {
+        var rows = await WithDbAsync(db => db.WebhookDeliveries.AsNoTracking().Where(d => d.Payload.Contains(orderId))
+            .Select(d => new { d.Id, d.EventType, d.CreatedAt }).ToListAsync());
+        return [.. rows.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal).Select(r => r.EventType)];
     }
 
     public static int FreePort()
