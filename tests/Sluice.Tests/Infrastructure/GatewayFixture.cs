@@ -33,6 +33,18 @@ public abstract class GatewayFixture : IAsyncLifetime
     private FakeTimeProvider? _clock;
 
     /// <summary>
+    /// Moves the clock up to real time when a class's earlier tests left it behind: the simulator signs with real time,
+    /// so signature windows hold all run long. Tests of simulated channels call it first.
+    /// </summary>
+    public void CatchUpWithRealTime()
+    {
+        if (DateTimeOffset.UtcNow > Clock.GetUtcNow())
+        {
+            Clock.SetUtcNow(DateTimeOffset.UtcNow);
+        }
+    }
+
+    /// <summary>
     /// Where the gateway's clock starts. Fixtures that talk to the channel simulator (which signs with real time, as a
     /// real channel does) start it at the real time so signature timestamp windows hold.
     /// </summary>
@@ -146,18 +158,6 @@ public abstract class GatewayFixture : IAsyncLifetime
     {
         await using var scope = Services.CreateAsyncScope();
         return await action(scope.ServiceProvider.GetRequiredService<SluiceDbContext>());
-    }
-
-    /// <summary>
-    /// Moves the fake clock up to real time if it fell behind: the simulator signs with real time, so signature windows
-    /// hold only while the gateway's clock is not behind it. Tests that advanced the clock past real time keep it.
-    /// </summary>
-    public void CatchUpWithRealTime()
-    {
-        if (DateTimeOffset.UtcNow > Clock.GetUtcNow())
-        {
-            Clock.SetUtcNow(DateTimeOffset.UtcNow);
-        }
     }
 
     /// <summary>The webhook events staged for an order (its id in the payload), oldest first.</summary>
