@@ -21,9 +21,12 @@ public static class WorkLeases
     public static readonly WorkTable WebhookDeliveries =
         new("webhook_deliveries", "id", "next_attempt_at", "status = 'Pending'");
 
-    /// <summary>Supplementary queries of payments; refunds and withdrawals take their own kind of the same table.</summary>
-    public static readonly WorkTable PaymentQueries =
-        new("channel_queries", "id", "next_query_at", "status = 'Pending' AND kind = 'Payment'");
+    /// <summary>
+    /// Supplementary queries of payments and refunds (one row per order, its kind says which). Withdrawals are queried
+    /// over their own table, so a row of that kind is never claimed here.
+    /// </summary>
+    public static readonly WorkTable ChannelQueries =
+        new("channel_queries", "id", "next_query_at", "status = 'Pending' AND kind IN ('Payment', 'Refund')");
 
     public static async Task<IReadOnlyList<string>> ClaimAsync(
         SluiceDbContext db, WorkTable work, string owner, DateTimeOffset now, TimeSpan lease, int max, CancellationToken ct)

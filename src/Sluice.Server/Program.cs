@@ -73,7 +73,9 @@ builder.Services.AddSingleton<SandboxNotifier>();
 builder.Services.Configure<RequeryOptions>(builder.Configuration.GetSection(RequeryOptions.Section));
 builder.Services.AddSingleton<RequerySchedules>();
 builder.Services.AddSingleton<ChannelQueryBook>();
-builder.Services.AddSingleton<PaymentRequeryWorker>();
+builder.Services.AddSingleton<IChannelQueryHandler, PaymentQueryHandler>();
+builder.Services.AddSingleton<IChannelQueryHandler, RefundQueryHandler>();
+builder.Services.AddSingleton<ChannelRequeryWorker>();
 builder.Services.Configure<WithdrawalOptions>(builder.Configuration.GetSection(WithdrawalOptions.Section));
 builder.Services.AddSingleton(sp => new PayeeAccounts(sp.GetRequiredService<CredentialProtector>(), masterKey));
 builder.Services.AddScoped<WithdrawalService>();
@@ -85,7 +87,7 @@ builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout 
 builder.Services.AddHttpClient(SandboxNotifier.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
 if (options.Workers.Enabled)
 {
-    builder.Services.AddHostedService<PaymentRequeryService>();
+    builder.Services.AddHostedService<ChannelRequeryService>();
     builder.Services.AddHostedService<WebhookDispatcherService>();
     builder.Services.AddHostedService<RefundOverdueService>();
     builder.Services.AddHostedService<ChannelCatalogRefresher>();

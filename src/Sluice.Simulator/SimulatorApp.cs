@@ -70,6 +70,12 @@ public sealed class SimulatorOptions
     /// <summary>How long a "time out" behaviour holds the answer: longer than any client waits.</summary>
     public TimeSpan TimeoutHold { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How far a request's own timestamp (Alipay's <c>timestamp</c>) may be from the simulator's clock before it is refused
+    /// with <c>isv.invalid-timestamp</c>. Tests that fast-forward the gateway's clock widen it.
+    /// </summary>
+    public TimeSpan RequestTimestampTolerance { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>When set, the simulator's own signing keys are kept here, so channel accounts survive a restart.</summary>
     public string? KeysFolder { get; set; }
 }

@@ -5,10 +5,10 @@ public enum ChannelQueryKind
 {
     Payment,
 
-    /// <summary>Reserved: a refund the channel has not confirmed yet.</summary>
+    /// <summary>A refund the channel has not confirmed yet.</summary>
     Refund,
 
-    /// <summary>Reserved: a withdrawal the channel has not confirmed yet.</summary>
+    /// <summary>Reserved: withdrawals are queried over their own table (its lease columns), never through this one.</summary>
     Withdrawal,
 }
 

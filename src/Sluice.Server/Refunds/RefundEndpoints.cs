@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Sluice.Errors;
 using Sluice.Server.Api;
 using Sluice.Server.Auth;
 using Sluice.Server.Idempotency;
+using Sluice.Server.Requery;
 using Sluice.Server.ResultCodes;
 
 namespace Sluice.Server.Refunds;
@@ -26,8 +28,10 @@ public static class RefundEndpoints
             .Produces<RefundView>(200)
             .ProducesProblem(400).ProducesProblem(404).ProducesProblem(409).ProducesProblem(422);
 
-        group.MapGet("/{id}", GetAsync).WithName("GetRefund").WithSummary("Get a refund by Sluice id");
-        group.MapGet("/", FindByRefundNoAsync).WithName("FindRefundByRefundNo").WithSummary("Look a refund up by merchant_refund_no");
+        group.MapGet("/{id}", GetAsync).WithName("GetRefund").WithSummary("Get a refund by Sluice id")
+            .WithDescription("With ?refresh=true a pending refund is first asked about at its channel (bounded by Sluice:Requery:RefreshTimeout).");
+        group.MapGet("/", FindByRefundNoAsync).WithName("FindRefundByRefundNo").WithSummary("Look a refund up by merchant_refund_no")
+            .WithDescription("With &refresh=true a pending refund is first asked about at its channel (bounded by Sluice:Requery:RefreshTimeout).");
     }
 
     private static async Task<IResult> CreateAsync(
@@ -61,21 +65,29 @@ public static class RefundEndpoints
         }, ct);
     }
 
-    private static async Task<Results<Ok<RefundView>, ProblemHttpResult>> GetAsync(string id, HttpContext http, RefundService refunds, CancellationToken ct)
+    private static async Task<Results<Ok<RefundView>, ProblemHttpResult>> GetAsync(
+        string id, [FromQuery(Name = "refresh")] bool? refresh, HttpContext http, RefundService refunds, IOptions<RequeryOptions> requery, CancellationToken ct)
     {
-        var refund = await refunds.FindAsync(http.User.Caller().AppId, id, ct);
+        var appId = http.User.Caller().AppId;
+        var refund = refresh == true
+            ? await refunds.RefreshAsync(appId, id, null, requery.Value.RefreshTimeout, ct)
+            : await refunds.FindAsync(appId, id, ct);
         return refund is null ? Problems.NotFound("refund") : TypedResults.Ok(ForCaller(RefundView.From(refund), http));
     }
 
     private static async Task<Results<Ok<RefundView>, ProblemHttpResult>> FindByRefundNoAsync(
-        [FromQuery(Name = "merchant_refund_no")] string? merchantRefundNo, HttpContext http, RefundService refunds, CancellationToken ct)
+        [FromQuery(Name = "merchant_refund_no")] string? merchantRefundNo, [FromQuery(Name = "refresh")] bool? refresh,
+        HttpContext http, RefundService refunds, IOptions<RequeryOptions> requery, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(merchantRefundNo))
         {
             return Problems.Validation(UnifiedCode.MissingField, "merchant_refund_no", "Give ?merchant_refund_no=... to look a refund up.");
         }
 
-        var refund = await refunds.FindByRefundNoAsync(http.User.Caller().AppId, merchantRefundNo, ct);
+        var appId = http.User.Caller().AppId;
+        var refund = refresh == true
+            ? await refunds.RefreshAsync(appId, null, merchantRefundNo, requery.Value.RefreshTimeout, ct)
+            : await refunds.FindByRefundNoAsync(appId, merchantRefundNo, ct);
         return refund is null ? Problems.NotFound("refund") : TypedResults.Ok(ForCaller(RefundView.From(refund), http));
     }
 

@@ -11,7 +11,9 @@ using Sluice.Server.Api;
 using Sluice.Server.Audit;
 using Sluice.Server.Auth;
 using Sluice.Server.ChannelAccounts;
+using Sluice.Server.Hosting;
 using Sluice.Server.Payments;
+using Sluice.Server.Requery;
 using Sluice.Server.ResultCodes;
 
 namespace Sluice.Server.Refunds;
@@ -34,6 +36,7 @@ public sealed partial class RefundService(
     ChannelAccountContexts accounts,
     RefundTransitions transitions,
     ResultCodeMap resultCodes,
+    ChannelQueryBook queries,
     Sluice.Common.IdGenerator ids,
     TimeProvider clock,
     ILogger<RefundService> logger)
@@ -250,8 +253,14 @@ public sealed partial class RefundService(
                 }, ct), refund);
             default:
                 // Pending, unknown or unmapped: the channel may hold the refund. It is pending until the channel's final
-                // word (a notice or a re-query); an unknown outcome is recorded, never taken for a failure.
+                // word (a notice or a re-query); an unknown outcome is recorded, never taken for a failure. Should the
+                // notice be lost, a query row (committed with this state) asks the channel on its protocol's schedule.
                 var unknown = resolution.Effect != ChannelOutcome.Pending;
+                if (IsOpen(refund.Status) && await db.ChannelAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == refund.ChannelAccountId, ct) is { } account)
+                {
+                    await queries.ScheduleAsync(db, ChannelQueryKind.Refund, refund.Id, account, null, ct);
+                }
+
                 if (refund.Status == RefundStatus.Created)
                 {
                     var detail = unknown ? $"outcome unknown: {result.RawCode}/{result.RawSubCode}" : result.RawCode;
@@ -262,11 +271,81 @@ public sealed partial class RefundService(
                 {
                     transitions.Note(db, refund, resolution.Mapped ? "channel_outcome_unknown" : "unmapped_result_code", source,
                         $"{result.RawCode}/{result.RawSubCode}: {Truncate(result.RawMessage, 512)}");
-                    await db.SaveChangesAsync(ct);
                 }
 
+                await db.SaveChangesAsync(ct);
                 return resolution.Mapped ? "no_change" : "unmapped_result_code";
         }
+    }
+
+    /// <summary>Whether the channel's word on a refund is still awaited (stored, or taken and not final): it may be queried.</summary>
+    public static bool IsOpen(RefundStatus status) => status is RefundStatus.Created or RefundStatus.Pending;
+
+    /// <summary>
+    /// Asks the refund's channel account what it holds for the refund (its refund query, resolved by the result-code map
+    /// for flow <c>RefundQuery</c>) and applies the answer as a notice would be. <paramref name="channelCt"/> bounds the
+    /// channel call only: an answer that came is always applied. Returns the answer and its effect, for the query log.
+    /// </summary>
+    public async Task<string> QueryAtChannelAsync(RefundOrder refund, string source, CancellationToken channelCt, CancellationToken ct)
+    {
+        var account = await db.ChannelAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == refund.ChannelAccountId, ct);
+        if (account is null || !adapters.Protocols.Contains(account.Protocol))
+        {
+            // Nobody is left to ask: the original route is gone, as at create.
+            var gone = account is null ? $"channel account {refund.ChannelAccountId} no longer exists" : $"protocol {account.Protocol} is not served by this gateway";
+            var moved = await transitions.ApplyAsync(db, refund, RefundStatus.Exception, source, gone, x =>
+            {
+                x.ResultCode = ChannelGone;
+                x.ExceptionReason = gone;
+            }, ct);
+            return gone + " -> " + Effect(moved, refund);
+        }
+
+        ChannelReport report;
+        using (var activity = SluiceTracing.StartChannelCall("refund_query", account.Protocol, account.Id, refund.Id))
+        {
+            try
+            {
+                report = await adapters.For(account.Protocol).QueryRefundAsync(accounts.For(account), refund.Id, refund.PaymentId, channelCt);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // Only the channel call's own bound ran out: the channel's word is unknown.
+                report = new ChannelReport(ChannelResult.Unknown(Sluice.Channels.ChannelTransport.Timeout, "no answer within the bound"));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogAdapterFault(logger, ex, refund.Id, account.Protocol);
+                report = new ChannelReport(ChannelResult.Unknown(Sluice.Channels.ChannelTransport.AdapterFault, ex.GetType().Name));
+            }
+
+            activity?.SetTag("sluice.channel.raw_code", report.Result.RawCode);
+        }
+
+        var resolution = await resultCodes.ResolveAsync(db, account.Protocol, ChannelFlow.RefundQuery, report.Result, ct);
+        var effect = await ApplyReportAsync(refund, report, resolution, source, ct);
+        return $"refund_query {report.Result.RawCode}/{report.Result.RawSubCode}: {resolution.Effect.ToString().ToLowerInvariant()} -> {effect}";
+    }
+
+    /// <summary>
+    /// A merchant's live re-query (<c>?refresh=true</c>): a refund the channel has taken and not settled is asked about
+    /// at the channel within <paramref name="timeout"/>. A refund still <c>created</c> is not: its refund call may be
+    /// at the channel right now, and a query would not find it yet.
+    /// </summary>
+    public async Task<RefundOrder?> RefreshAsync(string appId, string? id, string? merchantRefundNo, TimeSpan timeout, CancellationToken ct)
+    {
+        var refund = id is not null
+            ? await db.Refunds.FirstOrDefaultAsync(x => x.Id == id && x.AppId == appId, ct)
+            : await db.Refunds.FirstOrDefaultAsync(x => x.AppId == appId && x.MerchantRefundNo == merchantRefundNo, ct);
+        if (refund is null || refund.Status != RefundStatus.Pending)
+        {
+            return refund;
+        }
+
+        using var deadline = new CancellationTokenSource(timeout, clock);
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+        await QueryAtChannelAsync(refund, "merchant_refresh", bounded.Token, ct);
+        return refund;
     }
 
     /// <summary>Refunds in the exception queue (the original route is impossible), oldest first.</summary>

@@ -3,6 +3,7 @@ using Sluice.Data;
 using Sluice.Payments;
 using Sluice.Refunds;
 using Sluice.Server.Payments;
+using Sluice.Server.Requery;
 using Sluice.Server.Webhooks;
 
 namespace Sluice.Server.Refunds;
@@ -52,6 +53,11 @@ public sealed partial class RefundTransitions(WebhookOutbox outbox, TimeProvider
                 CreatedAt = now,
             });
             await outbox.StageAsync(db, refund.AppId, refund.NotifyUrl, "refund." + RefundStateMachine.WireName(target), RefundView.From(refund), ct);
+            if (RefundStateMachine.IsTerminal(target) || target == RefundStatus.Exception)
+            {
+                // Nothing more to ask the channel (an exception refund waits for an operator): its query is done with it.
+                await ChannelQueryBook.SettleAsync(db, ChannelQueryKind.Refund, refund.Id, now, ct);
+            }
 
             try
             {

@@ -18,11 +18,6 @@ public sealed class WithdrawalOptions
     /// <summary>How often a held withdrawal is re-routed (each pass of the worker that finds it due).</summary>
     public TimeSpan HoldRetryInterval { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>The first query of a payout the channel holds or may hold; later ones back off up to <see cref="MaxQueryInterval"/>.</summary>
-    public TimeSpan FirstQueryDelay { get; set; } = TimeSpan.FromSeconds(30);
-
-    public TimeSpan MaxQueryInterval { get; set; } = TimeSpan.FromMinutes(30);
-
     /// <summary>How long one node may work on a withdrawal (the create call, or a query pass) before another may take it over.</summary>
     public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -2,12 +2,14 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Sluice.Data;
 using Sluice.Errors;
 using Sluice.Server.Api;
 using Sluice.Server.Auth;
 using Sluice.Server.Idempotency;
 using Sluice.Server.Payments;
+using Sluice.Server.Requery;
 using Sluice.Server.ResultCodes;
 using Sluice.Withdrawals;
 
@@ -30,7 +32,8 @@ public static class WithdrawalEndpoints
             .Produces<WithdrawalView>(200)
             .ProducesProblem(400).ProducesProblem(409).ProducesProblem(422);
 
-        group.MapGet("/{id}", GetAsync).WithName("GetWithdrawal").WithSummary("Get a withdrawal by Sluice id");
+        group.MapGet("/{id}", GetAsync).WithName("GetWithdrawal").WithSummary("Get a withdrawal by Sluice id")
+            .WithDescription("With ?refresh=true a pending withdrawal is first asked about at its channel (bounded by Sluice:Requery:RefreshTimeout).");
         group.MapGet("/", FindByNumberAsync).WithName("FindWithdrawalByNumber").WithSummary("Look a withdrawal up by merchant_withdrawal_no");
 
         var admin = routes.MapGroup("/admin/api/withdrawals").RequireAuthorization(SluiceAuth.AdminPolicy).WithTags("Admin: withdrawals");
@@ -103,9 +106,13 @@ public static class WithdrawalEndpoints
             }, ct);
     }
 
-    private static async Task<Results<Ok<WithdrawalView>, ProblemHttpResult>> GetAsync(string id, HttpContext http, WithdrawalService withdrawals, CancellationToken ct)
+    private static async Task<Results<Ok<WithdrawalView>, ProblemHttpResult>> GetAsync(
+        string id, [FromQuery(Name = "refresh")] bool? refresh, HttpContext http, WithdrawalService withdrawals, IOptions<RequeryOptions> requery, CancellationToken ct)
     {
-        var order = await withdrawals.FindAsync(http.User.Caller().AppId, id, ct);
+        var appId = http.User.Caller().AppId;
+        var order = refresh == true
+            ? await withdrawals.RefreshAsync(appId, id, requery.Value.RefreshTimeout, ct)
+            : await withdrawals.FindAsync(appId, id, ct);
         return order is null ? Problems.NotFound("withdrawal") : TypedResults.Ok(ForCaller(WithdrawalView.From(order), http));
     }
 

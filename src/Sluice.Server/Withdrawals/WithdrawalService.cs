@@ -12,6 +12,7 @@ using Sluice.Server.Auth;
 using Sluice.Server.ChannelAccounts;
 using Sluice.Server.Hosting;
 using Sluice.Server.Payments;
+using Sluice.Server.Requery;
 using Sluice.Server.ResultCodes;
 using Sluice.Server.Routing;
 using Sluice.Server.Webhooks;
@@ -44,6 +45,7 @@ public sealed partial class WithdrawalService(
     WebhookOutbox outbox,
     ResultCodeMap resultCodes,
     PayeeAccounts payees,
+    RequerySchedules schedules,
     IdGenerator ids,
     NodeIdentity node,
     IOptions<WithdrawalOptions> options,
@@ -134,7 +136,7 @@ public sealed partial class WithdrawalService(
             order.ChannelAccountId = account.Id;
             order.LeaseOwner = node.Id;
             order.LeaseExpiresAt = now + Options.LeaseDuration;
-            order.NextQueryAt = now + Options.FirstQueryDelay;
+            order.NextQueryAt = schedules.NextAt(account.Protocol, 0, now, null);
             db.PaymentRouting.Add(routed.RecordFor(id, now));
         }
 
@@ -245,11 +247,62 @@ public sealed partial class WithdrawalService(
             return "nothing_to_do";
         }
 
+        return await QueryAtChannelAsync(order, "channel_query", ct, ct);
+    }
+
+    /// <summary>
+    /// Asks the withdrawal's channel what it holds (flow <c>WithdrawQuery</c>) and applies the answer; never sends the
+    /// payout again. <paramref name="channelCt"/> bounds the channel call only: an answer that came is always applied.
+    /// </summary>
+    private async Task<string> QueryAtChannelAsync(WithdrawalOrder order, string source, CancellationToken channelCt, CancellationToken ct)
+    {
         var channelAccount = await db.ChannelAccounts.AsNoTracking().FirstAsync(a => a.Id == order.ChannelAccountId, ct);
-        var report = await CallAsync("withdraw_query", channelAccount, order.Id,
-            () => adapters.For(channelAccount.Protocol).QueryWithdrawalAsync(accounts.For(channelAccount), order.Id, ct));
+        var report = await CallAsync("withdraw_query", channelAccount, order.Id, async () =>
+        {
+            try
+            {
+                return await adapters.For(channelAccount.Protocol).QueryWithdrawalAsync(accounts.For(channelAccount), order.Id, channelCt);
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                // Only the channel call's own bound ran out: the channel's word is unknown.
+                return new ChannelReport(ChannelResult.Unknown(Sluice.Channels.ChannelTransport.Timeout, "no answer within the bound"));
+            }
+        });
         var resolution = await resultCodes.ResolveAsync(db, channelAccount.Protocol, ChannelFlow.WithdrawQuery, report.Result, ct);
-        return await ApplyReportAsync(order, report, resolution, "channel_query", ct);
+        return await ApplyReportAsync(order, report, resolution, source, ct);
+    }
+
+    /// <summary>
+    /// A merchant's live re-query (<c>?refresh=true</c>): a pending withdrawal is asked about at its channel within
+    /// <paramref name="timeout"/>. The refresh takes the withdrawal's lease for the call, as the worker does, so it never
+    /// asks while another node works on the withdrawal (then it answers what is stored).
+    /// </summary>
+    public async Task<WithdrawalOrder?> RefreshAsync(string appId, string id, TimeSpan timeout, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var leased = await db.Withdrawals
+            .Where(w => w.Id == id && w.AppId == appId && w.Status == WithdrawalStatus.Pending && w.ChannelAccountId != null
+                && (w.LeaseExpiresAt == null || w.LeaseExpiresAt < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(w => w.LeaseOwner, node.Id).SetProperty(w => w.LeaseExpiresAt, now + timeout + Options.LeaseDuration), ct);
+        var order = await db.Withdrawals.FirstOrDefaultAsync(w => w.Id == id && w.AppId == appId, ct);
+        if (leased != 1 || order is null)
+        {
+            return order;
+        }
+
+        try
+        {
+            using var deadline = new CancellationTokenSource(timeout, clock);
+            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
+            await QueryAtChannelAsync(order, "merchant_refresh", bounded.Token, ct);
+        }
+        finally
+        {
+            await ReleaseLeaseAsync(id, CancellationToken.None);
+        }
+
+        return order;
     }
 
     /// <summary>

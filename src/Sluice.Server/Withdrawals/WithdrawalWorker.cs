@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Sluice.Data;
 using Sluice.Server.Hosting;
+using Sluice.Server.Requery;
 using Sluice.Server.Webhooks;
 using Sluice.Withdrawals;
 
@@ -11,10 +12,12 @@ namespace Sluice.Server.Withdrawals;
 /// The leased pass over open withdrawals, on every node: claims due rows of the withdrawals table itself (its
 /// <c>next_query_at</c> and lease columns), so two nodes never work on the same withdrawal at once and one that dies
 /// lets its lease expire. A held withdrawal is re-routed (sent as soon as a channel is available, failed past its hold
-/// time); one the channel holds or may hold is queried, with a growing interval, until it is final.
+/// time); one the channel holds or may hold is queried on its channel's protocol schedule (<see cref="RequerySchedules"/>,
+/// configured with the other supplementary queries), until it is final.
 /// </summary>
 public sealed partial class WithdrawalWorker(
     IServiceScopeFactory scopes,
+    RequerySchedules schedules,
     NodeIdentity node,
     IOptions<WithdrawalOptions> options,
     TimeProvider clock,
@@ -66,30 +69,29 @@ public sealed partial class WithdrawalWorker(
 
         var order = await db.Withdrawals.FirstAsync(w => w.Id == id, ct);
         var effect = await scope.ServiceProvider.GetRequiredService<WithdrawalService>().WorkOnAsync(order, ct);
-        var current = await db.Withdrawals.AsNoTracking().Where(w => w.Id == id).Select(w => new { w.Status, w.QueryCount }).FirstAsync(ct);
+        var current = await db.Withdrawals.AsNoTracking().Where(w => w.Id == id)
+            .Select(w => new
+            {
+                w.Status, w.QueryCount,
+                Protocol = db.ChannelAccounts.Where(a => a.Id == w.ChannelAccountId).Select(a => a.Protocol).FirstOrDefault(),
+            })
+            .FirstAsync(ct);
         var now = clock.GetUtcNow();
+        var queried = effect == "sent" || current.Status == WithdrawalStatus.Held ? 0 : 1;
         var next = current.Status switch
         {
             WithdrawalStatus.Held => now + options.Value.HoldRetryInterval,
             _ when WithdrawalStateMachine.IsTerminal(current.Status) => (DateTimeOffset?)null,
-            _ when effect == "sent" => now + options.Value.FirstQueryDelay,
-            _ => now + QueryInterval(current.QueryCount + 1),
+
+            // Just sent: the first interval; after a query, the interval for the number of queries made so far.
+            _ => schedules.NextAt(current.Protocol ?? "", effect == "sent" ? 0 : current.QueryCount + queried, now, null),
         };
-        var queried = effect == "sent" || current.Status == WithdrawalStatus.Held ? 0 : 1;
         await db.Withdrawals.Where(w => w.Id == id && w.LeaseOwner == node.Id).ExecuteUpdateAsync(s => s
             .SetProperty(w => w.NextQueryAt, next)
             .SetProperty(w => w.QueryCount, w => w.QueryCount + queried)
             .SetProperty(w => w.LeaseOwner, (string?)null)
             .SetProperty(w => w.LeaseExpiresAt, (DateTimeOffset?)null), ct);
         LogWorked(logger, id, effect);
-    }
-
-    /// <summary>The wait before query number <paramref name="n"/>: doubling from the first delay up to the maximum.</summary>
-    private TimeSpan QueryInterval(int n)
-    {
-        var o = options.Value;
-        var ticks = o.FirstQueryDelay.Ticks * Math.Pow(2, Math.Min(n, 20));
-        return ticks >= o.MaxQueryInterval.Ticks ? o.MaxQueryInterval : TimeSpan.FromTicks((long)ticks);
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Withdrawal {WithdrawalId}: {Effect}")]
@@ -100,34 +102,5 @@ public sealed partial class WithdrawalWorker(
 }
 
 /// <summary>Runs the withdrawal pass on every node; the leases keep them apart.</summary>
-public sealed partial class WithdrawalWorkerService(WithdrawalWorker worker, IOptions<SluiceOptions> options, TimeProvider clock, ILogger<WithdrawalWorkerService> logger)
-    : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(options.Value.Workers.PollInterval, clock);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await worker.RunOnceAsync(stoppingToken);
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogPassFailed(logger, ex);
-            }
-
-            try
-            {
-                await timer.WaitForNextTickAsync(stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Withdrawal pass failed; retrying on the next tick")]
-    private static partial void LogPassFailed(ILogger logger, Exception exception);
-}
+public sealed class WithdrawalWorkerService(WithdrawalWorker worker, IOptions<SluiceOptions> options, TimeProvider clock, ILogger<WithdrawalWorkerService> logger)
+    : PollingWorkerService("Withdrawal pass", worker.RunOnceAsync, options, clock, logger);

@@ -26,25 +26,9 @@ public abstract class RefundSimulatorTests(AlipayGatewayFixture gateway, Simulat
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private async Task<(HttpClient Client, string PaymentId)> AlipayPaidAsync(long amount)
-    {
-        var app = await simulator.RegisterAppAsync();
-        var shop = await gateway.ChannelShopAsync("alipay", ["alipay_qr"], app.Credentials, NotifyUrl);
-        var client = gateway.Merchant(shop.ApiKey);
-        return (client, await client.PaidAtSimulatorAsync("alipay_qr", amount, id => simulator.PayerPaysAsync(id)));
-    }
+    private Task<(HttpClient Client, string PaymentId)> AlipayPaidAsync(long amount) => gateway.AlipayPaidAsync(simulator, amount, NotifyUrl);
 
-    private async Task<(HttpClient Client, string PaymentId)> WeChatPaidAsync(long amount)
-    {
-        var atChannel = await WeChatPayTestKit.RegisterAsync(simulator);
-        var shop = await gateway.ChannelShopAsync(WeChatPayChannelAdapter.ProtocolName, ["wechat_native"], atChannel.Credentials, NotifyUrl);
-        var client = gateway.Merchant(shop.ApiKey);
-        return (client, await client.PaidAtSimulatorAsync("wechat_native", amount, async id =>
-        {
-            using var sim = simulator.Client();
-            (await sim.PostAsync($"control/wechatpay/orders/{id}/pay", null, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);
-        }));
-    }
+    private Task<(HttpClient Client, string PaymentId)> WeChatPaidAsync(long amount) => gateway.WeChatPaidAsync(simulator, amount, NotifyUrl);
 
     [Fact]
     public async Task Partial_refunds_at_alipay_succeed_up_to_the_paid_amount_and_alipays_notice_after_the_full_refund_changes_nothing_more()

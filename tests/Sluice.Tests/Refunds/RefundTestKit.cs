@@ -3,7 +3,10 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Sluice.Payments;
+using Sluice.Channels.WeChatPay;
 using Sluice.Server.Sandbox;
+using Sluice.Tests.Channels.Alipay;
+using Sluice.Tests.Channels.WeChatPay;
 using Sluice.Tests.Infrastructure;
 
 namespace Sluice.Tests.Refunds;
@@ -79,6 +82,28 @@ public static class RefundTestKit
         await payerPays(payment.Str("id"));
         await Api.EventuallyAsync(() => merchant.GetPaymentAsync(payment.Str("id")), p => p.Str("status") == "succeeded", "the payment to succeed");
         return payment.Str("id");
+    }
+
+    /// <summary>A merchant of its own with an Alipay account at the simulator (its app notifying <paramref name="notifyUrl"/>) and a payment its payer paid there.</summary>
+    public static async Task<(HttpClient Client, string PaymentId)> AlipayPaidAsync(this GatewayFixture gateway, SimulatorHost simulator, long amount, Uri notifyUrl)
+    {
+        var app = await simulator.RegisterAppAsync();
+        var shop = await gateway.ChannelShopAsync("alipay", ["alipay_qr"], app.Credentials, notifyUrl);
+        var client = gateway.Merchant(shop.ApiKey);
+        return (client, await client.PaidAtSimulatorAsync("alipay_qr", amount, id => simulator.PayerPaysAsync(id)));
+    }
+
+    /// <summary>A merchant of its own with a WeChat Pay account at the simulator (its app notifying <paramref name="notifyUrl"/>) and a payment its payer paid there.</summary>
+    public static async Task<(HttpClient Client, string PaymentId)> WeChatPaidAsync(this GatewayFixture gateway, SimulatorHost simulator, long amount, Uri notifyUrl)
+    {
+        var atChannel = await WeChatPayTestKit.RegisterAsync(simulator);
+        var shop = await gateway.ChannelShopAsync(WeChatPayChannelAdapter.ProtocolName, ["wechat_native"], atChannel.Credentials, notifyUrl);
+        var client = gateway.Merchant(shop.ApiKey);
+        return (client, await client.PaidAtSimulatorAsync("wechat_native", amount, async id =>
+        {
+            using var sim = simulator.Client();
+            (await sim.PostAsync($"control/wechatpay/orders/{id}/pay", null, Ct)).StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+        }));
     }
 
     public static async Task<JsonElement> GetRefundAsync(this HttpClient merchant, string id)

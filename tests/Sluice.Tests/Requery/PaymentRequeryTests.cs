@@ -25,11 +25,11 @@ public abstract class PaymentRequeryTests(AlipayGatewayFixture gateway, Simulato
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private PaymentRequeryWorker Worker => gateway.Services.GetRequiredService<PaymentRequeryWorker>();
+    private ChannelRequeryWorker Worker => gateway.Services.GetRequiredService<ChannelRequeryWorker>();
 
     /// <summary>A worker of another node sharing the database, speaking to the channel through <paramref name="probe"/>.</summary>
-    private PaymentRequeryWorker WorkerOfNode(string nodeId, RequeryProbe probe) =>
-        ActivatorUtilities.CreateInstance<PaymentRequeryWorker>(gateway.Services, new NodeIdentity(nodeId), probe.Scopes(gateway.Services));
+    private ChannelRequeryWorker WorkerOfNode(string nodeId, RequeryProbe probe) =>
+        ActivatorUtilities.CreateInstance<ChannelRequeryWorker>(gateway.Services, new NodeIdentity(nodeId), probe.Scopes(gateway.Services));
 
     /// <summary>A merchant with an Alipay account at the simulator, its API client and its webhook receiver.</summary>
     private sealed record Shop(HttpClient Client, WebhookReceiver Receiver) : IAsyncDisposable
@@ -177,7 +177,7 @@ public abstract class PaymentRequeryTests(AlipayGatewayFixture gateway, Simulato
         });
         await PaidWithLostNoticeAsync(id);
 
-        gateway.Clock.Advance(PaymentRequeryWorker.OrphanAfter + TimeSpan.FromSeconds(1));
+        gateway.Clock.Advance(ChannelRequeryWorker.OrphanAfter + TimeSpan.FromSeconds(1));
         await Worker.RunOnceAsync(Ct);
         var adopted = await QueryRowAsync(id);
         adopted.Status.ShouldBe(ChannelQueryStatus.Pending);
@@ -363,7 +363,7 @@ public abstract class PaymentRequeryTests(AlipayGatewayFixture gateway, Simulato
         gateway.Clock.Advance(FirstInterval);
         var lease = gateway.LeaseDuration();
         var claimedByTheDead = await gateway.WithDbAsync(db =>
-            WorkLeases.ClaimAsync(db, WorkLeases.PaymentQueries, "test-node-dead", gateway.Clock.GetUtcNow(), lease, 1000, Ct));
+            WorkLeases.ClaimAsync(db, WorkLeases.ChannelQueries, "test-node-dead", gateway.Clock.GetUtcNow(), lease, 1000, Ct));
         var rowIds = (await gateway.WithDbAsync(db => db.ChannelQueries.Where(q => ids.Contains(q.OrderId)).Select(q => q.Id).ToListAsync(Ct)));
         rowIds.ShouldAllBe(r => claimedByTheDead.Contains(r));
 
@@ -379,7 +379,7 @@ public abstract class PaymentRequeryTests(AlipayGatewayFixture gateway, Simulato
         (await gateway.WithDbAsync(db => db.Payments.CountAsync(p => ids.Contains(p.Id) && p.Status == PaymentStatus.Succeeded, Ct))).ShouldBe(3);
         foreach (var rowId in rowIds)
         {
-            (await gateway.WithDbAsync(db => WorkLeases.RenewAsync(db, WorkLeases.PaymentQueries, rowId, "test-node-dead", gateway.Clock.GetUtcNow(), lease, Ct)))
+            (await gateway.WithDbAsync(db => WorkLeases.RenewAsync(db, WorkLeases.ChannelQueries, rowId, "test-node-dead", gateway.Clock.GetUtcNow(), lease, Ct)))
                 .ShouldBeFalse("the dead node, were it to wake up, must leave the row alone");
         }
     }
@@ -397,7 +397,7 @@ public abstract class PaymentRequeryTests(AlipayGatewayFixture gateway, Simulato
 
         var doomed = gateway.StartNode("test-node-doomed");
         using var stop = new CancellationTokenSource();
-        var round = doomed.Services.GetRequiredService<PaymentRequeryWorker>().RunOnceAsync(stop.Token);
+        var round = doomed.Services.GetRequiredService<ChannelRequeryWorker>().RunOnceAsync(stop.Token);
         await SimulatorHost.EventuallyAsync(() => Task.FromResult(!simulator.Behaviours.All().Any(b => b.OrderId == id && b.Behaviour.Action == Sluice.Simulator.Infrastructure.BehaviourAction.Delay)), TimeSpan.FromSeconds(20));
         (await QueryRowAsync(id)).LeaseOwner.ShouldBe("test-node-doomed", "the query is at Alipay under the doomed node's lease");
 

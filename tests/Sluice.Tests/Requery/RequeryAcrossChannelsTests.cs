@@ -46,7 +46,7 @@ public abstract class RequeryAcrossChannelsTests(AlipayGatewayFixture gateway, S
     {
         await simulator.SetBehaviourAsync(channel, id, "lose_callback");
         await payerPays();
-        var worker = gateway.Services.GetRequiredService<PaymentRequeryWorker>();
+        var worker = gateway.Services.GetRequiredService<ChannelRequeryWorker>();
         var first = RequerySchedules.Defaults[protocol][0];
 
         gateway.Clock.Advance(first - TimeSpan.FromSeconds(1));

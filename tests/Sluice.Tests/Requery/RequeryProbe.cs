@@ -2,12 +2,14 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Sluice.Channels;
 using Sluice.Server.Payments;
+using Sluice.Server.Refunds;
 
 namespace Sluice.Tests.Requery;
 
 /// <summary>
-/// Counts the channel's query and close calls per order and remembers whether two were ever in flight for one order at
-/// once. Each call is held a few milliseconds so that overlapping work would show.
+/// Counts the channel's query and close calls per order (payment queries and closes by payment id, refund queries by
+/// refund id) and remembers whether two were ever in flight for one order at once. Each call is held a few milliseconds
+/// so that overlapping work would show.
 /// </summary>
 public sealed class RequeryProbe
 {
@@ -39,8 +41,8 @@ public sealed class RequeryProbe
     }
 
     /// <summary>
-    /// A scope factory whose scopes hand out a <see cref="PaymentService"/> speaking to the channels through this probe;
-    /// everything else comes from the gateway's own container.
+    /// A scope factory whose scopes hand out a <see cref="PaymentService"/> and a <see cref="RefundService"/> speaking to
+    /// the channels through this probe; everything else comes from the gateway's own container.
     /// </summary>
     public IServiceScopeFactory Scopes(IServiceProvider gateway)
     {
@@ -58,9 +60,10 @@ public sealed class RequeryProbe
     {
         public IServiceProvider ServiceProvider => this;
 
-        public object? GetService(Type serviceType) => serviceType == typeof(PaymentService)
-            ? ActivatorUtilities.CreateInstance<PaymentService>(inner.ServiceProvider, probed)
-            : inner.ServiceProvider.GetService(serviceType);
+        public object? GetService(Type serviceType) =>
+            serviceType == typeof(PaymentService) || serviceType == typeof(RefundService)
+                ? ActivatorUtilities.CreateInstance(inner.ServiceProvider, serviceType, probed)
+                : inner.ServiceProvider.GetService(serviceType);
 
         public void Dispose() => inner.Dispose();
 
@@ -84,7 +87,7 @@ public sealed class RequeryProbe
         public Task<ChannelReport> RefundAsync(ChannelAccountContext account, ChannelRefundRequest request, CancellationToken ct) => real.RefundAsync(account, request, ct);
 
         public Task<ChannelReport> QueryRefundAsync(ChannelAccountContext account, string refundId, string orderId, CancellationToken ct) =>
-            real.QueryRefundAsync(account, refundId, orderId, ct);
+            probe.WatchAsync(refundId, () => real.QueryRefundAsync(account, refundId, orderId, ct));
 
         public Task<ChannelReport> WithdrawAsync(ChannelAccountContext account, ChannelWithdrawRequest request, CancellationToken ct) => real.WithdrawAsync(account, request, ct);
 

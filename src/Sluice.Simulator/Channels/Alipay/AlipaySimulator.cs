@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.Options;
 using Sluice.Channels.Alipay;
 using Sluice.Simulator.Infrastructure;
 using static Sluice.Channels.Alipay.AlipayProtocol;
@@ -25,14 +26,13 @@ public sealed class AlipaySimulator(
     AnswerBehaviours answers,
     CallbackSender callbacks,
     AlipayTrades trades,
-    TimeProvider clock) : ISimulatedChannel
+    TimeProvider clock,
+    IOptions<SimulatorOptions> options) : ISimulatedChannel
 {
     public const string ChannelName = "alipay";
     public const string BuyerLogonId = "buy***@example.com";
     public const string BuyerUserId = "2088102177846880";
     public const string SellerId = "2088102146225135";
-
-    private static readonly TimeSpan TimestampTolerance = TimeSpan.FromMinutes(10);
 
     private static readonly JsonSerializerOptions AnswerJson = new()
     {
@@ -143,7 +143,7 @@ public sealed class AlipaySimulator(
         }
 
         var timestamp = ParseBeijingTime(parameters.GetValueOrDefault("timestamp"));
-        if (timestamp is null || (timestamp.Value - clock.GetUtcNow()).Duration() > TimestampTolerance)
+        if (timestamp is null || (timestamp.Value - clock.GetUtcNow()).Duration() > options.Value.RequestTimestampTolerance)
         {
             return (node, merchant, Error(Codes.InvalidParameter, Codes.InvalidTimestamp, "非法的时间戳参数"));
         }

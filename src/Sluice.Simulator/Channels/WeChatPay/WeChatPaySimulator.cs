@@ -77,7 +77,24 @@ public sealed class WeChatPaySimulator(
         });
         control.MapGet("/orders/{outTradeNo}", (string outTradeNo) =>
             _book.Trades.TryGetValue(outTradeNo, out var trade) ? Results.Ok(trade.ToWire()) : Results.NotFound());
+        control.MapPost("/refunds/{outRefundNo}/finish", (string outRefundNo, RefundFinish body) =>
+        {
+            if (!_book.Refunds.TryGetValue(outRefundNo, out var refund))
+            {
+                return Results.NotFound(new { code = Codes.ResourceNotExists });
+            }
+
+            if (body.Status is not (RefundStates.Success or RefundStates.Closed or RefundStates.Abnormal))
+            {
+                return Results.BadRequest(new { code = Codes.ParamError, message = "status must be SUCCESS, CLOSED or ABNORMAL" });
+            }
+
+            return Finish(refund, body.Status, reserved: true) ? Results.Ok(refund.ToWire()) : Results.Conflict(new { code = "NOT_PROCESSING", status = refund.Status });
+        });
     }
+
+    /// <summary>Body of the control call that ends a refund left PROCESSING.</summary>
+    public sealed record RefundFinish(string? Status);
 
     /// <summary>A route handler (not a bare RequestDelegate, so the IResult is executed) for a signed call.</summary>
     private Delegate Handler(Func<Call, Task<IResult>> work) => (HttpContext http) => SignedAsync(http, work);
@@ -265,11 +282,13 @@ public sealed class WeChatPaySimulator(
             return await AnswerAsync(call, r.OutRefundNo, Ok(existing.ToWire()));
         }
 
-        // A decline with code ABNORMAL accepts the refund and ends it ABNORMAL (REFUND.ABNORMAL); any other code refuses it.
+        // A decline with code ABNORMAL accepts the refund and ends it ABNORMAL (REFUND.ABNORMAL); with code PROCESSING it
+        // accepts the refund and leaves it PROCESSING until POST /control/wechatpay/refunds/{no}/finish; any other code
+        // refuses it.
         var decline = behaviours.Decline(Name, r.OutRefundNo);
-        if (decline is { Code: RefundStates.Abnormal })
+        if (decline is { Code: RefundStates.Abnormal or RefundStates.Processing })
         {
-            return await CreateRefundAsync(call, trade, r, RefundStates.Abnormal);
+            return await CreateRefundAsync(call, trade, r, decline.Code);
         }
 
         if (decline is not null)
@@ -323,8 +342,9 @@ public sealed class WeChatPaySimulator(
             {
                 refund = _book.Refunds[refund.OutRefundNo];
             }
-            else if (finalState == RefundStates.Success)
+            else if (finalState is RefundStates.Success or RefundStates.Processing)
             {
+                // The refundable amount is taken when the refund is accepted; one that ends otherwise gives it back.
                 trade.Refunded += refund.Amount;
             }
         }
@@ -332,21 +352,45 @@ public sealed class WeChatPaySimulator(
         var answer = refund.ToWire();
 
         // The refund is accepted as PROCESSING and settles right after: the next query sees its final state.
-        if (refund.Status == RefundStates.Processing)
+        if (refund.Status == RefundStates.Processing && finalState != RefundStates.Processing)
         {
+            Finish(refund, finalState, reserved: false);
+        }
+
+        return await AnswerAsync(call, refund.OutRefundNo, Ok(answer));
+    }
+
+    /// <summary>A PROCESSING refund reaches its final state (SUCCESS, CLOSED or ABNORMAL) and its notice is sent.</summary>
+    private bool Finish(SimulatedRefund refund, string finalState, bool reserved)
+    {
+        var trade = refund.Trade;
+        lock (trade)
+        {
+            if (refund.Status != RefundStates.Processing)
+            {
+                return false;
+            }
+
             refund.Status = finalState;
             if (finalState == RefundStates.Success)
             {
                 refund.SucceededAt = clock.GetUtcNow();
                 trade.State = TradeStates.Refund;
             }
-
-            SendNotice(trade.Mchid, refund.OutRefundNo, "refund", refund.NotifyUrl,
-                finalState == RefundStates.Success ? "REFUND.SUCCESS" : "REFUND.ABNORMAL",
-                finalState == RefundStates.Success ? "退款成功" : "退款异常", refund.ToNotice());
+            else if (reserved)
+            {
+                trade.Refunded -= refund.Amount;
+            }
         }
 
-        return await AnswerAsync(call, refund.OutRefundNo, Ok(answer));
+        var (eventType, summary) = finalState switch
+        {
+            RefundStates.Success => ("REFUND.SUCCESS", "退款成功"),
+            RefundStates.Closed => ("REFUND.CLOSED", "退款关闭"),
+            _ => ("REFUND.ABNORMAL", "退款异常"),
+        };
+        SendNotice(trade.Mchid, refund.OutRefundNo, "refund", refund.NotifyUrl, eventType, summary, refund.ToNotice());
+        return true;
     }
 
     private async Task<IResult> RefundQueryAsync(Call call, string outRefundNo)
