@@ -311,6 +311,13 @@ public sealed class AlipayChannelAdapter(IHttpClientFactory httpClients, TimePro
         }
 
         var state = fields.StateField is null ? null : Str(answer, fields.StateField);
+        if (flow == ChannelFlow.RefundQuery && string.IsNullOrEmpty(state) && !string.IsNullOrEmpty(Str(answer, "refund_amount")))
+        {
+            // alipay.trade.fastpay.refund.query: "if the interface returns query data, the refund succeeded; if nothing is
+            // found, it did not" — refund_status itself comes only with the asynchronous refund API.
+            state = States.RefundSuccess;
+        }
+
         var result = ResultOf(flow, answer, state, Str(answer, fields.ReferenceField));
         if (state == States.TransferFail)
         {

@@ -288,7 +288,7 @@ public abstract class RefundRequeryTests(AlipayGatewayFixture gateway, Simulator
             ResultCodeMap.Resolve(ResultCodeTable.Empty, map.DefaultsFor(protocol), ChannelFlow.RefundQuery, code, sub).Effect;
 
         Effect("alipay", "10000", "REFUND_SUCCESS").ShouldBe(ChannelOutcome.Succeeded);
-        Effect("alipay", "10000", null).ShouldBe(ChannelOutcome.Failed, "no refund_status: Alipay never took the refund");
+        Effect("alipay", "10000", null).ShouldBe(ChannelOutcome.Failed, "no refund data in the answer: Alipay never took the refund");
         Effect("alipay", "40004", "ACQ.SYSTEM_ERROR").ShouldBe(ChannelOutcome.Unknown);
         Effect("alipay", "40004", "ACQ.SOMETHING_ELSE").ShouldBe(ChannelOutcome.Unknown, "a failed query says nothing about the refund");
         Effect(WeChatProtocol, "SUCCESS", "SUCCESS").ShouldBe(ChannelOutcome.Succeeded);

@@ -335,8 +335,10 @@ public sealed class AlipaySimulator(
                 : Ok(new()
                 {
                     ["trade_no"] = trade.TradeNo, ["out_trade_no"] = trade.OutTradeNo, ["out_request_no"] = requestNo,
+                    // As Alipay: refund_status is returned only for the asynchronous refund API; for alipay.trade.refund the
+                    // refund's data being there at all is what says it succeeded.
                     ["total_amount"] = ToYuan(trade.TotalFen), ["refund_amount"] = ToYuan(refund.AmountFen),
-                    ["refund_status"] = States.RefundSuccess, ["gmt_refund_pay"] = BeijingTime(refund.At),
+                    ["gmt_refund_pay"] = BeijingTime(refund.At),
                 });
         }
     }
