@@ -1,7 +1,9 @@
+using Sluice.Channels;
+
 namespace Sluice.Payments;
 
 /// <summary>A merchant's request to collect money from a payer through one channel account.</summary>
-public sealed class PaymentOrder
+public sealed class PaymentOrder : IChannelAnswered
 {
     public required string Id { get; init; }
     public required string AppId { get; init; }

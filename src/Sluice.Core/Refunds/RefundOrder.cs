@@ -20,7 +20,7 @@ public enum RefundStage
 /// A merchant's request to give (part of) a succeeded payment back to the payer, through the payment's own channel
 /// account. Its amount is reserved on the payment (<c>refunded_amount</c>) from creation until it fails.
 /// </summary>
-public sealed class RefundOrder
+public sealed class RefundOrder : IChannelAnswered
 {
     public required string Id { get; init; }
     public required string PaymentId { get; init; }

@@ -7,7 +7,7 @@ namespace Sluice.Withdrawals;
 /// The payee's account number is personal data: it is stored only encrypted (<see cref="PayeeAccountCiphertext"/>) plus
 /// a masked form for display (<see cref="PayeeAccountMasked"/>), never in plain text.
 /// </summary>
-public sealed class WithdrawalOrder
+public sealed class WithdrawalOrder : IChannelAnswered
 {
     public required string Id { get; init; }
     public required string AppId { get; init; }

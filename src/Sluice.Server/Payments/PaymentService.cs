@@ -17,6 +17,8 @@ using Sluice.Server.Routing;
 using Sluice.Routing;
 using Sluice.Security;
 
+using static Sluice.Server.ResultCodes.ChannelAnswers;
+
 namespace Sluice.Server.Payments;
 
 /// <summary>The result of an API operation: a status with a body, or a problem.</summary>
@@ -198,11 +200,7 @@ public sealed partial class PaymentService(
         var result = pay.Result;
         void Record(PaymentOrder o)
         {
-            o.LastChannelOutcome = OutcomeName(resolution.Effect);
-            o.ResultCode = resolution.UnifiedCode;
-            o.RawCode = result.RawCode;
-            o.RawSubCode = result.RawSubCode;
-            o.RawMessage = Truncate(result.RawMessage, 1024);
+            o.RecordAnswer(result, resolution);
             o.ChannelTradeNo ??= result.ChannelReference;
         }
 
@@ -229,7 +227,7 @@ public sealed partial class PaymentService(
                 await transitions.ApplyAsync(db, order, PaymentStatus.Failed, "channel_pay", result.RawCode, o =>
                 {
                     Record(o);
-                    Fail(o, resolution);
+                    o.RecordFailure(resolution);
                 }, ct);
                 break;
             default:
@@ -392,34 +390,19 @@ public sealed partial class PaymentService(
                 {
                     o.PaidAt = report.CompletedAt?.ToUniversalTime() ?? clock.GetUtcNow(); // PostgreSQL timestamptz takes UTC only
                     o.ChannelTradeNo ??= result.ChannelReference;
-                    o.LastChannelOutcome = "succeeded";
-                    o.ResultCode = resolution.UnifiedCode;
-                    o.RawCode = result.RawCode;
-                    o.RawSubCode = result.RawSubCode;
+                    o.RecordAnswer(result, resolution);
                 }, ct), order);
             case ChannelOutcome.Failed:
                 return Effect(await transitions.ApplyAsync(db, order, PaymentStatus.Failed, source, result.RawCode, o =>
                 {
-                    o.LastChannelOutcome = "failed";
-                    o.ResultCode = resolution.UnifiedCode;
-                    o.RawCode = result.RawCode;
-                    o.RawSubCode = result.RawSubCode;
-                    Fail(o, resolution);
+                    o.RecordAnswer(result, resolution);
+                    o.RecordFailure(resolution);
                 }, ct), order);
             default:
                 return resolution.Mapped ? "no_change" : "unmapped_result_code";
         }
     }
 
-    /// <summary>A failed order carries the unified code and both messages; merchants never see the raw codes.</summary>
-    private static void Fail(PaymentOrder o, ResultResolution resolution)
-    {
-        o.FailureCode = resolution.UnifiedCode;
-        o.FailureMessage = resolution.MessageEn;
-        o.FailureMessageZh = resolution.MessageZh;
-    }
-
-    private static string OutcomeName(ChannelOutcome outcome) => outcome.ToString().ToLowerInvariant();
 
     private static string Effect(TransitionResult result, PaymentOrder order) => result switch
     {
@@ -452,7 +435,6 @@ public sealed partial class PaymentService(
             "This merchant_order_no already belongs to a payment with different amount, currency, subject or method.",
             new Dictionary<string, object?> { ["payment_id"] = existing?.Id }));
 
-    private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
 
     [LoggerMessage(Level = LogLevel.Information, Message = "No channel for merchant {MerchantId}: {Method} {Amount} {Currency}; dropped: {Reasons}")]
     private static partial void LogNoChannel(ILogger logger, string merchantId, string method, long amount, string currency, string reasons);

@@ -16,6 +16,8 @@ using Sluice.Server.Payments;
 using Sluice.Server.Requery;
 using Sluice.Server.ResultCodes;
 
+using static Sluice.Server.ResultCodes.ChannelAnswers;
+
 namespace Sluice.Server.Refunds;
 
 /// <summary>The result of a refund operation: a status with a body, or a problem.</summary>
@@ -218,11 +220,7 @@ public sealed partial class RefundService(
 
         void Record(RefundOrder x)
         {
-            x.LastChannelOutcome = resolution.Effect.ToString().ToLowerInvariant();
-            x.ResultCode = resolution.UnifiedCode;
-            x.RawCode = result.RawCode;
-            x.RawSubCode = result.RawSubCode;
-            x.RawMessage = Truncate(result.RawMessage, 1024);
+            x.RecordAnswer(result, resolution);
             if (resolution.Effect != ChannelOutcome.Failed)
             {
                 x.ChannelRefundNo ??= Truncate(result.ChannelReference, 256);
@@ -247,9 +245,7 @@ public sealed partial class RefundService(
                 return Effect(await transitions.ApplyAsync(db, refund, RefundStatus.Failed, source, result.RawCode, x =>
                 {
                     Record(x);
-                    x.FailureCode = resolution.UnifiedCode;
-                    x.FailureMessage = resolution.MessageEn;
-                    x.FailureMessageZh = resolution.MessageZh;
+                    x.RecordFailure(resolution);
                 }, ct), refund);
             default:
                 // Pending, unknown or unmapped: the channel may hold the refund. It is pending until the channel's final
@@ -444,7 +440,6 @@ public sealed partial class RefundService(
         _ => "ignored_terminal_" + RefundStateMachine.WireName(refund.Status),
     };
 
-    private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Channel adapter {Protocol} threw while refunding {RefundId}; outcome recorded as unknown")]
     private static partial void LogAdapterFault(ILogger logger, Exception exception, string refundId, string protocol);

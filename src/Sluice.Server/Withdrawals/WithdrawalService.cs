@@ -18,6 +18,8 @@ using Sluice.Server.Routing;
 using Sluice.Server.Webhooks;
 using Sluice.Withdrawals;
 
+using static Sluice.Server.ResultCodes.ChannelAnswers;
+
 namespace Sluice.Server.Withdrawals;
 
 /// <summary>The result of a withdrawal API operation: a status with a body, or a problem.</summary>
@@ -315,11 +317,7 @@ public sealed partial class WithdrawalService(
         var result = report.Result;
         void Record(WithdrawalOrder o)
         {
-            o.LastChannelOutcome = OutcomeName(resolution.Effect);
-            o.ResultCode = resolution.UnifiedCode;
-            o.RawCode = result.RawCode;
-            o.RawSubCode = result.RawSubCode;
-            o.RawMessage = Truncate(result.RawMessage, 1024);
+            o.RecordAnswer(result, resolution);
             o.ChannelReference ??= result.ChannelReference;
         }
 
@@ -430,11 +428,7 @@ public sealed partial class WithdrawalService(
         });
         await transitions.ApplyAsync(db, order, WithdrawalStatus.Pending, "channel_withdraw", result.RawCode, o =>
         {
-            o.LastChannelOutcome = "unknown";
-            o.ResultCode = resolution.UnifiedCode;
-            o.RawCode = result.RawCode;
-            o.RawSubCode = result.RawSubCode;
-            o.RawMessage = Truncate(result.RawMessage, 1024);
+            o.RecordAnswer(result, resolution);
         }, ct);
     }
 
@@ -510,13 +504,9 @@ public sealed partial class WithdrawalService(
 
     private static void Fail(WithdrawalOrder o, ResultResolution resolution)
     {
-        o.FailureCode = resolution.UnifiedCode;
-        o.FailureMessage = resolution.MessageEn;
-        o.FailureMessageZh = resolution.MessageZh;
+        o.RecordFailure(resolution);
         o.FailedAt = o.UpdatedAt;
     }
-
-    private static string OutcomeName(ChannelOutcome outcome) => outcome.ToString().ToLowerInvariant();
 
     private static string Effect(TransitionResult result, WithdrawalOrder order) => result switch
     {
@@ -525,7 +515,6 @@ public sealed partial class WithdrawalService(
         _ => "ignored_" + WithdrawalStateMachine.WireName(order.Status),
     };
 
-    private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Withdrawal {WithdrawalId} of merchant {MerchantId} created: {Status} via {Channel}")]
     private static partial void LogCreated(ILogger logger, string withdrawalId, string merchantId, string status, string channel);
