@@ -20,6 +20,8 @@ public static class UnifiedCode
     public const string PaymentNotClosable = "payment_not_closable";
     public const string PaymentMethodUnavailable = "payment_method_unavailable";
     public const string NoChannelAvailable = "no_channel_available";
+    public const string WithdrawalCancelled = "withdrawal_cancelled";
+    public const string WithdrawalNotCancellable = "withdrawal_not_cancellable";
     public const string ChannelUnavailable = "channel_unavailable";
     public const string ChannelRejected = "channel_rejected";
 

@@ -50,6 +50,7 @@ public static class UnifiedResultCodes
         ["refund_abnormal"] = "The refund failed at the channel (e.g. the payer's account is closed).",
         ["withdrawal_failed"] = "The withdrawal failed.",
         ["withdrawal_returned"] = "The payee's bank returned the withdrawal after it was paid out.",
+        ["withdrawal_cancelled"] = "An operator cancelled the withdrawal while it was held; no channel had it and nothing was paid out.",
         ["withdrawal_not_found"] = "The channel has no such withdrawal.",
         ["payee_account_invalid"] = "The payee account does not exist or is invalid.",
         ["payee_account_closed"] = "The payee account is closed.",

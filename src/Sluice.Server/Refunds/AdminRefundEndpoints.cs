@@ -97,7 +97,7 @@ public static class AdminRefundEndpoints
         string id, [FromBody] OperatorNoteRequest? body, HttpContext http, SluiceDbContext db, RefundService refunds, RefundTransitions transitions,
         TimeProvider clock, CancellationToken ct)
     {
-        if (RefundValidation.ValidateNote(body?.Note) is { } problem)
+        if (OperatorNotes.Validate(body?.Note) is { } problem)
         {
             return problem;
         }
@@ -117,7 +117,7 @@ public static class AdminRefundEndpoints
     }
 
     private static async Task<IResult> CloseOfflineAsync(string id, [FromBody] OperatorNoteRequest? body, HttpContext http, RefundService refunds, CancellationToken ct) =>
-        RefundValidation.ValidateNote(body?.Note) is { } invalid
+        OperatorNotes.Validate(body?.Note) is { } invalid
             ? invalid
             : RefundEndpoints.ToResult(await refunds.CloseOfflineAsync(http.User, id, body!.Note!, ct), http);
 

@@ -18,8 +18,6 @@ public sealed record CreateRefundRequest(
     string? Bearer,
     string? Stage);
 
-/// <summary>Body of an operator action that takes a note: close as handled offline, or a note on the timeline.</summary>
-public sealed record OperatorNoteRequest(string? Note);
 
 /// <summary>A refund as merchants see it: unified codes only, never a channel's raw codes.</summary>
 public sealed record RefundView(
@@ -164,12 +162,6 @@ public static partial class RefundValidation
             ? Problems.Validation(UnifiedCode.InvalidField, "stage", "stage must be pre_delivery or post_delivery.")
             : null;
     }
-
-    /// <summary>An operator's note on an exception-queue action: required, at most 2048 characters.</summary>
-    public static ProblemHttpResult? ValidateNote(string? note) =>
-        string.IsNullOrWhiteSpace(note) ? Problems.Validation(UnifiedCode.MissingField, "note", "Say what was done with the refund and why (note).")
-        : note.Length > 2048 ? Problems.Validation(UnifiedCode.InvalidField, "note", "note must be at most 2048 characters.")
-        : null;
 
     public static RefundBearer? BearerOf(string? s) => s switch
     {

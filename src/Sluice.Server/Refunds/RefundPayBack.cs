@@ -41,7 +41,7 @@ public sealed partial class RefundPayBackService(
 
     /// <summary>Checks the request completely before anything is read or written (the payee as a withdrawal's).</summary>
     public static ProblemHttpResult? Validate(PayBackRefundRequest r) =>
-        WithdrawalValidation.ValidatePayee(r.PayeeType, r.PayeeAccountNo, r.PayeeName, r.BankCode) ?? RefundValidation.ValidateNote(r.Note);
+        WithdrawalValidation.ValidatePayee(r.PayeeType, r.PayeeAccountNo, r.PayeeName, r.BankCode) ?? OperatorNotes.Validate(r.Note);
 
     public async Task<RefundOutcome> PayBackAsync(ClaimsPrincipal operatorUser, string id, PayBackRefundRequest r, CancellationToken ct)
     {

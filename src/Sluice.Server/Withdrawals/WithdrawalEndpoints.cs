@@ -39,7 +39,16 @@ public static class WithdrawalEndpoints
         var admin = routes.MapGroup("/admin/api/withdrawals").RequireAuthorization(SluiceAuth.AdminPolicy).WithTags("Admin: withdrawals");
         admin.MapGet("/{id}", AdminGetAsync).WithSummary("A withdrawal with raw channel codes and its timeline");
         admin.MapGet("/", AdminListAsync).WithSummary("The newest withdrawals, optionally of one status (e.g. held)");
+        admin.MapPost("/{id}/cancel", CancelAsync)
+            .WithSummary("Cancel a held withdrawal (no channel has it), with a note")
+            .WithDescription("Fails it with withdrawal_cancelled, gives its daily-limit share back, notifies the merchant (withdrawal.failed) " +
+                             "and, for a refund pay-back, puts the refund back in the exception queue. Any other state is refused with 409.");
     }
+
+    private static async Task<IResult> CancelAsync(string id, [FromBody] OperatorNoteRequest? body, HttpContext http, WithdrawalService withdrawals, CancellationToken ct) =>
+        OperatorNotes.Validate(body?.Note) is { } invalid
+            ? invalid
+            : ToResult(await withdrawals.CancelHeldAsync(http.User, id, body!.Note!.Trim(), ct), http);
 
     private static async Task<Results<Ok<AdminWithdrawalView>, ProblemHttpResult>> AdminGetAsync(string id, SluiceDbContext db, CancellationToken ct)
     {

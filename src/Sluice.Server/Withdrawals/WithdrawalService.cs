@@ -280,6 +280,50 @@ public sealed partial class WithdrawalService(
     /// <paramref name="timeout"/>. The refresh takes the withdrawal's lease for the call, as the worker does, so it never
     /// asks while another node works on the withdrawal (then it answers what is stored).
     /// </summary>
+    /// <summary>
+    /// An operator cancels a held withdrawal: no channel has it, so nothing can have been paid out. Only from held — a
+    /// withdrawal a worker has just routed to a channel is refused (the channel may pay it), as is any other state.
+    /// Audited; the merchant gets <c>withdrawal.failed</c> with <c>withdrawal_cancelled</c>; a refund it paid back goes back
+    /// to the exception queue in the same transaction.
+    /// </summary>
+    public async Task<WithdrawalOutcome> CancelHeldAsync(System.Security.Claims.ClaimsPrincipal operatorUser, string id, string note, CancellationToken ct)
+    {
+        var order = await db.Withdrawals.FirstOrDefaultAsync(w => w.Id == id, ct);
+        if (order is null)
+        {
+            return WithdrawalOutcome.Fail(Problems.NotFound("withdrawal"));
+        }
+
+        if (order.Status != WithdrawalStatus.Held)
+        {
+            return WithdrawalOutcome.Fail(NotCancellable(order));
+        }
+
+        var before = WithdrawalView.From(order);
+        Audit.AuditLog.Add(db, clock, operatorUser, "withdrawal.cancel", "withdrawal", order.Id, before, new { status = "failed", note });
+        var moved = await transitions.ApplyAsync(db, order, WithdrawalStatus.Failed, "operator_cancel", note, o =>
+        {
+            o.FailureCode = UnifiedCode.WithdrawalCancelled;
+            o.FailureMessage = "An operator cancelled the withdrawal while it was held; nothing was paid out.";
+            o.FailureMessageZh = "代付在挂起期间被运营人员取消，款项未付出。";
+            o.FailedAt = clock.GetUtcNow();
+            o.NextQueryAt = null;
+        }, ct, onlyFrom: WithdrawalStatus.Held);
+        if (moved != TransitionResult.Applied)
+        {
+            db.ChangeTracker.Clear();
+            var now = await db.Withdrawals.AsNoTracking().FirstAsync(w => w.Id == id, ct);
+            return WithdrawalOutcome.Fail(NotCancellable(now));
+        }
+
+        return WithdrawalOutcome.Ok(200, WithdrawalView.From(order));
+    }
+
+    private static ProblemHttpResult NotCancellable(WithdrawalOrder order) =>
+        Problems.Of(409, UnifiedCode.WithdrawalNotCancellable,
+            $"Only a held withdrawal (no channel has it) can be cancelled; this one is {WithdrawalStateMachine.WireName(order.Status)}.",
+            new Dictionary<string, object?> { ["status"] = WithdrawalStateMachine.WireName(order.Status) });
+
     public async Task<WithdrawalOrder?> RefreshAsync(string appId, string id, TimeSpan timeout, CancellationToken ct)
     {
         var now = clock.GetUtcNow();

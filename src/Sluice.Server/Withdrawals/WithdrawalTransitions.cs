@@ -22,6 +22,8 @@ public sealed partial class WithdrawalTransitions(
     private const int MaxRaces = 5;
 
     /// <param name="bounce">Allows succeeded → failed: the payee's bank returned a payout it had credited.</param>
+    /// <param name="onlyFrom">A move the state machine allows from several states that this caller means from one only
+    /// (an operator cancels a held withdrawal, never one a worker has just sent to a channel).</param>
     public async Task<TransitionResult> ApplyAsync(
         SluiceDbContext db,
         WithdrawalOrder order,
@@ -30,7 +32,8 @@ public sealed partial class WithdrawalTransitions(
         string? detail,
         Action<WithdrawalOrder>? mutate,
         CancellationToken ct,
-        bool bounce = false)
+        bool bounce = false,
+        WithdrawalStatus? onlyFrom = null)
     {
         var followed = order.RefundId is not null && target is WithdrawalStatus.Succeeded or WithdrawalStatus.Failed;
         await using var own = followed && db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
@@ -41,7 +44,7 @@ public sealed partial class WithdrawalTransitions(
                 return TransitionResult.AlreadyThere;
             }
 
-            if (!WithdrawalStateMachine.CanTransition(order.Status, target, bounce))
+            if (!WithdrawalStateMachine.CanTransition(order.Status, target, bounce) || (onlyFrom is { } required && order.Status != required))
             {
                 return TransitionResult.Refused;
             }

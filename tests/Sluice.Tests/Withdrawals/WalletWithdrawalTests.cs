@@ -63,6 +63,54 @@ public abstract class WalletWithdrawalTests(GatewayFixture gateway) : IAsyncLife
     }
 
     [Fact]
+    public async Task An_operator_cancels_a_held_withdrawal_once_with_a_note_and_it_is_never_sent_afterwards()
+    {
+        var (merchantId, apiKey, _) = await gateway.MerchantWithAppAsync(_merchantEndpoint.Url);
+        var (_, accountId) = await gateway.WithdrawalChannelAsync(merchantId, "sandbox", "withdraw_wallet", SandboxCredentials(reachable: false));
+        using var merchant = gateway.Merchant(apiKey);
+        var held = await merchant.CreateWithdrawalAsync("wallet-user@example.com", "wallet");
+        var id = held.Str("id");
+        held.Str("status").ShouldBe("held");
+        using var admin = gateway.Admin();
+
+        using var noNote = await admin.PostAsync($"/admin/api/withdrawals/{id}/cancel", Api.JsonBody(new { note = " " }), Ct);
+        var racing = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ =>
+            admin.PostAsync($"/admin/api/withdrawals/{id}/cancel", Api.JsonBody(new { note = "Merchant asked to stop it by phone" }), Ct)));
+
+        noNote.StatusCode.ShouldBe(System.Net.HttpStatusCode.BadRequest);
+        (await noNote.ReadJsonAsync()).Str("code").ShouldBe("missing_field");
+        racing.Count(r => r.StatusCode == System.Net.HttpStatusCode.OK).ShouldBe(1);
+        foreach (var refused in racing.Where(r => r.StatusCode != System.Net.HttpStatusCode.OK))
+        {
+            refused.StatusCode.ShouldBe(System.Net.HttpStatusCode.Conflict);
+            (await refused.ReadJsonAsync()).Str("code").ShouldBe("withdrawal_not_cancellable");
+        }
+
+        var cancelled = await merchant.GetWithdrawalAsync(id);
+        cancelled.Str("status").ShouldBe("failed");
+        cancelled.GetProperty("failure").Str("code").ShouldBe("withdrawal_cancelled");
+        (await gateway.WebhookEventsForAsync(id)).ShouldBe(["withdrawal.held", "withdrawal.failed"], ignoreOrder: true);
+        var audit = (await (await admin.GetAsync($"/admin/api/audit?entityType=withdrawal&entityId={id}", Ct)).ReadJsonAsync()).EnumerateArray().ShouldHaveSingleItem();
+        audit.Str("action").ShouldBe("withdrawal.cancel");
+        audit.Str("new_value").ShouldContain("by phone");
+
+        // The channel comes back: the pass leaves the cancelled withdrawal alone, so it is never paid out.
+        using var repointed = await admin.PatchAsync($"/admin/api/channel-accounts/{accountId}", Api.JsonBody(new { credentials = SandboxCredentials() }), Ct);
+        repointed.EnsureSuccessStatusCode();
+        gateway.Clock.Advance(TimeSpan.FromMinutes(1));
+        await gateway.Services.Worker().RunOnceAsync(Ct);
+        (await merchant.GetWithdrawalAsync(id)).Str("status").ShouldBe("failed");
+        (await gateway.WithDbAsync(db => db.WithdrawalEvents.CountAsync(e => e.WithdrawalId == id && e.ToStatus == "created", Ct))).ShouldBe(0);
+
+        // A withdrawal that has left the hold cannot be cancelled.
+        await gateway.WithdrawalChannelAsync(merchantId, "sandbox", "withdraw_wallet", SandboxCredentials());
+        var paid = await merchant.CreateWithdrawalAsync("wallet-user@example.com", "wallet");
+        using var tooLate = await admin.PostAsync($"/admin/api/withdrawals/{paid.Str("id")}/cancel", Api.JsonBody(new { note = "too late" }), Ct);
+        tooLate.StatusCode.ShouldBe(System.Net.HttpStatusCode.Conflict);
+        (await merchant.GetWithdrawalAsync(paid.Str("id"))).Str("status").ShouldBe("succeeded");
+    }
+
+    [Fact]
     public async Task A_withdrawal_over_what_is_left_of_the_daily_limit_is_held_and_listed_for_operators()
     {
         var (merchantId, apiKey, _) = await gateway.MerchantWithAppAsync(_merchantEndpoint.Url);
