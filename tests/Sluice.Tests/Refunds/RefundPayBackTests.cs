@@ -267,6 +267,34 @@ public abstract class RefundPayBackTests(SimulatedChannelsGateway gateway) : IAs
     }
 
     [Fact]
+    public async Task An_operator_cancelling_a_held_pay_back_puts_the_refund_back_in_the_exception_queue()
+    {
+        var x = await ExceptionRefundAsync();
+        using var _ = x.Merchant;
+        try
+        {
+            await gateway.SetChannelStatusAsync(x.PayoutChannel, "offline");
+            var held = await PayBackOkAsync(x.RefundId);
+            var withdrawalId = held.GetProperty("pay_back").Str("withdrawal_id");
+            using var admin = gateway.Admin();
+
+            using var cancelled = await admin.PostAsync($"/admin/api/withdrawals/{withdrawalId}/cancel", Api.JsonBody(new { note = "buyer gave a wrong account" }), Ct);
+
+            cancelled.StatusCode.ShouldBe(System.Net.HttpStatusCode.OK);
+            (await x.Merchant.GetWithdrawalAsync(withdrawalId)).GetProperty("failure").Str("code").ShouldBe("withdrawal_cancelled");
+            var refund = await StoredRefundAsync(x.RefundId);
+            refund.Status.ShouldBe(RefundStatus.Exception);
+            refund.ExceptionReason!.ShouldContain("withdrawal_cancelled");
+            (await gateway.StoredPaymentAsync(x.PaymentId)).RefundedAmount.ShouldBe(2_000, "the amount stays reserved for the next try");
+            (await RefundEventsAsync(x.RefundId)).ShouldBe(["refund.exception", "refund.paying_back", "refund.exception"]);
+        }
+        finally
+        {
+            await gateway.SetChannelStatusAsync(x.PayoutChannel, "online");
+        }
+    }
+
+    [Fact]
     public async Task Pay_back_is_refused_for_a_refund_outside_the_exception_queue_and_for_an_invalid_payee_changing_nothing()
     {
         var x = await ExceptionRefundAsync();
