@@ -67,6 +67,7 @@ builder.Services.AddScoped<IdempotencyStore>();
 builder.Services.AddScoped<DemoSeeder>();
 builder.Services.AddSingleton<DemoWebhookInbox>();
 builder.Services.AddSingleton<DemoSeedHolder>();
+builder.Services.AddSingleton<AppWebhookSettings>();
 builder.Services.AddSingleton<WebhookOutbox>();
 builder.Services.AddSingleton<WebhookDispatcher>();
 builder.Services.AddSingleton<SandboxNotifier>();

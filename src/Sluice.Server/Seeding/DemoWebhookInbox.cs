@@ -20,6 +20,9 @@ public sealed class DemoWebhookInbox
 
     public IReadOnlyList<ReceivedWebhook> Latest => _received.Reverse().ToList();
 
+    /// <summary>The demo app (the first app created), found on the first webhook received.</summary>
+    public string? DemoAppId { get; set; }
+
     public void Add(ReceivedWebhook webhook)
     {
         _received.Enqueue(webhook);
@@ -34,14 +37,15 @@ public static class DemoWebhookInboxEndpoints
     public static void MapDemoWebhookInbox(this IEndpointRouteBuilder routes)
     {
         var demo = routes.MapGroup("/demo/webhooks").ExcludeFromDescription().AllowAnonymous();
-        demo.MapPost("/", async (HttpRequest request, DemoWebhookInbox inbox, SluiceDbContext db, CredentialProtector protector, TimeProvider clock, CancellationToken ct) =>
+        demo.MapPost("/", async (HttpRequest request, DemoWebhookInbox inbox, SluiceDbContext db, AppWebhookSettings apps, TimeProvider clock, CancellationToken ct) =>
         {
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer, ct);
             var body = buffer.ToArray();
             var signature = request.Headers[WebhookDispatcher.SignatureHeader].ToString();
-            var demoApp = await db.Apps.AsNoTracking().OrderBy(a => a.CreatedAt).FirstAsync(ct);
-            var valid = HmacSignature.Verify(protector.Unprotect(demoApp.WebhookSecretCiphertext), signature, body, clock.GetUtcNow(), TimeSpan.FromMinutes(5));
+            inbox.DemoAppId ??= await db.Apps.AsNoTracking().OrderBy(a => a.CreatedAt).Select(a => a.Id).FirstAsync(ct);
+            var secret = (await apps.ForAsync(db, inbox.DemoAppId, ct))!.WebhookSecret;
+            var valid = HmacSignature.Verify(secret, signature, body, clock.GetUtcNow(), TimeSpan.FromMinutes(5));
             inbox.Add(new ReceivedWebhook(clock.GetUtcNow(), signature, valid, Encoding.UTF8.GetString(body)));
 
             return valid ? Results.Ok() : Results.Unauthorized();

@@ -17,7 +17,7 @@ namespace Sluice.Server.Webhooks;
 public sealed partial class WebhookDispatcher(
     IServiceScopeFactory scopes,
     IHttpClientFactory httpClients,
-    CredentialProtector protector,
+    AppWebhookSettings apps,
     TimeProvider clock,
     NodeIdentity node,
     IOptions<SluiceOptions> options,
@@ -66,7 +66,8 @@ public sealed partial class WebhookDispatcher(
             return;
         }
 
-        var secretCipher = await db.Apps.AsNoTracking().Where(a => a.Id == delivery.AppId).Select(a => a.WebhookSecretCiphertext).FirstAsync(ct);
+        var secret = (await apps.ForAsync(db, delivery.AppId, ct))?.WebhookSecret
+            ?? throw new InvalidOperationException($"Webhook delivery {delivery.Id} belongs to app {delivery.AppId}, which does not exist.");
         var attemptNumber = delivery.AttemptCount + 1;
         var roundAttempt = delivery.RoundAttemptCount + 1;
         var started = clock.GetUtcNow();
@@ -83,7 +84,7 @@ public sealed partial class WebhookDispatcher(
             var body = Encoding.UTF8.GetBytes(delivery.Payload);
             using var message = new HttpRequestMessage(HttpMethod.Post, delivery.Url) { Content = new ByteArrayContent(body) };
             message.Content.Headers.ContentType = new("application/json") { CharSet = "utf-8" };
-            message.Headers.TryAddWithoutValidation(SignatureHeader, HmacSignature.Sign(protector.Unprotect(secretCipher), started.ToUnixTimeSeconds(), body));
+            message.Headers.TryAddWithoutValidation(SignatureHeader, HmacSignature.Sign(secret, started.ToUnixTimeSeconds(), body));
             message.Headers.TryAddWithoutValidation("Sluice-Event-Id", delivery.EventId);
             message.Headers.TryAddWithoutValidation("Sluice-Event-Type", delivery.EventType);
             message.Headers.TryAddWithoutValidation("Sluice-Delivery-Attempt", attemptNumber.ToString(System.Globalization.CultureInfo.InvariantCulture));
