@@ -20,23 +20,15 @@ public enum RefundStage
 /// A merchant's request to give (part of) a succeeded payment back to the payer, through the payment's own channel
 /// account. Its amount is reserved on the payment (<c>refunded_amount</c>) from creation until it fails.
 /// </summary>
-public sealed class RefundOrder : IChannelAnswered
+public sealed class RefundOrder : ChannelOrder
 {
-    public required string Id { get; init; }
     public required string PaymentId { get; init; }
-    public required string AppId { get; init; }
-    public required string MerchantId { get; init; }
     public required string MerchantRefundNo { get; init; }
-    public required long Amount { get; init; }
-    public required string Currency { get; init; }
     public string? Reason { get; init; }
     public RefundBearer Bearer { get; init; }
     public RefundStage Stage { get; init; }
 
     public RefundStatus Status { get; set; }
-
-    /// <summary>Incremented by every state change; part of each compare-and-set.</summary>
-    public int Version { get; set; }
 
     /// <summary>The original payment's channel account and channel: the refund's route.</summary>
     public required string ChannelAccountId { get; init; }
@@ -46,23 +38,7 @@ public sealed class RefundOrder : IChannelAnswered
     /// <summary>The payment's merchant order number and notify URL, kept so webhooks and lookups need no join.</summary>
     public required string MerchantOrderNo { get; init; }
 
-    public string? NotifyUrl { get; init; }
-
     public string? ChannelRefundNo { get; set; }
-
-    /// <summary>The last outcome the channel reported (succeeded, failed, pending, unknown).</summary>
-    public string? LastChannelOutcome { get; set; }
-
-    public string? RawCode { get; set; }
-    public string? RawSubCode { get; set; }
-    public string? RawMessage { get; set; }
-
-    /// <summary>The unified code the channel's last answer resolved to.</summary>
-    public string? ResultCode { get; set; }
-
-    public string? FailureCode { get; set; }
-    public string? FailureMessage { get; set; }
-    public string? FailureMessageZh { get; set; }
 
     /// <summary>Why the refund cannot take its original route (exception state), for operators.</summary>
     public string? ExceptionReason { get; set; }
@@ -84,8 +60,6 @@ public sealed class RefundOrder : IChannelAnswered
     /// <summary>When the refund was flagged overdue (past its channel's refund timeout, or unable to take its route); set once.</summary>
     public DateTimeOffset? OverdueAt { get; set; }
 
-    public DateTimeOffset CreatedAt { get; init; }
-    public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? RefundedAt { get; set; }
 }
 

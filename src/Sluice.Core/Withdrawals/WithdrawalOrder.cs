@@ -7,14 +7,9 @@ namespace Sluice.Withdrawals;
 /// The payee's account number is personal data: it is stored only encrypted (<see cref="PayeeAccountCiphertext"/>) plus
 /// a masked form for display (<see cref="PayeeAccountMasked"/>), never in plain text.
 /// </summary>
-public sealed class WithdrawalOrder : IChannelAnswered
+public sealed class WithdrawalOrder : ChannelOrder
 {
-    public required string Id { get; init; }
-    public required string AppId { get; init; }
-    public required string MerchantId { get; init; }
     public required string MerchantWithdrawalNo { get; init; }
-    public required long Amount { get; init; }
-    public required string Currency { get; init; }
     public required PayeeAccountType PayeeType { get; init; }
 
     /// <summary>The payee's account number, encrypted with the gateway's credential protector (AES-256-GCM).</summary>
@@ -26,15 +21,11 @@ public sealed class WithdrawalOrder : IChannelAnswered
     public required string PayeeName { get; init; }
     public string? BankCode { get; init; }
     public string? Remark { get; init; }
-    public string? NotifyUrl { get; init; }
 
     /// <summary>Set when an operator opened this withdrawal to pay a refund back to the buyer: its outcome moves that refund.</summary>
     public string? RefundId { get; init; }
 
     public WithdrawalStatus Status { get; set; }
-
-    /// <summary>Incremented by every change of the order; part of each compare-and-set.</summary>
-    public int Version { get; set; }
 
     /// <summary>Why the withdrawal waits for a channel (while <see cref="WithdrawalStatus.Held"/>).</summary>
     public string? HoldReason { get; set; }
@@ -48,20 +39,6 @@ public sealed class WithdrawalOrder : IChannelAnswered
     /// <summary>The channel's own number for the payout.</summary>
     public string? ChannelReference { get; set; }
 
-    /// <summary>The last outcome the channel reported (succeeded, failed, pending, unknown).</summary>
-    public string? LastChannelOutcome { get; set; }
-
-    public string? RawCode { get; set; }
-    public string? RawSubCode { get; set; }
-    public string? RawMessage { get; set; }
-
-    /// <summary>The unified code the channel's last answer resolved to.</summary>
-    public string? ResultCode { get; set; }
-
-    public string? FailureCode { get; set; }
-    public string? FailureMessage { get; set; }
-    public string? FailureMessageZh { get; set; }
-
     /// <summary>Set when the payee's bank returned a payout that had succeeded (a bounce): the order is failed since.</summary>
     public DateTimeOffset? ReturnedAt { get; set; }
 
@@ -72,8 +49,6 @@ public sealed class WithdrawalOrder : IChannelAnswered
     public string? LeaseOwner { get; set; }
     public DateTimeOffset? LeaseExpiresAt { get; set; }
 
-    public DateTimeOffset CreatedAt { get; init; }
-    public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? SucceededAt { get; set; }
     public DateTimeOffset? FailedAt { get; set; }
 

@@ -6,7 +6,7 @@ namespace Sluice.Server.ResultCodes;
 public static class ChannelAnswers
 {
     /// <summary>The channel's raw codes (operators only) and what they resolved to; the raw message is cut at 1024 characters.</summary>
-    public static void RecordAnswer(this IChannelAnswered order, ChannelResult result, ResultResolution resolution)
+    public static void RecordAnswer(this ChannelOrder order, ChannelResult result, ResultResolution resolution)
     {
         order.LastChannelOutcome = OutcomeName(resolution.Effect);
         order.ResultCode = resolution.UnifiedCode;
@@ -16,7 +16,7 @@ public static class ChannelAnswers
     }
 
     /// <summary>A failed order carries the unified code and both messages; merchants never see the raw codes.</summary>
-    public static void RecordFailure(this IChannelAnswered order, ResultResolution resolution)
+    public static void RecordFailure(this ChannelOrder order, ResultResolution resolution)
     {
         order.FailureCode = resolution.UnifiedCode;
         order.FailureMessage = resolution.MessageEn;
