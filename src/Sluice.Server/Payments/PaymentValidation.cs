@@ -1,8 +1,6 @@
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sluice.Channels;
 using Sluice.Errors;
-using Sluice.Money;
 using Sluice.Server.Api;
 
 namespace Sluice.Server.Payments;
@@ -17,39 +15,9 @@ public static partial class PaymentValidation
     /// <summary>Validates a create request; the payment method must be an enabled payment method of the catalog.</summary>
     public static ProblemHttpResult? Validate(CreatePaymentRequest r, ChannelCatalogSnapshot catalog)
     {
-        if (string.IsNullOrWhiteSpace(r.MerchantOrderNo))
+        if ((RequestChecks.MerchantNumber(r.MerchantOrderNo, "merchant_order_no") ?? RequestChecks.Money(r.Amount, r.Currency)) is { } invalid)
         {
-            return Missing("merchant_order_no");
-        }
-
-        if (!OrderNoPattern().IsMatch(r.MerchantOrderNo))
-        {
-            return Problems.Validation(UnifiedCode.InvalidField, "merchant_order_no", "merchant_order_no must be 1-64 characters of letters, digits, '-', '_' or '.'.");
-        }
-
-        if (r.Amount is null)
-        {
-            return Missing("amount");
-        }
-
-        if (r.Amount <= 0)
-        {
-            return Problems.Validation(UnifiedCode.InvalidAmount, "amount", "amount must be a positive integer of minor units (e.g. 100 = 1.00 CNY).");
-        }
-
-        if (r.Amount > MoneyAmount.MaxMinorUnits)
-        {
-            return Problems.Validation(UnifiedCode.InvalidAmount, "amount", $"amount must not exceed {MoneyAmount.MaxMinorUnits} minor units.");
-        }
-
-        if (string.IsNullOrWhiteSpace(r.Currency))
-        {
-            return Missing("currency");
-        }
-
-        if (!Currency.TryGet(r.Currency, out _))
-        {
-            return Problems.Validation(UnifiedCode.UnsupportedCurrency, "currency", $"'{Truncate(r.Currency)}' is not a supported ISO 4217 currency code (use upper case, e.g. CNY).");
+            return invalid;
         }
 
         if (string.IsNullOrWhiteSpace(r.Subject))
@@ -131,11 +99,5 @@ public static partial class PaymentValidation
         && Uri.TryCreate(value, UriKind.Absolute, out var uri)
         && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
-    private static ProblemHttpResult Missing(string field) =>
-        Problems.Validation(UnifiedCode.MissingField, field, $"{field} is required.");
-
-    private static string Truncate(string s) => s.Length > 16 ? s[..16] + "..." : s;
-
-    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
-    private static partial Regex OrderNoPattern();
+    private static ProblemHttpResult Missing(string field) => RequestChecks.Missing(field);
 }

@@ -1,7 +1,5 @@
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Sluice.Errors;
-using Sluice.Money;
 using Sluice.Refunds;
 using Sluice.Server.Api;
 
@@ -103,39 +101,12 @@ public static partial class RefundValidation
             return Problems.Validation(UnifiedCode.InvalidField, "payment_id", "payment_id is at most 40 characters.");
         }
 
-        if (r.MerchantOrderNo is not null && !NumberPattern().IsMatch(r.MerchantOrderNo))
+        var numbersAndMoney = (r.MerchantOrderNo is null ? null : RequestChecks.MerchantNumber(r.MerchantOrderNo, "merchant_order_no"))
+            ?? RequestChecks.MerchantNumber(r.MerchantRefundNo, "merchant_refund_no")
+            ?? RequestChecks.Money(r.Amount, r.Currency);
+        if (numbersAndMoney is { } invalid)
         {
-            return Problems.Validation(UnifiedCode.InvalidField, "merchant_order_no", "merchant_order_no must be 1-64 characters of letters, digits, '-', '_' or '.'.");
-        }
-
-        if (string.IsNullOrWhiteSpace(r.MerchantRefundNo))
-        {
-            return Missing("merchant_refund_no");
-        }
-
-        if (!NumberPattern().IsMatch(r.MerchantRefundNo))
-        {
-            return Problems.Validation(UnifiedCode.InvalidField, "merchant_refund_no", "merchant_refund_no must be 1-64 characters of letters, digits, '-', '_' or '.'.");
-        }
-
-        if (r.Amount is null)
-        {
-            return Missing("amount");
-        }
-
-        if (r.Amount <= 0 || r.Amount > MoneyAmount.MaxMinorUnits)
-        {
-            return Problems.Validation(UnifiedCode.InvalidAmount, "amount", $"amount must be a positive integer of minor units, at most {MoneyAmount.MaxMinorUnits}.");
-        }
-
-        if (string.IsNullOrWhiteSpace(r.Currency))
-        {
-            return Missing("currency");
-        }
-
-        if (!Currency.TryGet(r.Currency, out _))
-        {
-            return Problems.Validation(UnifiedCode.UnsupportedCurrency, "currency", "currency must be a supported ISO 4217 code in upper case, e.g. CNY.");
+            return invalid;
         }
 
         if (r.Reason is { Length: > 256 })
@@ -177,9 +148,5 @@ public static partial class RefundValidation
         _ => null,
     };
 
-    private static ProblemHttpResult Missing(string field) =>
-        Problems.Validation(UnifiedCode.MissingField, field, $"{field} is required.");
-
-    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
-    private static partial Regex NumberPattern();
+    private static ProblemHttpResult Missing(string field) => RequestChecks.Missing(field);
 }

@@ -12,34 +12,9 @@ public static partial class WithdrawalValidation
 {
     public static ProblemHttpResult? Validate(CreateWithdrawalRequest r)
     {
-        if (string.IsNullOrWhiteSpace(r.MerchantWithdrawalNo))
+        if ((RequestChecks.MerchantNumber(r.MerchantWithdrawalNo, "merchant_withdrawal_no") ?? RequestChecks.Money(r.Amount, r.Currency)) is { } invalid)
         {
-            return Missing("merchant_withdrawal_no");
-        }
-
-        if (!NumberPattern().IsMatch(r.MerchantWithdrawalNo))
-        {
-            return Problems.Validation(UnifiedCode.InvalidField, "merchant_withdrawal_no", "merchant_withdrawal_no must be 1-64 characters of letters, digits, '-', '_' or '.'.");
-        }
-
-        if (r.Amount is null)
-        {
-            return Missing("amount");
-        }
-
-        if (r.Amount <= 0 || r.Amount > MoneyAmount.MaxMinorUnits)
-        {
-            return Problems.Validation(UnifiedCode.InvalidAmount, "amount", $"amount must be a positive integer of minor units, at most {MoneyAmount.MaxMinorUnits}.");
-        }
-
-        if (string.IsNullOrWhiteSpace(r.Currency))
-        {
-            return Missing("currency");
-        }
-
-        if (!Currency.TryGet(r.Currency, out _))
-        {
-            return Problems.Validation(UnifiedCode.UnsupportedCurrency, "currency", "currency must be a supported ISO 4217 code in upper case, e.g. CNY.");
+            return invalid;
         }
 
         if (ValidatePayee(r.PayeeType, r.PayeeAccountNo, r.PayeeName, r.BankCode) is { } payee)
@@ -102,10 +77,7 @@ public static partial class WithdrawalValidation
         return null;
     }
 
-    private static ProblemHttpResult Missing(string field) => Problems.Validation(UnifiedCode.MissingField, field, $"{field} is required.");
-
-    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$")]
-    private static partial Regex NumberPattern();
+    private static ProblemHttpResult Missing(string field) => RequestChecks.Missing(field);
 
     [GeneratedRegex("^[A-Za-z0-9@._+-]{4,64}$")]
     private static partial Regex AccountPattern();
