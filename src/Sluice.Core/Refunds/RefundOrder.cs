@@ -64,16 +64,9 @@ public sealed class RefundOrder : ChannelOrder
 }
 
 /// <summary>One line of a refund's timeline.</summary>
-public sealed class RefundEvent
+public sealed class RefundEvent : OrderEvent
 {
-    public long Id { get; init; }
     public required string RefundId { get; init; }
-    public required string Kind { get; init; }
-    public required string Source { get; init; }
-    public string? FromStatus { get; init; }
-    public string? ToStatus { get; init; }
-    public string? Detail { get; init; }
-    public DateTimeOffset CreatedAt { get; init; }
 }
 
 public enum RefundStatus

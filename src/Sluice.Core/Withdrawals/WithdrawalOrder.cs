@@ -58,14 +58,7 @@ public sealed class WithdrawalOrder : ChannelOrder
 }
 
 /// <summary>One line of a withdrawal's timeline.</summary>
-public sealed class WithdrawalEvent
+public sealed class WithdrawalEvent : OrderEvent
 {
-    public long Id { get; init; }
     public required string WithdrawalId { get; init; }
-    public required string Kind { get; init; }
-    public required string Source { get; init; }
-    public string? FromStatus { get; init; }
-    public string? ToStatus { get; init; }
-    public string? Detail { get; init; }
-    public DateTimeOffset CreatedAt { get; init; }
 }

@@ -20,9 +20,8 @@ public static class AdminPaymentEndpoints
             return Problems.NotFound("payment");
         }
 
-        var events = await db.PaymentEvents.AsNoTracking().Where(e => e.PaymentId == id).OrderBy(e => e.Id)
-            .Select(e => new PaymentEventView(e.Kind, e.Source, e.FromStatus, e.ToStatus, e.Detail, e.CreatedAt)).ToListAsync(ct);
-        events.Insert(0, PaymentEventView.CreatedFrom(o));
+        List<OrderEventView> events = [OrderEventView.CreatedFrom(o, $"channel account {o.ChannelAccountId} ({o.ChannelCode})"),
+            .. (await db.PaymentEvents.AsNoTracking().Where(e => e.PaymentId == id).OrderBy(e => e.Id).ToListAsync(ct)).Select(OrderEventView.Of)];
         return TypedResults.Ok(new AdminPaymentView(PaymentView.From(o), o.AppId, o.MerchantId, o.ChannelAccountId, o.ChannelTradeNo,
             o.LastChannelOutcome, o.RawCode, o.RawSubCode, o.RawMessage, o.ResultCode ?? o.FailureCode, events));
     }

@@ -1,4 +1,5 @@
 using Sluice.Payments;
+using Sluice.Server.Api;
 
 namespace Sluice.Server.Payments;
 
@@ -98,11 +99,5 @@ public sealed record AdminPaymentView(
     string? RawSubCode,
     string? RawMessage,
     string? UnifiedCode,
-    IReadOnlyList<PaymentEventView> Events);
+    IReadOnlyList<OrderEventView> Events);
 
-public sealed record PaymentEventView(string Kind, string Source, string? FromStatus, string? ToStatus, string? Detail, DateTimeOffset At)
-{
-    /// <summary>The first line of every timeline, read from the order row written when the merchant asked.</summary>
-    public static PaymentEventView CreatedFrom(PaymentOrder o) =>
-        new("created", "merchant_api", null, "created", $"channel account {o.ChannelAccountId} ({o.ChannelCode})", o.CreatedAt);
-}

@@ -7,6 +7,8 @@ using Sluice.Common;
 using Sluice.Data;
 using Sluice.Errors;
 using Sluice.Payments;
+using Sluice.Routing;
+using Sluice.Security;
 using Sluice.Server.Api;
 using Sluice.Server.Auth;
 using Sluice.Server.ChannelAccounts;
@@ -14,8 +16,6 @@ using Sluice.Server.Hosting;
 using Sluice.Server.Requery;
 using Sluice.Server.ResultCodes;
 using Sluice.Server.Routing;
-using Sluice.Routing;
-using Sluice.Security;
 
 using static Sluice.Server.ResultCodes.ChannelAnswers;
 

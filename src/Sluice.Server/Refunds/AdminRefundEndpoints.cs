@@ -39,7 +39,7 @@ public static class AdminRefundEndpoints
                              "or fails (back to exception).");
     }
 
-    public static AdminRefundView ViewOf(RefundOrder r, bool resendAllowed, IReadOnlyList<RefundEventView>? events) =>
+    public static AdminRefundView ViewOf(RefundOrder r, bool resendAllowed, IReadOnlyList<OrderEventView>? events) =>
         new(RefundView.From(r), r.AppId, r.MerchantId, r.ChannelAccountId, r.ChannelRefundNo, r.LastChannelOutcome, r.RawCode, r.RawSubCode,
             r.RawMessage, r.ResultCode, r.ExceptionReason, r.ResolutionNote, resendAllowed, r.OverdueAt, events);
 
@@ -87,9 +87,8 @@ public static class AdminRefundEndpoints
             return null;
         }
 
-        var events = await db.RefundEvents.AsNoTracking().Where(e => e.RefundId == id).OrderBy(e => e.Id)
-            .Select(e => new RefundEventView(e.Kind, e.Source, e.FromStatus, e.ToStatus, e.Detail, e.CreatedAt)).ToListAsync(ct);
-        events.Insert(0, new RefundEventView("created", "merchant_api", null, "created", null, r.CreatedAt));
+        List<OrderEventView> events = [OrderEventView.CreatedFrom(r, null),
+            .. (await db.RefundEvents.AsNoTracking().Where(e => e.RefundId == id).OrderBy(e => e.Id).ToListAsync(ct)).Select(OrderEventView.Of)];
         return ViewOf(r, await refunds.ResendAllowedAsync(r, ct), events);
     }
 

@@ -77,9 +77,7 @@ public sealed record AdminRefundView(
     string? ResolutionNote,
     bool ResendAllowed,
     DateTimeOffset? OverdueAt,
-    IReadOnlyList<RefundEventView>? Events);
-
-public sealed record RefundEventView(string Kind, string Source, string? FromStatus, string? ToStatus, string? Detail, DateTimeOffset At);
+    IReadOnlyList<OrderEventView>? Events);
 
 /// <summary>Checks a create-refund request completely before anything is read or written.</summary>
 public static partial class RefundValidation

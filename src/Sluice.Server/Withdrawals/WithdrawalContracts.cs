@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Sluice.Channels;
 using Sluice.Security;
+using Sluice.Server.Api;
 using Sluice.Server.Payments;
 using Sluice.Withdrawals;
 
@@ -145,9 +146,9 @@ public sealed record AdminWithdrawalView(
     string? RawMessage,
     string? UnifiedCode,
     DateTimeOffset? NextQueryAt,
-    IReadOnlyList<PaymentEventView> Events)
+    IReadOnlyList<OrderEventView> Events)
 {
-    public static AdminWithdrawalView From(WithdrawalOrder o, IReadOnlyList<PaymentEventView> events) => new(
+    public static AdminWithdrawalView From(WithdrawalOrder o, IReadOnlyList<OrderEventView> events) => new(
         WithdrawalView.From(o), o.AppId, o.MerchantId, o.ChannelAccountId, o.ChannelReference, o.LastChannelOutcome,
         o.RawCode, o.RawSubCode, o.RawMessage, o.ResultCode ?? o.FailureCode, WithdrawalStateMachine.IsTerminal(o.Status) ? null : o.NextQueryAt, events);
 }

@@ -58,8 +58,8 @@ public static class WithdrawalEndpoints
             return Problems.NotFound("withdrawal");
         }
 
-        var events = await db.WithdrawalEvents.AsNoTracking().Where(e => e.WithdrawalId == id).OrderBy(e => e.Id)
-            .Select(e => new PaymentEventView(e.Kind, e.Source, e.FromStatus, e.ToStatus, e.Detail, e.CreatedAt)).ToListAsync(ct);
+        var events = (await db.WithdrawalEvents.AsNoTracking().Where(e => e.WithdrawalId == id).OrderBy(e => e.Id).ToListAsync(ct))
+            .Select(OrderEventView.Of).ToList();
         return TypedResults.Ok(AdminWithdrawalView.From(o, events));
     }
 
