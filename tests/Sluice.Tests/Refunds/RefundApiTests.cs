@@ -232,13 +232,21 @@ public abstract class RefundApiTests(GatewayFixture gateway)
         (await gateway.StoredPaymentAsync(paymentId)).RefundedAmount.ShouldBe(1_200);
     }
 
+    /// <summary>A sandbox payment paid, then its channel account disabled: a refund of it cannot take its original route.</summary>
+    private async Task<(SandboxShop Shop, HttpClient Client, string PaymentId)> PaidThenAccountDisabledAsync(long amount)
+    {
+        var shop = await gateway.SandboxShopAsync();
+        var client = gateway.Merchant(shop.ApiKey);
+        var paymentId = (await client.PaidPaymentAsync(amount)).Str("id");
+        await gateway.SetAccountEnabledAsync(shop.AccountId, false);
+        return (shop, client, paymentId);
+    }
+
     [Fact]
     public async Task A_refund_whose_channel_account_is_disabled_enters_the_exception_queue_and_is_resent_once_the_channel_permits()
     {
-        var shop = await gateway.SandboxShopAsync();
-        using var client = gateway.Merchant(shop.ApiKey);
-        var paymentId = (await client.PaidPaymentAsync(4_000)).Str("id");
-        await gateway.SetAccountEnabledAsync(shop.AccountId, false);
+        var (shop, client, paymentId) = await PaidThenAccountDisabledAsync(4_000);
+        using var _ = client;
 
         var refund = await client.RefundAsync(paymentId, 4_000);
         var id = refund.Str("id");
@@ -273,10 +281,8 @@ public abstract class RefundApiTests(GatewayFixture gateway)
     [Fact]
     public async Task An_exception_refund_closed_as_handled_offline_needs_a_note_keeps_its_amount_and_is_audited_and_notified()
     {
-        var shop = await gateway.SandboxShopAsync();
-        using var client = gateway.Merchant(shop.ApiKey);
-        var paymentId = (await client.PaidPaymentAsync(4_000)).Str("id");
-        await gateway.SetAccountEnabledAsync(shop.AccountId, false);
+        var (shop, client, paymentId) = await PaidThenAccountDisabledAsync(4_000);
+        using var _ = client;
         var id = (await client.RefundAsync(paymentId, 2_500)).Str("id");
         using var admin = gateway.Admin();
 
@@ -345,10 +351,8 @@ public abstract class RefundApiTests(GatewayFixture gateway)
     [Fact]
     public async Task A_refund_that_cannot_take_its_original_route_is_flagged_overdue_at_the_next_scan()
     {
-        var shop = await gateway.SandboxShopAsync();
-        using var client = gateway.Merchant(shop.ApiKey);
-        var paymentId = (await client.PaidPaymentAsync(2_000)).Str("id");
-        await gateway.SetAccountEnabledAsync(shop.AccountId, false);
+        var (shop, client, paymentId) = await PaidThenAccountDisabledAsync(2_000);
+        using var _ = client;
         var id = (await client.RefundAsync(paymentId, 2_000)).Str("id");
 
         await gateway.Services.GetRequiredService<RefundOverdueScanner>().RunOnceAsync(Ct);
