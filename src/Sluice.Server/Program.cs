@@ -79,7 +79,7 @@ builder.Services.AddSingleton<ChannelRequeryWorker>();
 builder.Services.Configure<WithdrawalOptions>(builder.Configuration.GetSection(WithdrawalOptions.Section));
 builder.Services.AddSingleton(sp => new PayeeAccounts(sp.GetRequiredService<CredentialProtector>(), masterKey));
 builder.Services.AddScoped<WithdrawalService>();
-builder.Services.AddSingleton<WithdrawalWorker>();
+builder.Services.AddSingleton<IChannelQueryHandler, WithdrawalQueryHandler>();
 builder.Services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10))
     .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
     .RemoveAllLoggers();
@@ -91,7 +91,6 @@ if (options.Workers.Enabled)
     builder.Services.AddHostedService<RefundOverdueService>();
     builder.Services.AddHostedService<ChannelCatalogRefresher>();
     builder.Services.AddHostedService<LimitReservationSweeperService>();
-    builder.Services.AddHostedService<WithdrawalWorkerService>();
 }
 
 builder.Services.AddSluiceAuthentication(adminToken);
