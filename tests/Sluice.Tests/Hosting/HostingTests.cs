@@ -1,7 +1,7 @@
 using System.Net;
 using Sluice.Tests.Infrastructure;
 
-namespace Sluice.Tests.Merchants;
+namespace Sluice.Tests.Hosting;
 
 public abstract class HostingTests(GatewayFixture gateway)
 {

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Sluice.Tests.Infrastructure;
 
-namespace Sluice.Tests.Merchants;
+namespace Sluice.Tests.Hosting;
 
 /// <summary>Operators see channel calls and callbacks as trace spans and business counters as metrics.</summary>
 public abstract class TelemetryTests(GatewayFixture gateway)
