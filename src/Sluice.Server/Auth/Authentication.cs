@@ -120,6 +120,9 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
         SluiceAuth.WriteProblemAsync(Context, "Send a valid secret API key as 'Authorization: Bearer sk_...'.");
 
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Problems.Of(403, Errors.UnifiedCode.Forbidden, "This API key may not use this endpoint.").ExecuteAsync(Context);
+
     /// <summary>A verified key, trusted until <see cref="ValidUntil"/> on the gateway's clock.</summary>
     private sealed record CachedCaller(MerchantCaller Caller, DateTimeOffset ValidUntil);
 }

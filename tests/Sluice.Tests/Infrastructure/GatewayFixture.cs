@@ -96,9 +96,10 @@ public abstract class GatewayFixture : IAsyncLifetime
     /// <summary>
     /// Starts another node of the same gateway: its own Kestrel server and process-level state, the same database,
     /// master key, admin token and clock, as a second machine behind a load balancer would be. <paramref name="settings"/>
-    /// override the suite's (e.g. <c>Sluice:Roles</c>, <c>Sluice:Workers:Enabled</c>) for this node only.
+    /// override the suite's (e.g. <c>Sluice:Roles</c>, <c>Sluice:Workers:Enabled</c>) for this node only, and
+    /// <paramref name="configure"/> can add to its host (a test's own services or middleware).
     /// </summary>
-    public GatewayNode StartNode(string nodeId, IReadOnlyDictionary<string, string?>? settings = null)
+    public GatewayNode StartNode(string nodeId, IReadOnlyDictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configure = null)
     {
         var port = FreePort();
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
@@ -125,6 +126,8 @@ public abstract class GatewayFixture : IAsyncLifetime
             {
                 b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
             }
+
+            configure?.Invoke(b);
         });
         factory.UseKestrel(port);
         factory.StartServer();
