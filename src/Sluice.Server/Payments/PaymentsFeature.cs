@@ -8,7 +8,6 @@ public static class PaymentsFeature
     public static IServiceCollection AddPayments(this IServiceCollection services)
     {
         services.AddScoped<PaymentService>();
-        services.AddScoped<PaymentTransitions>();
         return services;
     }
 

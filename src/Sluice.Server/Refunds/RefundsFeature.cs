@@ -9,9 +9,7 @@ public static class RefundsFeature
     public static IServiceCollection AddRefunds(this IServiceCollection services, IConfiguration configuration, NodeRoles roles)
     {
         services.AddScoped<RefundService>();
-        services.AddScoped<RefundTransitions>();
         services.AddScoped<RefundPayBackService>();
-        services.AddScoped<RefundPayBackFollower>();
         services.Configure<RefundOptions>(configuration.GetSection(RefundOptions.Section));
         services.AddSingleton<RefundOverdueScanner>();
         if (roles.Runs(NodeRoles.RefundOverdue))

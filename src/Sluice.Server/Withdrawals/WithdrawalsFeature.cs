@@ -13,7 +13,6 @@ public static class WithdrawalsFeature
         services.Configure<WithdrawalOptions>(configuration.GetSection(WithdrawalOptions.Section));
         services.AddSingleton(sp => new PayeeAccounts(sp.GetRequiredService<CredentialProtector>(), masterKey));
         services.AddScoped<WithdrawalService>();
-        services.AddScoped<WithdrawalTransitions>();
         services.AddSingleton<WithdrawalWorker>();
         if (roles.Runs(NodeRoles.Withdrawals))
         {

@@ -41,7 +41,7 @@ public abstract class TelemetryTests(GatewayFixture gateway)
         pay.GetTagItem("sluice.channel.outcome").ShouldBe("pending");
         pay.GetTagItem("sluice.channel.protocol").ShouldBe("sandbox");
         measurements.ShouldContain(m => m.Name == "sluice.payments.created" && m.Value == 1);
-        measurements.ShouldContain(m => m.Name == "sluice.payments.transitions");
+        measurements.ShouldContain(m => m.Name == "sluice.orders.transitions");
         measurements.ShouldContain(m => m.Name == "sluice.callbacks.received");
     }
 }
