@@ -68,6 +68,7 @@ if (demo)
 }
 
 var app = builder.Build();
+roles.LogStart(app.Logger, nodeId);
 
 await using (var scope = app.Services.CreateAsyncScope())
 {

@@ -9,7 +9,7 @@ namespace Sluice.Server.Hosting;
 /// which run only when <c>Sluice:Workers:Enabled</c> is also true. Every node keeps its own channel catalog snapshot
 /// fresh whatever its roles, and health, readiness and the API reference are always served.
 /// </summary>
-public sealed class NodeRoles
+public sealed partial class NodeRoles
 {
     public const string Section = "Sluice:Roles";
 
@@ -72,4 +72,10 @@ public sealed class NodeRoles
     public bool Runs(string role) => WorkersEnabled && _roles.Contains(role);
 
     public override string ToString() => string.Join(",", Names);
+
+    /// <summary>Says at start-up what this node does, so an operator reading one node's log knows its share.</summary>
+    public void LogStart(ILogger logger, string nodeId) => LogRoles(logger, nodeId, ToString(), WorkersEnabled);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} has roles {Roles} (background loops enabled: {WorkersEnabled})")]
+    private static partial void LogRoles(ILogger logger, string nodeId, string roles, bool workersEnabled);
 }

@@ -59,6 +59,7 @@ public abstract class NodeRoleTests(GatewayFixture gateway)
         var loops = HostedServices(apiNode);
         loops.ShouldContain(typeof(ChannelCatalogRefresher));
         loops.Intersect(WorkerServices).ShouldBeEmpty();
+        gateway.Logs.Lines.ShouldContain(l => l.Contains("Node api-only-node has roles api (background loops enabled: True)"));
 
         // Time passes on the node's clock, poll after poll, and real time too for its loops to have had every chance.
         for (var i = 0; i < 20; i++)
