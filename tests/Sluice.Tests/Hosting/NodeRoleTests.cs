@@ -103,9 +103,10 @@ public abstract class NodeRoleTests(GatewayFixture gateway)
         (await anonymous.GetAsync("/healthz")).StatusCode.ShouldBe(HttpStatusCode.OK);
         HostedServices(workerNode).Intersect(WorkerServices).ShouldBe([typeof(WebhookDispatcherService)]);
 
-        await Api.EventuallyAsync(() => Task.FromResult(receiver.Received.Count), n => n >= staged.Count, "the webhooks node to deliver");
-        var deliveries = await gateway.WithDbAsync(db => db.WebhookDeliveries.AsNoTracking().Where(d => staged.Contains(d.Id)).ToListAsync());
-        deliveries.ShouldAllBe(d => d.Status == WebhookDeliveryStatus.Delivered);
+        var deliveries = await Api.EventuallyAsync(
+            () => gateway.WithDbAsync(db => db.WebhookDeliveries.AsNoTracking().Where(d => staged.Contains(d.Id)).ToListAsync()),
+            ds => ds.All(d => d.Status == WebhookDeliveryStatus.Delivered), "the webhooks node to deliver every staged webhook");
+        receiver.Received.Select(r => r.Header("Sluice-Event-Id")).ShouldBe(deliveries.Select(d => d.EventId), ignoreOrder: true);
         var attempts = await gateway.WithDbAsync(db => db.WebhookAttempts.AsNoTracking().Where(a => staged.Contains(a.DeliveryId)).ToListAsync());
         attempts.ShouldAllBe(a => a.NodeId == "webhooks-only-node");
     }
