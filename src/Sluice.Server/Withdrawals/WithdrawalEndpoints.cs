@@ -19,9 +19,9 @@ namespace Sluice.Server.Withdrawals;
 /// <summary>The merchant API for withdrawals (payouts to a bank account or a wallet account).</summary>
 public static class WithdrawalEndpoints
 {
-    public static void MapWithdrawalEndpoints(this IEndpointRouteBuilder routes)
+    public static void MapWithdrawalEndpoints(this RouteGroupBuilder merchant)
     {
-        var group = routes.MapGroup("/v1/withdrawals").RequireAuthorization(SluiceAuth.MerchantPolicy).WithTags("Withdrawals");
+        var group = merchant.MapGroup("/withdrawals").WithTags("Withdrawals");
 
         group.MapPost("/", CreateAsync)
             .WithName("CreateWithdrawal")
@@ -36,8 +36,11 @@ public static class WithdrawalEndpoints
         group.MapGet("/{id}", GetAsync).WithName("GetWithdrawal").WithSummary("Get a withdrawal by Sluice id")
             .WithDescription("With ?refresh=true a pending withdrawal is first asked about at its channel (bounded by Sluice:Requery:RefreshTimeout).");
         group.MapGet("/", FindByNumberAsync).WithName("FindWithdrawalByNumber").WithSummary("Look a withdrawal up by merchant_withdrawal_no");
+    }
 
-        var admin = routes.MapGroup("/admin/api/withdrawals").RequireAuthorization(SluiceAuth.AdminPolicy).WithTags("Admin: withdrawals");
+    public static void MapAdminWithdrawalEndpoints(this RouteGroupBuilder adminApi)
+    {
+        var admin = adminApi.MapGroup("/withdrawals").WithTags("Admin: withdrawals");
         admin.MapGet("/{id}", AdminGetAsync).WithSummary("A withdrawal with raw channel codes and its timeline");
         admin.MapGet("/", AdminListAsync).WithSummary("The newest withdrawals, optionally of one status (e.g. held)");
         admin.MapPost("/{id}/cancel", CancelAsync)

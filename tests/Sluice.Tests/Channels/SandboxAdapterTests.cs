@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Sluice.Channels;
 using Sluice.Server.ChannelAccounts;
-using Sluice.Server.Sandbox;
+using Sluice.Demo.Sandbox;
 using Sluice.Tests.Infrastructure;
 
 namespace Sluice.Tests.Channels;

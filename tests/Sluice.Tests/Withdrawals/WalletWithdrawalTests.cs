@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Sluice.Server.Sandbox;
+using Sluice.Demo.Sandbox;
 using Sluice.Tests.Infrastructure;
 using static Sluice.Tests.Withdrawals.WithdrawalTestKit;
 
