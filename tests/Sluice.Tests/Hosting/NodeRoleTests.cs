@@ -24,7 +24,7 @@ public abstract class NodeRoleTests(GatewayFixture gateway)
     private static readonly Type[] WorkerServices =
     [
         typeof(WebhookDispatcherService), typeof(ChannelRequeryService), typeof(RefundOverdueService),
-        typeof(LimitReservationSweeperService), typeof(WithdrawalWorkerService),
+        typeof(LimitReservationSweeperService),
     ];
 
     private static Dictionary<string, string?> Node(string roles) => new()
