@@ -27,6 +27,20 @@ public static class Problems
             extensions: extensions);
     }
 
+    /// <summary>A service's refusal as a problem: the kind picks the status.</summary>
+    public static ProblemHttpResult Of(Orders.Refusal refusal) =>
+        Of(StatusOf(refusal.Kind), refusal.Code, refusal.Detail, refusal.Facts?.ToDictionary(f => f.Key, f => f.Value));
+
+    public static int StatusOf(Orders.RefusalKind kind) => kind switch
+    {
+        Orders.RefusalKind.Invalid => StatusCodes.Status400BadRequest,
+        Orders.RefusalKind.NotFound => StatusCodes.Status404NotFound,
+        Orders.RefusalKind.Conflict => StatusCodes.Status409Conflict,
+        Orders.RefusalKind.Unprocessable => StatusCodes.Status422UnprocessableEntity,
+        Orders.RefusalKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
     public static ProblemHttpResult Validation(string code, string field, string detail) =>
         Of(StatusCodes.Status400BadRequest, code, detail, new Dictionary<string, object?> { ["field"] = field });
 

@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Sluice.Errors;
 using Sluice.Security;
+using Sluice.Payments;
 using Sluice.Server.Api;
+using Sluice.Server.Orders;
 using Sluice.Server.Auth;
 using Sluice.Server.Channels;
 using Sluice.Server.Idempotency;
@@ -69,7 +71,7 @@ public static class PaymentEndpoints
             IdempotencyStore.HashOf("create_payment", request.WithoutCardNumber(cards)), async () =>
             {
                 var outcome = await payments.CreateAsync(caller, request, ct);
-                return new IdempotentAnswer(outcome.Status, outcome.Payment is not null ? ForCaller(outcome.Payment, http) : outcome.Problem!.ProblemDetails, ToResult(outcome, http));
+                return OrderResults.ToIdempotentAnswer(outcome, o => ForCaller(PaymentView.From(o), http), Location);
             }, ct);
     }
 
@@ -101,14 +103,8 @@ public static class PaymentEndpoints
     private static PaymentView ForCaller(PaymentView payment, HttpContext http) => payment.Localized(MessageLanguage.PrefersChinese(http.Request));
 
     /// <summary>The outcome as an HTTP result; a failure's message in the language the request prefers.</summary>
-    private static IResult ToResult(ApiOutcome outcome, HttpContext http)
-    {
-        if (outcome.Problem is { } problem)
-        {
-            return problem;
-        }
+    private static IResult ToResult(OrderResult<PaymentOrder> outcome, HttpContext http) =>
+        OrderResults.ToHttp(outcome, o => ForCaller(PaymentView.From(o), http), Location);
 
-        var payment = ForCaller(outcome.Payment!, http);
-        return outcome.Status == 201 ? TypedResults.Created($"/v1/payments/{payment.Id}", payment) : TypedResults.Ok(payment);
-    }
+    private static string Location(PaymentView payment) => $"/v1/payments/{payment.Id}";
 }

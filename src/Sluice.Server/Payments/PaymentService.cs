@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Sluice.Channels;
 using Sluice.Common;
@@ -21,14 +20,6 @@ using static Sluice.Server.ResultCodes.ChannelAnswers;
 
 namespace Sluice.Server.Payments;
 
-/// <summary>The result of an API operation: a status with a body, or a problem.</summary>
-public sealed record ApiOutcome(int Status, PaymentView? Payment, ProblemHttpResult? Problem)
-{
-    public static ApiOutcome Ok(int status, PaymentView payment) => new(status, payment, null);
-
-    public static ApiOutcome Fail(ProblemHttpResult problem) => new(problem.StatusCode, null, problem);
-}
-
 /// <summary>The payment flows: create (choose a channel account, ask the channel), apply channel outcomes, close.</summary>
 public sealed partial class PaymentService(
     SluiceDbContext db,
@@ -44,7 +35,7 @@ public sealed partial class PaymentService(
     SluiceMetrics metrics,
     ILogger<PaymentService> logger)
 {
-    public async Task<ApiOutcome> CreateAsync(MerchantCaller caller, CreatePaymentRequest r, CancellationToken ct)
+    public async Task<OrderResult<PaymentOrder>> CreateAsync(MerchantCaller caller, CreatePaymentRequest r, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var routed = await router.RouteAsync(db, caller.MerchantId, new RoutingRequest(
@@ -62,8 +53,8 @@ public sealed partial class PaymentService(
         {
             LogNoChannel(logger, caller.MerchantId, r.PaymentMethod!, r.Amount!.Value, r.Currency!,
                 string.Join("; ", routed.Decision.Explain().Where(l => !l.Eligible).Select(l => $"{l.Channel}: {l.DroppedBy}")));
-            return ApiOutcome.Fail(Problems.Of(422, UnifiedCode.NoChannelAvailable,
-                $"No channel can take this {r.PaymentMethod} payment right now. Operators can see the reasons per channel."));
+            return Refusal.Of(RefusalKind.Unprocessable, UnifiedCode.NoChannelAvailable,
+                $"No channel can take this {r.PaymentMethod} payment right now. Operators can see the reasons per channel.");
         }
 
         var (channel, account) = candidates[first];
@@ -105,14 +96,14 @@ public sealed partial class PaymentService(
             db.ChangeTracker.Clear();
             await ledger.ReleaseAsync(db, orderId, CancellationToken.None);
             var winner = await FindByOrderNoAsync(caller.AppId, r.MerchantOrderNo!, ct);
-            return winner is not null && SameOrder(winner, r) ? ApiOutcome.Ok(200, PaymentView.From(winner)) : DuplicateOrderNo(winner);
+            return winner is not null && SameOrder(winner, r) ? OrderResult<PaymentOrder>.Ok(winner) : DuplicateOrderNo(winner);
         }
 
         metrics.PaymentsCreated.Add(1, new KeyValuePair<string, object?>("channel", channel.Code));
 
         // The order is acknowledged from here on: a merchant hanging up must not cut the channel call.
         order = await PayWithFailoverAsync(order, routed, first, CancellationToken.None);
-        return ApiOutcome.Ok(201, PaymentView.From(order));
+        return OrderResult<PaymentOrder>.New(order);
     }
 
     /// <summary>Asks the routed candidates in order (<see cref="ChannelFailover"/>) and applies the last answer.</summary>
@@ -182,37 +173,37 @@ public sealed partial class PaymentService(
         db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.AppId == appId && p.MerchantOrderNo == merchantOrderNo, ct);
 
     /// <summary>Closes an unpaid payment: at the channel first, then locally. A channel that says it is paid wins.</summary>
-    public async Task<ApiOutcome> CloseAsync(MerchantCaller caller, string id, CancellationToken ct)
+    public async Task<OrderResult<PaymentOrder>> CloseAsync(MerchantCaller caller, string id, CancellationToken ct)
     {
         var order = await db.Payments.FirstOrDefaultAsync(p => p.Id == id && p.AppId == caller.AppId, ct);
         if (order is null)
         {
-            return ApiOutcome.Fail(Problems.NotFound("payment"));
+            return Refusal.NotFound("payment");
         }
 
         if (order.Status == PaymentStatus.Closed)
         {
-            return ApiOutcome.Ok(200, PaymentView.From(order));
+            return OrderResult<PaymentOrder>.Ok(order);
         }
 
         if (PaymentStateMachine.IsTerminal(order.Status))
         {
-            return ApiOutcome.Fail(Problems.Of(409, UnifiedCode.PaymentNotClosable,
+            return Refusal.Of(RefusalKind.Conflict, UnifiedCode.PaymentNotClosable,
                 $"The payment is {PaymentStateMachine.WireName(order.Status)} and cannot be closed.",
-                new Dictionary<string, object?> { ["status"] = PaymentStateMachine.WireName(order.Status) }));
+                new Dictionary<string, object?> { ["status"] = PaymentStateMachine.WireName(order.Status) });
         }
 
         await CloseAtChannelAsync(order, "merchant_close", ct);
         if (order.Status == PaymentStatus.Closed)
         {
-            return ApiOutcome.Ok(200, PaymentView.From(order));
+            return OrderResult<PaymentOrder>.Ok(order);
         }
 
         return order.Status == PaymentStatus.Succeeded
-            ? ApiOutcome.Fail(Problems.Of(409, UnifiedCode.PaymentNotClosable, "The payment was paid at the channel and cannot be closed.",
-                new Dictionary<string, object?> { ["status"] = "succeeded" }))
-            : ApiOutcome.Fail(Problems.Of(503, UnifiedCode.ChannelUnavailable, "The channel did not confirm the close; try again later.",
-                new Dictionary<string, object?> { ["status"] = PaymentStateMachine.WireName(order.Status) }));
+            ? Refusal.Of(RefusalKind.Conflict, UnifiedCode.PaymentNotClosable, "The payment was paid at the channel and cannot be closed.",
+                new Dictionary<string, object?> { ["status"] = "succeeded" })
+            : Refusal.Of(RefusalKind.Unavailable, UnifiedCode.ChannelUnavailable, "The channel did not confirm the close; try again later.",
+                new Dictionary<string, object?> { ["status"] = PaymentStateMachine.WireName(order.Status) });
     }
 
     /// <summary>
@@ -303,10 +294,10 @@ public sealed partial class PaymentService(
     private static bool SameOrder(PaymentOrder o, CreatePaymentRequest r) =>
         o.Amount == r.Amount && o.Currency == r.Currency && o.Subject == r.Subject && o.PaymentMethod == r.PaymentMethod;
 
-    private static ApiOutcome DuplicateOrderNo(PaymentOrder? existing) =>
-        ApiOutcome.Fail(Problems.Of(409, UnifiedCode.DuplicateOrderNo,
+    private static OrderResult<PaymentOrder> DuplicateOrderNo(PaymentOrder? existing) =>
+        Refusal.Of(RefusalKind.Conflict, UnifiedCode.DuplicateOrderNo,
             "This merchant_order_no already belongs to a payment with different amount, currency, subject or method.",
-            new Dictionary<string, object?> { ["payment_id"] = existing?.Id }));
+            new Dictionary<string, object?> { ["payment_id"] = existing?.Id });
 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "No channel for merchant {MerchantId}: {Method} {Amount} {Currency}; dropped: {Reasons}")]

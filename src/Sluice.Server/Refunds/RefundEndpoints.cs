@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Sluice.Errors;
+using Sluice.Refunds;
 using Sluice.Server.Api;
+using Sluice.Server.Orders;
 using Sluice.Server.Auth;
 using Sluice.Server.Idempotency;
 using Sluice.Server.Requery;
@@ -61,7 +63,7 @@ public static class RefundEndpoints
         return await idempotency.RunAsync(http, caller.AppId, idempotencyKey, Operation, IdempotencyStore.HashOf(Operation, request), async () =>
         {
             var outcome = await refunds.CreateAsync(caller, request, ct);
-            return new IdempotentAnswer(outcome.Status, outcome.Refund is not null ? ForCaller(outcome.Refund, http) : outcome.Problem!.ProblemDetails, ToResult(outcome, http));
+            return OrderResults.ToIdempotentAnswer(outcome, o => ForCaller(RefundView.From(o), http), Location);
         }, ct);
     }
 
@@ -93,14 +95,8 @@ public static class RefundEndpoints
 
     private static RefundView ForCaller(RefundView refund, HttpContext http) => refund.Localized(MessageLanguage.PrefersChinese(http.Request));
 
-    public static IResult ToResult(RefundOutcome outcome, HttpContext http)
-    {
-        if (outcome.Problem is { } problem)
-        {
-            return problem;
-        }
+    public static IResult ToResult(OrderResult<RefundOrder> outcome, HttpContext http) =>
+        OrderResults.ToHttp(outcome, o => ForCaller(RefundView.From(o), http), Location);
 
-        var refund = ForCaller(outcome.Refund!, http);
-        return outcome.Status == 201 ? TypedResults.Created($"/v1/refunds/{refund.Id}", refund) : TypedResults.Ok(refund);
-    }
+    private static string Location(RefundView refund) => $"/v1/refunds/{refund.Id}";
 }

@@ -44,17 +44,17 @@ public sealed partial class RefundPayBackService(
     public static ProblemHttpResult? Validate(PayBackRefundRequest r) =>
         WithdrawalValidation.ValidatePayee(r.PayeeType, r.PayeeAccountNo, r.PayeeName, r.BankCode) ?? OperatorNotes.Validate(r.Note);
 
-    public async Task<RefundOutcome> PayBackAsync(ClaimsPrincipal operatorUser, string id, PayBackRefundRequest r, CancellationToken ct)
+    public async Task<OrderResult<RefundOrder>> PayBackAsync(ClaimsPrincipal operatorUser, string id, PayBackRefundRequest r, CancellationToken ct)
     {
         var refund = await db.Refunds.FirstOrDefaultAsync(x => x.Id == id, ct);
         if (refund is null)
         {
-            return RefundOutcome.Fail(Problems.Of(404, UnifiedCode.NotFound, "No refund with that id."));
+            return Refusal.Of(RefusalKind.NotFound, UnifiedCode.NotFound, "No refund with that id.");
         }
 
         if (refund.Status != RefundStatus.Exception)
         {
-            return RefundOutcome.Fail(RefundService.NotInExceptionQueue(refund, "paid back through a withdrawal channel"));
+            return RefundService.NotInExceptionQueue(refund, "paid back through a withdrawal channel");
         }
 
         var payeeType = WithdrawalView.PayeeTypeOf(r.PayeeType)!.Value;
@@ -83,14 +83,14 @@ public sealed partial class RefundPayBackService(
 
         if (order is null)
         {
-            return RefundOutcome.Fail(Problems.Conflict(UnifiedCode.ConcurrentModification, "The refund changed meanwhile (another operator acted on it); read it again."));
+            return Refusal.Of(RefusalKind.Conflict, UnifiedCode.ConcurrentModification, "The refund changed meanwhile (another operator acted on it); read it again.");
         }
 
         LogPayBack(logger, refund.Id, order.Id, WithdrawalStateMachine.WireName(order.Status));
 
         // The withdrawal's answer may already have moved the refund (same unit of work): read what is stored now.
         var current = await db.Refunds.AsNoTracking().FirstAsync(x => x.Id == id, CancellationToken.None);
-        return RefundOutcome.Ok(200, current);
+        return OrderResult<RefundOrder>.Ok(current);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Refund {RefundId} is paid back through withdrawal {WithdrawalId} ({WithdrawalStatus})")]

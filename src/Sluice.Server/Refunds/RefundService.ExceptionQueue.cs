@@ -1,9 +1,7 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Sluice.Errors;
 using Sluice.Refunds;
-using Sluice.Server.Api;
 using Sluice.Server.Audit;
 using Sluice.Server.Orders;
 
@@ -23,21 +21,21 @@ public sealed partial class RefundService
         && (await RouteAsync(refund, ct)).Account is not null;
 
     /// <summary>An operator resends an exception refund through its original channel account, when the channel permits it.</summary>
-    public async Task<RefundOutcome> ResendAsync(ClaimsPrincipal operatorUser, string id, CancellationToken ct)
+    public async Task<OrderResult<RefundOrder>> ResendAsync(ClaimsPrincipal operatorUser, string id, CancellationToken ct)
     {
         var refund = await db.Refunds.FirstOrDefaultAsync(x => x.Id == id, ct);
         if (refund is null)
         {
-            return RefundOutcome.Fail(Problems.Of(404, UnifiedCode.NotFound, "No refund with that id."));
+            return Refusal.Of(RefusalKind.NotFound, UnifiedCode.NotFound, "No refund with that id.");
         }
 
         if (!await ResendAllowedAsync(refund, ct))
         {
-            return RefundOutcome.Fail(Problems.Of(409, UnifiedCode.RefundActionNotAllowed,
+            return Refusal.Of(RefusalKind.Conflict, UnifiedCode.RefundActionNotAllowed,
                 refund.Status != RefundStatus.Exception
                     ? $"Only a refund in the exception queue can be resent; this one is {RefundStateMachine.WireName(refund.Status)}."
                     : $"The channel does not permit resending this refund ({refund.ExceptionReason}).",
-                new Dictionary<string, object?> { ["status"] = RefundStateMachine.WireName(refund.Status) }));
+                new Dictionary<string, object?> { ["status"] = RefundStateMachine.WireName(refund.Status) });
         }
 
         var before = AdminRefundEndpoints.ViewOf(refund, false, null);
@@ -50,25 +48,25 @@ public sealed partial class RefundService
         if (moved != TransitionResult.Applied)
         {
             db.ChangeTracker.Clear();
-            return RefundOutcome.Fail(Problems.Conflict(UnifiedCode.ConcurrentModification, "The refund changed meanwhile; read it again."));
+            return Refusal.Of(RefusalKind.Conflict, UnifiedCode.ConcurrentModification, "The refund changed meanwhile; read it again.");
         }
 
         await SendAsync(refund, "operator_resend", CancellationToken.None);
-        return RefundOutcome.Ok(200, refund);
+        return OrderResult<RefundOrder>.Ok(refund);
     }
 
     /// <summary>An operator paid the refund back outside Sluice: closed with a note; its amount stays refunded.</summary>
-    public async Task<RefundOutcome> CloseOfflineAsync(ClaimsPrincipal operatorUser, string id, string note, CancellationToken ct)
+    public async Task<OrderResult<RefundOrder>> CloseOfflineAsync(ClaimsPrincipal operatorUser, string id, string note, CancellationToken ct)
     {
         var refund = await db.Refunds.FirstOrDefaultAsync(x => x.Id == id, ct);
         if (refund is null)
         {
-            return RefundOutcome.Fail(Problems.Of(404, UnifiedCode.NotFound, "No refund with that id."));
+            return Refusal.Of(RefusalKind.NotFound, UnifiedCode.NotFound, "No refund with that id.");
         }
 
         if (refund.Status != RefundStatus.Exception)
         {
-            return RefundOutcome.Fail(NotInExceptionQueue(refund, "closed as handled offline"));
+            return NotInExceptionQueue(refund, "closed as handled offline");
         }
 
         var before = AdminRefundEndpoints.ViewOf(refund, false, null);
@@ -81,15 +79,15 @@ public sealed partial class RefundService
         if (moved != TransitionResult.Applied)
         {
             db.ChangeTracker.Clear();
-            return RefundOutcome.Fail(Problems.Conflict(UnifiedCode.ConcurrentModification, "The refund changed meanwhile; read it again."));
+            return Refusal.Of(RefusalKind.Conflict, UnifiedCode.ConcurrentModification, "The refund changed meanwhile; read it again.");
         }
 
-        return RefundOutcome.Ok(200, refund);
+        return OrderResult<RefundOrder>.Ok(refund);
     }
 
     /// <summary>The problem answering an operator's action on a refund that is not in the exception queue (nothing changed).</summary>
-    public static ProblemHttpResult NotInExceptionQueue(RefundOrder refund, string action) =>
-        Problems.Of(409, UnifiedCode.RefundActionNotAllowed,
+    public static Refusal NotInExceptionQueue(RefundOrder refund, string action) =>
+        Refusal.Of(RefusalKind.Conflict, UnifiedCode.RefundActionNotAllowed,
             $"Only a refund in the exception queue can be {action}; this one is {RefundStateMachine.WireName(refund.Status)}.",
             new Dictionary<string, object?> { ["status"] = RefundStateMachine.WireName(refund.Status) });
 }

@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Security.Claims;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Sluice.Channels;
 using Sluice.Data;
@@ -20,14 +19,6 @@ using Sluice.Server.ResultCodes;
 using static Sluice.Server.ResultCodes.ChannelAnswers;
 
 namespace Sluice.Server.Refunds;
-
-/// <summary>The result of a refund operation: a status with a body, or a problem.</summary>
-public sealed record RefundOutcome(int Status, RefundView? Refund, ProblemHttpResult? Problem)
-{
-    public static RefundOutcome Ok(int status, RefundOrder refund) => new(status, RefundView.From(refund), null);
-
-    public static RefundOutcome Fail(ProblemHttpResult problem) => new(problem.StatusCode, null, problem);
-}
 
 /// <summary>
 /// The refund flows: create (reserve the amount on the payment, store, ask the payment's own channel account), apply
@@ -49,14 +40,14 @@ public sealed partial class RefundService(
     /// <summary>The unified code of a refund whose channel (or channel account) is gone or disabled.</summary>
     public const string ChannelGone = UnifiedCode.ChannelUnavailable;
 
-    public async Task<RefundOutcome> CreateAsync(MerchantCaller caller, CreateRefundRequest r, CancellationToken ct)
+    public async Task<OrderResult<RefundOrder>> CreateAsync(MerchantCaller caller, CreateRefundRequest r, CancellationToken ct)
     {
         var payment = r.PaymentId is not null
             ? await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.Id == r.PaymentId && p.AppId == caller.AppId, ct)
             : await db.Payments.AsNoTracking().FirstOrDefaultAsync(p => p.AppId == caller.AppId && p.MerchantOrderNo == r.MerchantOrderNo, ct);
         if (payment is null)
         {
-            return RefundOutcome.Fail(Problems.NotFound("payment"));
+            return Refusal.NotFound("payment");
         }
 
         if (await FindByRefundNoAsync(caller.AppId, r.MerchantRefundNo!, ct) is { } earlier)
@@ -66,15 +57,15 @@ public sealed partial class RefundService(
 
         if (payment.Status != PaymentStatus.Succeeded)
         {
-            return RefundOutcome.Fail(Problems.Of(409, UnifiedCode.PaymentNotRefundable,
+            return Refusal.Of(RefusalKind.Conflict, UnifiedCode.PaymentNotRefundable,
                 $"Only a succeeded payment can be refunded; this one is {PaymentStateMachine.WireName(payment.Status)}.",
-                new Dictionary<string, object?> { ["status"] = PaymentStateMachine.WireName(payment.Status) }));
+                new Dictionary<string, object?> { ["status"] = PaymentStateMachine.WireName(payment.Status) });
         }
 
         if (!string.Equals(payment.Currency, r.Currency, StringComparison.Ordinal))
         {
-            return RefundOutcome.Fail(Problems.Of(400, UnifiedCode.CurrencyMismatch, $"The payment was made in {payment.Currency}; refund in the same currency.",
-                new Dictionary<string, object?> { ["field"] = "currency" }));
+            return Refusal.Of(RefusalKind.Invalid, UnifiedCode.CurrencyMismatch, $"The payment was made in {payment.Currency}; refund in the same currency.",
+                new Dictionary<string, object?> { ["field"] = "currency" });
         }
 
         var now = clock.GetUtcNow();
@@ -112,9 +103,9 @@ public sealed partial class RefundService(
             {
                 await transaction.RollbackAsync(ct);
                 var current = await db.Payments.AsNoTracking().Where(p => p.Id == payment.Id).Select(p => p.Amount - p.RefundedAmount).FirstAsync(ct);
-                return RefundOutcome.Fail(Problems.Of(422, UnifiedCode.RefundAmountExceeds,
+                return Refusal.Of(RefusalKind.Unprocessable, UnifiedCode.RefundAmountExceeds,
                     $"The refund exceeds what is left to refund on this payment ({current} {payment.Currency}).",
-                    new Dictionary<string, object?> { ["refundable_amount"] = current }));
+                    new Dictionary<string, object?> { ["refundable_amount"] = current });
             }
 
             db.Refunds.Add(refund);
@@ -129,13 +120,13 @@ public sealed partial class RefundService(
                 await transaction.RollbackAsync(CancellationToken.None);
                 db.ChangeTracker.Clear();
                 var winner = await FindByRefundNoAsync(caller.AppId, r.MerchantRefundNo!, CancellationToken.None);
-                return winner is null ? RefundOutcome.Fail(Problems.Conflict(UnifiedCode.ConcurrentModification, "Retry the request.")) : Retried(winner, payment, r);
+                return winner is null ? Refusal.Of(RefusalKind.Conflict, UnifiedCode.ConcurrentModification, "Retry the request.") : Retried(winner, payment, r);
             }
         }
 
         // The refund is acknowledged from here on: a merchant hanging up must not cut the channel call or its record.
         await SendAsync(refund, "channel_refund", CancellationToken.None);
-        return RefundOutcome.Ok(201, refund);
+        return OrderResult<RefundOrder>.New(refund);
     }
 
     public Task<RefundOrder?> FindAsync(string appId, string id, CancellationToken ct) =>
@@ -310,12 +301,12 @@ public sealed partial class RefundService(
     }
 
     /// <summary>A retried request with a merchant_refund_no already used: the same refund again, or a conflict.</summary>
-    private static RefundOutcome Retried(RefundOrder earlier, PaymentOrder payment, CreateRefundRequest r) =>
+    private static OrderResult<RefundOrder> Retried(RefundOrder earlier, PaymentOrder payment, CreateRefundRequest r) =>
         earlier.PaymentId == payment.Id && earlier.Amount == r.Amount && earlier.Currency == r.Currency
-            ? RefundOutcome.Ok(200, earlier)
-            : RefundOutcome.Fail(Problems.Of(409, UnifiedCode.DuplicateRefundNo,
+            ? OrderResult<RefundOrder>.Ok(earlier)
+            : Refusal.Of(RefusalKind.Conflict, UnifiedCode.DuplicateRefundNo,
                 "This merchant_refund_no already belongs to a refund of another payment or amount.",
-                new Dictionary<string, object?> { ["refund_id"] = earlier.Id }));
+                new Dictionary<string, object?> { ["refund_id"] = earlier.Id });
 
 
 

@@ -7,6 +7,7 @@ using Sluice.Data;
 using Sluice.Errors;
 using Sluice.Payments;
 using Sluice.Server.Api;
+using Sluice.Server.Orders;
 using Sluice.Server.Auth;
 using Sluice.Server.Idempotency;
 using Sluice.Server.Payments;
@@ -126,7 +127,7 @@ public static class WithdrawalEndpoints
             IdempotencyStore.HashOf("create_withdrawal", request.WithoutAccountNo(payees)), async () =>
             {
                 var outcome = await withdrawals.CreateAsync(caller, request, ct);
-                return new IdempotentAnswer(outcome.Status, outcome.Withdrawal is not null ? ForCaller(outcome.Withdrawal, http) : outcome.Problem!.ProblemDetails, ToResult(outcome, http));
+                return OrderResults.ToIdempotentAnswer(outcome, o => ForCaller(WithdrawalView.From(o), http), Location);
             }, ct);
     }
 
@@ -154,14 +155,8 @@ public static class WithdrawalEndpoints
 
     private static WithdrawalView ForCaller(WithdrawalView withdrawal, HttpContext http) => withdrawal.Localized(MessageLanguage.PrefersChinese(http.Request));
 
-    private static IResult ToResult(WithdrawalOutcome outcome, HttpContext http)
-    {
-        if (outcome.Problem is { } problem)
-        {
-            return problem;
-        }
+    private static IResult ToResult(OrderResult<WithdrawalOrder> outcome, HttpContext http) =>
+        OrderResults.ToHttp(outcome, o => ForCaller(WithdrawalView.From(o), http), Location);
 
-        var withdrawal = ForCaller(outcome.Withdrawal!, http);
-        return outcome.Status == 201 ? TypedResults.Created($"/v1/withdrawals/{withdrawal.Id}", withdrawal) : TypedResults.Ok(withdrawal);
-    }
+    private static string Location(WithdrawalView withdrawal) => $"/v1/withdrawals/{withdrawal.Id}";
 }

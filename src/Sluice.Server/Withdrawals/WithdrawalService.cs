@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Sluice.Channels;
@@ -21,14 +20,6 @@ using Sluice.Withdrawals;
 using static Sluice.Server.ResultCodes.ChannelAnswers;
 
 namespace Sluice.Server.Withdrawals;
-
-/// <summary>The result of a withdrawal API operation: a status with a body, or a problem.</summary>
-public sealed record WithdrawalOutcome(int Status, WithdrawalView? Withdrawal, ProblemHttpResult? Problem)
-{
-    public static WithdrawalOutcome Ok(int status, WithdrawalView withdrawal) => new(status, withdrawal, null);
-
-    public static WithdrawalOutcome Fail(ProblemHttpResult problem) => new(problem.StatusCode, null, problem);
-}
 
 /// <summary>
 /// The withdrawal flows: create (route among withdrawal channels, reserve the daily limit, ask the channel, or hold
@@ -64,7 +55,7 @@ public sealed partial class WithdrawalService(
     /// <summary>How long one node may work on a withdrawal (its create call, a query) before another may take it over.</summary>
     private TimeSpan LeaseDuration => workers.Value.Workers.LeaseDuration;
 
-    public async Task<WithdrawalOutcome> CreateAsync(MerchantCaller caller, CreateWithdrawalRequest r, CancellationToken ct)
+    public async Task<OrderResult<WithdrawalOrder>> CreateAsync(MerchantCaller caller, CreateWithdrawalRequest r, CancellationToken ct)
     {
         var payeeType = WithdrawalView.PayeeTypeOf(r.PayeeType)!.Value;
         var spec = new WithdrawalSpec(caller.AppId, caller.MerchantId, r.MerchantWithdrawalNo!, r.Amount!.Value, r.Currency!, payeeType,
@@ -72,16 +63,16 @@ public sealed partial class WithdrawalService(
         var opened = await OpenAsync(spec, "merchant_api", null, ct);
         if (opened.Order is { } order)
         {
-            return WithdrawalOutcome.Ok(201, WithdrawalView.From(order));
+            return OrderResult<WithdrawalOrder>.New(order);
         }
 
         // This withdrawal number exists (a retry, or a concurrent request won): answer like a retry of that request.
         var existing = await FindByNumberAsync(caller.AppId, r.MerchantWithdrawalNo!, ct);
         return existing is not null && Same(existing, r, payeeType)
-            ? WithdrawalOutcome.Ok(200, WithdrawalView.From(existing))
-            : WithdrawalOutcome.Fail(Problems.Of(409, UnifiedCode.DuplicateOrderNo,
+            ? OrderResult<WithdrawalOrder>.Ok(existing)
+            : Refusal.Of(RefusalKind.Conflict, UnifiedCode.DuplicateOrderNo,
                 "This merchant_withdrawal_no already belongs to a withdrawal with a different amount, currency or payee.",
-                new Dictionary<string, object?> { ["withdrawal_id"] = existing?.Id }));
+                new Dictionary<string, object?> { ["withdrawal_id"] = existing?.Id });
     }
 
     /// <summary>
@@ -198,17 +189,17 @@ public sealed partial class WithdrawalService(
     /// Audited; the merchant gets <c>withdrawal.failed</c> with <c>withdrawal_cancelled</c>; a refund it paid back goes back
     /// to the exception queue in the same transaction.
     /// </summary>
-    public async Task<WithdrawalOutcome> CancelHeldAsync(System.Security.Claims.ClaimsPrincipal operatorUser, string id, string note, CancellationToken ct)
+    public async Task<OrderResult<WithdrawalOrder>> CancelHeldAsync(System.Security.Claims.ClaimsPrincipal operatorUser, string id, string note, CancellationToken ct)
     {
         var order = await db.Withdrawals.FirstOrDefaultAsync(w => w.Id == id, ct);
         if (order is null)
         {
-            return WithdrawalOutcome.Fail(Problems.NotFound("withdrawal"));
+            return Refusal.NotFound("withdrawal");
         }
 
         if (order.Status != WithdrawalStatus.Held)
         {
-            return WithdrawalOutcome.Fail(NotCancellable(order));
+            return NotCancellable(order);
         }
 
         var before = WithdrawalView.From(order);
@@ -224,14 +215,14 @@ public sealed partial class WithdrawalService(
         {
             db.ChangeTracker.Clear();
             var now = await db.Withdrawals.AsNoTracking().FirstAsync(w => w.Id == id, ct);
-            return WithdrawalOutcome.Fail(NotCancellable(now));
+            return NotCancellable(now);
         }
 
-        return WithdrawalOutcome.Ok(200, WithdrawalView.From(order));
+        return OrderResult<WithdrawalOrder>.Ok(order);
     }
 
-    private static ProblemHttpResult NotCancellable(WithdrawalOrder order) =>
-        Problems.Of(409, UnifiedCode.WithdrawalNotCancellable,
+    private static Refusal NotCancellable(WithdrawalOrder order) =>
+        Refusal.Of(RefusalKind.Conflict, UnifiedCode.WithdrawalNotCancellable,
             $"Only a held withdrawal (no channel has it) can be cancelled; this one is {WithdrawalStateMachine.WireName(order.Status)}.",
             new Dictionary<string, object?> { ["status"] = WithdrawalStateMachine.WireName(order.Status) });
 
