@@ -58,7 +58,7 @@ builder.Services.AddIdempotency();
 builder.Services.AddOrderKernel();
 builder.Services.AddPayments();
 builder.Services.AddRefunds(builder.Configuration, roles);
-builder.Services.AddWithdrawals(builder.Configuration, masterKey, roles);
+builder.Services.AddWithdrawals(builder.Configuration, masterKey);
 builder.Services.AddRequery(builder.Configuration, roles);
 builder.Services.AddWebhooks(roles);
 if (demo)

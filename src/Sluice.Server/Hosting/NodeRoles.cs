@@ -22,7 +22,10 @@ public sealed partial class NodeRoles
     /// <summary>The webhook dispatcher: claims due deliveries with a lease, signs and sends them.</summary>
     public const string Webhooks = "webhooks";
 
-    /// <summary>The supplementary-query worker: re-queries payments and refunds left pending or unknown, closes expired payments.</summary>
+    /// <summary>
+    /// The supplementary-query worker: re-queries payments, refunds and withdrawals left pending or unknown, closes
+    /// expired payments, re-routes held withdrawals.
+    /// </summary>
     public const string Requery = "requery";
 
     /// <summary>The refund overdue scan: flags refunds past their channel's refund timeout.</summary>
@@ -31,10 +34,8 @@ public sealed partial class NodeRoles
     /// <summary>The daily-limit sweep: gives back reservations whose order never got stored, failed or closed.</summary>
     public const string LimitSweep = "limit-sweep";
 
-    /// <summary>The withdrawal pass: sends held withdrawals and re-queries pending ones.</summary>
-    public const string Withdrawals = "withdrawals";
 
-    public static readonly IReadOnlyList<string> All = [Api, Admin, Webhooks, Requery, RefundOverdue, LimitSweep, Withdrawals];
+    public static readonly IReadOnlyList<string> All = [Api, Admin, Webhooks, Requery, RefundOverdue, LimitSweep];
 
     private readonly FrozenSet<string> _roles;
 

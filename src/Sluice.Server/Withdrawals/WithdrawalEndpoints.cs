@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Sluice.Data;
 using Sluice.Errors;
+using Sluice.Payments;
 using Sluice.Server.Api;
 using Sluice.Server.Auth;
 using Sluice.Server.Idempotency;
@@ -63,7 +64,10 @@ public static class WithdrawalEndpoints
 
         var events = (await db.WithdrawalEvents.AsNoTracking().Where(e => e.WithdrawalId == id).OrderBy(e => e.Id).ToListAsync(ct))
             .Select(OrderEventView.Of).ToList();
-        return TypedResults.Ok(AdminWithdrawalView.From(o, events));
+        var nextQueryAt = await db.ChannelQueries.AsNoTracking()
+            .Where(q => q.Kind == ChannelQueryKind.Withdrawal && q.OrderId == id && q.Status == ChannelQueryStatus.Pending)
+            .Select(q => (DateTimeOffset?)q.NextQueryAt).FirstOrDefaultAsync(ct);
+        return TypedResults.Ok(AdminWithdrawalView.From(o, nextQueryAt, events));
     }
 
     private static async Task<Results<Ok<List<AdminWithdrawalView>>, ProblemHttpResult>> AdminListAsync(
@@ -81,8 +85,16 @@ public static class WithdrawalEndpoints
             query = query.Where(w => w.Status == wanted[0]);
         }
 
-        var rows = await query.OrderByDescending(w => w.CreatedAt).Take(100).ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(o => AdminWithdrawalView.From(o, [])).ToList());
+        var rows = await query.OrderByDescending(w => w.CreatedAt).Take(100)
+            .Select(w => new
+            {
+                Order = w,
+                NextQueryAt = db.ChannelQueries
+                    .Where(q => q.Kind == ChannelQueryKind.Withdrawal && q.OrderId == w.Id && q.Status == ChannelQueryStatus.Pending)
+                    .Select(q => (DateTimeOffset?)q.NextQueryAt).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(r => AdminWithdrawalView.From(r.Order, r.NextQueryAt, [])).ToList());
     }
 
     private static async Task<IResult> CreateAsync(
