@@ -8,7 +8,6 @@ using Sluice.Server.Refunds;
 using Sluice.Server.Requery;
 using Sluice.Server.Routing;
 using Sluice.Server.Webhooks;
-using Sluice.Server.Withdrawals;
 using Sluice.Tests.Infrastructure;
 using Sluice.Tests.Webhooks;
 using Sluice.Webhooks;
@@ -23,8 +22,7 @@ public abstract class NodeRoleTests(GatewayFixture gateway)
 {
     private static readonly Type[] WorkerServices =
     [
-        typeof(WebhookDispatcherService), typeof(ChannelRequeryService), typeof(RefundOverdueService),
-        typeof(LimitReservationSweeperService), typeof(WithdrawalWorkerService),
+        typeof(WebhookDispatcherService), typeof(ChannelRequeryService), typeof(RefundOverdueService), typeof(LimitReservationSweeperService),
     ];
 
     private static Dictionary<string, string?> Node(string roles) => new()
