@@ -22,7 +22,8 @@ public abstract class NodeRoleTests(GatewayFixture gateway)
 {
     private static readonly Type[] WorkerServices =
     [
-        typeof(WebhookDispatcherService), typeof(ChannelRequeryService), typeof(RefundOverdueService), typeof(LimitReservationSweeperService),
+        typeof(WebhookDispatcherService), typeof(ChannelRequeryService), typeof(RefundOverdueService),
+        typeof(LimitReservationSweeperService),
     ];
 
     private static Dictionary<string, string?> Node(string roles) => new()
