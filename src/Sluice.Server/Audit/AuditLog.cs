@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Sluice.Common;
 using Sluice.Data;
 using Sluice.Server.Api;
-using Sluice.Server.Auth;
 
 namespace Sluice.Server.Audit;
 

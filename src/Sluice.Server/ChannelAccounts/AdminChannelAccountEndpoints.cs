@@ -6,7 +6,6 @@ using Sluice.Common;
 using Sluice.Data;
 using Sluice.Errors;
 using Sluice.Server.Api;
-using Sluice.Server.Auth;
 using Sluice.Server.Audit;
 using Sluice.Server.Payments;
 

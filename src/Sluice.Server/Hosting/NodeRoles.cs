@@ -34,7 +34,6 @@ public sealed partial class NodeRoles
     /// <summary>The daily-limit sweep: gives back reservations whose order never got stored, failed or closed.</summary>
     public const string LimitSweep = "limit-sweep";
 
-
     public static readonly IReadOnlyList<string> All = [Api, Admin, Webhooks, Requery, RefundOverdue, LimitSweep];
 
     private readonly FrozenSet<string> _roles;

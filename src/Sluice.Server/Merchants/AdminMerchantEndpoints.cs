@@ -10,7 +10,6 @@ using ServiceProvider = Sluice.Merchants.ServiceProvider;
 using Sluice.Security;
 using Sluice.Server.Api;
 using Sluice.Server.Audit;
-using Sluice.Server.Auth;
 using Sluice.Server.Payments;
 
 namespace Sluice.Server.Merchants;

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Sluice.Data;
 using Sluice.Server.Api;
-using Sluice.Server.Auth;
 
 namespace Sluice.Server.Payments;
 

@@ -5,7 +5,6 @@ using Sluice.Data;
 using Sluice.Errors;
 using Sluice.Refunds;
 using Sluice.Server.Api;
-using Sluice.Server.Auth;
 using Sluice.Server.Orders;
 
 namespace Sluice.Server.Refunds;

@@ -8,7 +8,6 @@ using Sluice.Data;
 using Sluice.Errors;
 using Sluice.Server.Api;
 using Sluice.Server.Audit;
-using Sluice.Server.Auth;
 using Sluice.Server.Channels;
 
 namespace Sluice.Server.ResultCodes;

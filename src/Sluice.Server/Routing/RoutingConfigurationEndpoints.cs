@@ -9,7 +9,6 @@ using Sluice.Routing;
 using Sluice.Security;
 using Sluice.Server.Api;
 using Sluice.Server.Audit;
-using Sluice.Server.Auth;
 using Sluice.Server.Channels;
 
 namespace Sluice.Server.Routing;

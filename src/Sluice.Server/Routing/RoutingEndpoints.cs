@@ -8,7 +8,6 @@ using Sluice.Money;
 using Sluice.Routing;
 using Sluice.Server.Api;
 using Sluice.Security;
-using Sluice.Server.Auth;
 using Sluice.Server.Channels;
 using Sluice.Server.Payments;
 

@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Sluice.Data;
 using Sluice.Errors;
 using Sluice.Server.Api;
-using Sluice.Server.Auth;
 using Sluice.Server.Audit;
 using Sluice.Webhooks;
 

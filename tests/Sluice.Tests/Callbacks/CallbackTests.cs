@@ -4,9 +4,9 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Sluice.Channels.Sandbox;
+using Sluice.Demo.Sandbox;
 using Sluice.Security;
 using Sluice.Server.ChannelAccounts;
-using Sluice.Demo.Sandbox;
 using Sluice.Tests.Infrastructure;
 using Sluice.Webhooks;
 

@@ -2,8 +2,8 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Sluice.Channels;
-using Sluice.Server.ChannelAccounts;
 using Sluice.Demo.Sandbox;
+using Sluice.Server.ChannelAccounts;
 using Sluice.Tests.Infrastructure;
 
 namespace Sluice.Tests.Channels;

@@ -8,7 +8,6 @@ using Sluice.Server.Refunds;
 using Sluice.Server.Requery;
 using Sluice.Server.Routing;
 using Sluice.Server.Webhooks;
-using Sluice.Server.Withdrawals;
 using Sluice.Tests.Infrastructure;
 using Sluice.Tests.Webhooks;
 using Sluice.Webhooks;
