@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Sluice.Channels.Contracts;
 using static Sluice.Channels.WeChatPay.WeChatPayResultCodes;
 
 namespace Sluice.Channels.WeChatPay;
@@ -19,15 +20,10 @@ namespace Sluice.Channels.WeChatPay;
 /// <c>WeixinJSBridge</c>; wechat_app: JSON for the app SDK's <c>PayReq</c>), each already signed.</para>
 /// Amounts are integer fen (<c>amount.total</c>). JSAPI needs the payer's openid (<see cref="ChannelPayRequest.PayerId"/>).
 /// </summary>
-public sealed class WeChatPayChannelAdapter(IHttpClientFactory httpClients, TimeProvider clock) : IChannelAdapter
+public sealed class WeChatPayChannelAdapter(IHttpClientFactory httpClients, TimeProvider clock) : IChannelPayments, IChannelRefunds, IChannelPayouts, IChannelCallbacks
 {
-    public const string ProtocolName = "wechatpay-v3";
-    public const string HttpClientName = "channel-wechatpay";
+    public static readonly string HttpClientName = ChannelTransport.HttpClientName(WeChatPayProfile.ProtocolName);
     public const string DefaultTransferSceneId = "1000";
-
-    public string Protocol => ProtocolName;
-
-    public IReadOnlyList<ResultCodeRule> DefaultResultCodes => Rules;
 
     public async Task<ChannelPayResult> PayAsync(ChannelAccountContext account, ChannelPayRequest request, CancellationToken ct)
     {
@@ -162,11 +158,6 @@ public sealed class WeChatPayChannelAdapter(IHttpClientFactory httpClients, Time
         }
     }
 
-    /// <summary>204 with no body when accepted (WeChat Pay takes 200 or 204); otherwise 500 with the documented FAIL body.</summary>
-    public ChannelCallbackAnswer AnswerCallback(bool accepted) =>
-        accepted
-            ? new ChannelCallbackAnswer(204, "application/json", "")
-            : new ChannelCallbackAnswer(500, "application/json", """{"code":"FAIL","message":"失败"}""");
 
     private CallbackParseResult ParseCallback(ChannelAccountContext account, ChannelCallbackRequest request)
     {

@@ -21,8 +21,6 @@ namespace Sluice.Server.Channels;
 /// </summary>
 public static partial class AdminCatalogEndpoints
 {
-    public static readonly IReadOnlySet<string> Protocols = new HashSet<string>(StringComparer.Ordinal) { "alipay", "wechatpay-v3", "unionpay", "bank", "sandbox" };
-
     public static readonly IReadOnlySet<string> Environments = new HashSet<string>(StringComparer.Ordinal) { "h5", "wechat_mini_program", "app_sdk", "pc_web", "pos" };
 
     public const int MaxWeight = 10_000;
@@ -148,7 +146,7 @@ public static partial class AdminCatalogEndpoints
     }
 
     private static async Task<Results<Created<ChannelView>, ProblemHttpResult>> CreateChannelAsync(
-        ChannelRequest? r, SluiceDbContext db, ChannelCatalog catalog, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
+        ChannelRequest? r, SluiceDbContext db, ChannelCatalog catalog, ChannelAdapterRegistry channels, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(r?.Code))
         {
@@ -166,7 +164,7 @@ public static partial class AdminCatalogEndpoints
             return Invalid("status", "status must be online or offline.");
         }
 
-        var (fields, problem) = await ValidateChannelAsync(r, db, ct);
+        var (fields, problem) = await ValidateChannelAsync(r, db, channels.Protocols, ct);
         if (problem is not null)
         {
             return problem;
@@ -198,7 +196,7 @@ public static partial class AdminCatalogEndpoints
     }
 
     private static async Task<Results<Ok<ChannelView>, ProblemHttpResult>> UpdateChannelAsync(
-        string code, ChannelRequest? r, SluiceDbContext db, ChannelCatalog catalog, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
+        string code, ChannelRequest? r, SluiceDbContext db, ChannelCatalog catalog, ChannelAdapterRegistry channels, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
     {
         var channel = await db.Channels.FirstOrDefaultAsync(c => c.Code == code, ct);
         if (channel is null)
@@ -221,7 +219,7 @@ public static partial class AdminCatalogEndpoints
             return Invalid("status", "Change the status with PUT /admin/api/channels/{code}/status.");
         }
 
-        var (fields, problem) = await ValidateChannelAsync(r, db, ct);
+        var (fields, problem) = await ValidateChannelAsync(r, db, channels.Protocols, ct);
         if (problem is not null)
         {
             return problem;
@@ -307,7 +305,8 @@ public static partial class AdminCatalogEndpoints
         c.UpdatedAt = now;
     }
 
-    private static async Task<(ChannelFields? Fields, ProblemHttpResult? Problem)> ValidateChannelAsync(ChannelRequest r, SluiceDbContext db, CancellationToken ct)
+    private static async Task<(ChannelFields? Fields, ProblemHttpResult? Problem)> ValidateChannelAsync(
+        ChannelRequest r, SluiceDbContext db, IReadOnlyList<string> protocols, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(r.InstitutionName) || r.InstitutionName.Length > 128)
         {
@@ -319,9 +318,9 @@ public static partial class AdminCatalogEndpoints
             return (null, Invalid("business_type", "business_type must be payment, refund or withdrawal."));
         }
 
-        if (r.Protocol is null || !Protocols.Contains(r.Protocol))
+        if (r.Protocol is null || !protocols.Contains(r.Protocol))
         {
-            return (null, Invalid("protocol", $"protocol must be one of: {string.Join(", ", Protocols.Order(StringComparer.Ordinal))}."));
+            return (null, Invalid("protocol", $"protocol must be one of: {string.Join(", ", protocols.Order(StringComparer.Ordinal))}."));
         }
 
         if (r.PaymentMethods is not { Count: > 0 })

@@ -168,14 +168,17 @@ public sealed partial class PaymentService(
 
     private async Task<ChannelPayResult> CallPayAsync(PaymentOrder order, ChannelAccount account, string? payerId, CancellationToken ct)
     {
-        var adapter = adapters.For(account.Protocol);
         using var activity = SluiceTracing.StartChannelCall("pay", account.Protocol, account.Id, order.Id);
         var started = Stopwatch.GetTimestamp();
         ChannelPayResult pay;
         try
         {
-            pay = await adapter.PayAsync(accounts.For(account), new ChannelPayRequest(
+            pay = await adapters.Payments(account.Protocol).PayAsync(accounts.For(account), new ChannelPayRequest(
                 order.Id, order.Amount, order.Currency, order.Subject, order.PaymentMethod, order.ExpiresAt, order.ClientIp, order.ReturnUrl, payerId), ct);
+        }
+        catch (ChannelFlowNotSupportedException unsupported)
+        {
+            pay = new ChannelPayResult(unsupported.Result, null);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -340,16 +343,20 @@ public sealed partial class PaymentService(
     private async Task<(ChannelReport Report, ResultResolution Resolution)> CallChannelAsync(
         PaymentOrder order, ChannelAccount account, ChannelFlow flow, CancellationToken channelCt, CancellationToken ct)
     {
-        var adapter = adapters.For(account.Protocol);
         var context = accounts.For(account);
         var reference = new ChannelOrderRef(order.Id, order.ChannelTradeNo);
         using var activity = SluiceTracing.StartChannelCall(flow == ChannelFlow.Close ? "close" : "query", account.Protocol, account.Id, order.Id);
         ChannelReport report;
         try
         {
+            var payments = adapters.Payments(account.Protocol);
             report = flow == ChannelFlow.Close
-                ? await adapter.ClosePaymentAsync(context, reference, channelCt)
-                : await adapter.QueryPaymentAsync(context, reference, channelCt);
+                ? await payments.ClosePaymentAsync(context, reference, channelCt)
+                : await payments.QueryPaymentAsync(context, reference, channelCt);
+        }
+        catch (ChannelFlowNotSupportedException unsupported)
+        {
+            report = new ChannelReport(unsupported.Result);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -165,8 +165,12 @@ public sealed partial class RefundService(
         ChannelReport report;
         try
         {
-            report = await adapters.For(account.Protocol).RefundAsync(accounts.For(account), new ChannelRefundRequest(
+            report = await adapters.Refunds(account.Protocol).RefundAsync(accounts.For(account), new ChannelRefundRequest(
                 refund.Id, refund.PaymentId, await ChannelTradeNoAsync(refund, ct), refund.Amount, await PaymentAmountAsync(refund, ct), refund.Currency, refund.Reason), ct);
+        }
+        catch (ChannelFlowNotSupportedException unsupported)
+        {
+            report = new ChannelReport(unsupported.Result);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -302,7 +306,11 @@ public sealed partial class RefundService(
         {
             try
             {
-                report = await adapters.For(account.Protocol).QueryRefundAsync(accounts.For(account), refund.Id, refund.PaymentId, channelCt);
+                report = await adapters.Refunds(account.Protocol).QueryRefundAsync(accounts.For(account), refund.Id, refund.PaymentId, channelCt);
+            }
+            catch (ChannelFlowNotSupportedException unsupported)
+            {
+                report = new ChannelReport(unsupported.Result);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {

@@ -263,7 +263,7 @@ public sealed partial class WithdrawalService(
         {
             try
             {
-                return await adapters.For(channelAccount.Protocol).QueryWithdrawalAsync(accounts.For(channelAccount), order.Id, channelCt);
+                return await adapters.Payouts(channelAccount.Protocol).QueryWithdrawalAsync(accounts.For(channelAccount), order.Id, channelCt);
             }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
@@ -411,7 +411,7 @@ public sealed partial class WithdrawalService(
         for (var i = current; ; )
         {
             var account = candidates[i].Account;
-            var report = await CallAsync("withdraw", account, order.Id, () => adapters.For(account.Protocol).WithdrawAsync(accounts.For(account), new ChannelWithdrawRequest(
+            var report = await CallAsync("withdraw", account, order.Id, () => adapters.Payouts(account.Protocol).WithdrawAsync(accounts.For(account), new ChannelWithdrawRequest(
                 order.Id, order.Amount, order.Currency, order.PayeeType, payeeAccountNo, order.PayeeName, order.BankCode, order.Remark), ct));
             var result = report.Result;
             var resolution = await resultCodes.ResolveAsync(db, account.Protocol, ChannelFlow.Withdraw, result, ct);
@@ -488,6 +488,10 @@ public sealed partial class WithdrawalService(
         try
         {
             report = await call();
+        }
+        catch (ChannelFlowNotSupportedException unsupported)
+        {
+            report = new ChannelReport(unsupported.Result);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
