@@ -207,7 +207,6 @@ public sealed class AlipayChannelAdapter(IHttpClientFactory httpClients, TimePro
             notifyId));
     }
 
-
     /// <summary>The common parameters, <c>biz_content</c> and <c>sign</c> of one gateway request.</summary>
     private Dictionary<string, string> SignedParameters(
         ChannelAccountContext account, string method, Dictionary<string, object?> biz, bool withNotifyUrl, string? returnUrl = null)

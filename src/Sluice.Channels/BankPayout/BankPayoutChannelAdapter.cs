@@ -80,7 +80,6 @@ public sealed class BankPayoutChannelAdapter(IHttpClientFactory httpClients, Tim
             : ValueTask.FromResult(CallbackParseResult.Rejected("notice lacks out_payout_no, event_id or status"));
     }
 
-
     private static ChannelReport ReportFrom(BankPayoutAnswer answer, ChannelFlow flow)
     {
         var failed = answer.Code == Codes.Success && answer.Status is Statuses.Failed or Statuses.Returned && answer.FailureCode is { Length: > 0 };

@@ -121,7 +121,6 @@ public sealed class SandboxChannelAdapter(IHttpClientFactory httpClients, TimePr
             : ValueTask.FromResult(CallbackParseResult.Accepted(new ChannelNotice(kind.Value, notice.OutTradeNo, ReportFrom(notice), notice.NotifyId)));
     }
 
-
     private static ChannelReport ReportFrom(SandboxAnswer answer)
     {
         if (answer.Code != Codes.Success)

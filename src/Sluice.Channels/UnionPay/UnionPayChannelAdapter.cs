@@ -181,7 +181,6 @@ public sealed class UnionPayChannelAdapter(IHttpClientFactory httpClients, TimeP
         return ValueTask.FromResult(CallbackParseResult.Accepted(new ChannelNotice(kind.Value, sluiceId, report, queryId + ":" + code)));
     }
 
-
     private async Task<ChannelReport> QueryAsync(ChannelAccountContext account, string sluiceId, ChannelFlow flow, CancellationToken ct)
     {
         var fields = Common(account, TxnTypes.Query, "00", "000000", sluiceId);

@@ -63,6 +63,11 @@ public abstract class GatewayFixture : IAsyncLifetime
 
     protected virtual bool UseFakeClock => true;
 
+    /// <summary>What a fixture adds to every node's services after the gateway's own, e.g. a channel that exists only in the tests.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(_dataFolder);
@@ -105,6 +110,8 @@ public abstract class GatewayFixture : IAsyncLifetime
             {
                 b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
             }
+
+            b.ConfigureTestServices(ConfigureServices);
         });
         factory.UseKestrel(port);
         factory.StartServer();
