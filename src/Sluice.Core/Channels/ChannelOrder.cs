@@ -46,3 +46,18 @@ public abstract class ChannelOrder
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; set; }
 }
+
+/// <summary>A <see cref="ChannelOrder"/> with its kind's state: the one field every compare-and-set is about.</summary>
+public abstract class ChannelOrder<TStatus> : ChannelOrder
+    where TStatus : struct, Enum
+{
+    public TStatus Status { get; set; }
+}
+
+/// <summary>An order routed to a channel that may move it to another on failover (payments and withdrawals).</summary>
+public interface IRoutedOrder
+{
+    string? ChannelCode { get; set; }
+
+    string? ChannelAccountId { get; set; }
+}

@@ -3,7 +3,7 @@ using Sluice.Channels;
 namespace Sluice.Payments;
 
 /// <summary>A merchant's request to collect money from a payer through one channel account.</summary>
-public sealed class PaymentOrder : ChannelOrder
+public sealed class PaymentOrder : ChannelOrder<PaymentStatus>, IRoutedOrder
 {
     public required string MerchantOrderNo { get; init; }
     public required string Subject { get; init; }
@@ -11,8 +11,6 @@ public sealed class PaymentOrder : ChannelOrder
     public string? ReturnUrl { get; init; }
     public string? ClientIp { get; init; }
     public string? MetadataJson { get; init; }
-
-    public PaymentStatus Status { get; set; }
 
     public string? ChannelCode { get; set; }
     public string? ChannelAccountId { get; set; }

@@ -21,15 +21,13 @@ public enum RefundStage
 /// A merchant's request to give (part of) a succeeded payment back to the payer, through the payment's own channel
 /// account. Its amount is reserved on the payment (<c>refunded_amount</c>) from creation until it fails.
 /// </summary>
-public sealed class RefundOrder : ChannelOrder
+public sealed class RefundOrder : ChannelOrder<RefundStatus>
 {
     public required string PaymentId { get; init; }
     public required string MerchantRefundNo { get; init; }
     public string? Reason { get; init; }
     public RefundBearer Bearer { get; init; }
     public RefundStage Stage { get; init; }
-
-    public RefundStatus Status { get; set; }
 
     /// <summary>The original payment's channel account and channel: the refund's route.</summary>
     public required string ChannelAccountId { get; init; }

@@ -8,7 +8,7 @@ namespace Sluice.Withdrawals;
 /// The payee's account number is personal data: it is stored only encrypted (<see cref="PayeeAccountCiphertext"/>) plus
 /// a masked form for display (<see cref="PayeeAccountMasked"/>), never in plain text.
 /// </summary>
-public sealed class WithdrawalOrder : ChannelOrder
+public sealed class WithdrawalOrder : ChannelOrder<WithdrawalStatus>, IRoutedOrder
 {
     public required string MerchantWithdrawalNo { get; init; }
     public required PayeeAccountType PayeeType { get; init; }
@@ -25,8 +25,6 @@ public sealed class WithdrawalOrder : ChannelOrder
 
     /// <summary>Set when an operator opened this withdrawal to pay a refund back to the buyer: its outcome moves that refund.</summary>
     public string? RefundId { get; init; }
-
-    public WithdrawalStatus Status { get; set; }
 
     /// <summary>Why the withdrawal waits for a channel (while <see cref="WithdrawalStatus.Held"/>).</summary>
     public string? HoldReason { get; set; }

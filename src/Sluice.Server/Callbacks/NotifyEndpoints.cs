@@ -107,19 +107,19 @@ public static partial class NotifyEndpoints
         if (notice.Kind == ChannelNoticeKind.Payment)
         {
             var order = await db.Payments.FirstOrDefaultAsync(p => p.Id == notice.OrderId && p.ChannelAccountId == account.Id, ct);
-            log.Effect = order is null ? "unknown_order" : await payments.ApplyReportAsync(order, notice.Report, resolution, "channel_notify", ct);
+            log.Effect = order is null ? "unknown_order" : (await payments.ApplyReportAsync(order, notice.Report, resolution, "channel_notify", ct)).WireName;
         }
         else if (notice.Kind == ChannelNoticeKind.Refund)
         {
             // Every adapter puts Sluice's refund id in a refund notice's OrderId. Alipay's refund_fee is the trade's
             // cumulative refunded amount, so the notice's amount is not compared with the refund's.
             var refund = await db.Refunds.FirstOrDefaultAsync(r => r.Id == notice.OrderId && r.ChannelAccountId == account.Id, ct);
-            log.Effect = refund is null ? "unknown_refund" : await refunds.ApplyReportAsync(refund, notice.Report, resolution, "channel_notify", ct);
+            log.Effect = refund is null ? "unknown_refund" : (await refunds.ApplyReportAsync(refund, notice.Report, resolution, "channel_notify", ct)).WireName;
         }
         else if (notice.Kind == ChannelNoticeKind.Withdrawal)
         {
             var withdrawal = await db.Withdrawals.FirstOrDefaultAsync(w => w.Id == notice.OrderId && w.ChannelAccountId == account.Id, ct);
-            log.Effect = withdrawal is null ? "unknown_order" : await withdrawals.ApplyReportAsync(withdrawal, notice.Report, resolution, "channel_notify", ct);
+            log.Effect = withdrawal is null ? "unknown_order" : (await withdrawals.ApplyReportAsync(withdrawal, notice.Report, resolution, "channel_notify", ct)).WireName;
         }
         else
         {

@@ -91,14 +91,14 @@ public sealed class SluiceMetrics
     {
         var meter = meters.Create(ServiceDefaults.MeterName);
         PaymentsCreated = meter.CreateCounter<long>("sluice.payments.created");
-        PaymentTransitions = meter.CreateCounter<long>("sluice.payments.transitions");
+        OrderTransitions = meter.CreateCounter<long>("sluice.orders.transitions");
         CallbacksReceived = meter.CreateCounter<long>("sluice.callbacks.received");
         WebhookAttempts = meter.CreateCounter<long>("sluice.webhooks.attempts");
         ChannelCallDuration = meter.CreateHistogram<double>("sluice.channel.call.duration", unit: "ms");
     }
 
     public Counter<long> PaymentsCreated { get; }
-    public Counter<long> PaymentTransitions { get; }
+    public Counter<long> OrderTransitions { get; }
     public Counter<long> CallbacksReceived { get; }
     public Counter<long> WebhookAttempts { get; }
     public Histogram<double> ChannelCallDuration { get; }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -15,6 +14,7 @@ using Sluice.Server.ChannelAccounts;
 using Sluice.Server.Hosting;
 using Sluice.Server.Requery;
 using Sluice.Server.ResultCodes;
+using Sluice.Server.Orders;
 using Sluice.Server.Routing;
 
 using static Sluice.Server.ResultCodes.ChannelAnswers;
@@ -32,14 +32,12 @@ public sealed record ApiOutcome(int Status, PaymentView? Payment, ProblemHttpRes
 /// <summary>The payment flows: create (choose a channel account, ask the channel), apply channel outcomes, close.</summary>
 public sealed partial class PaymentService(
     SluiceDbContext db,
-    ChannelAdapterRegistry adapters,
-    ChannelAccountContexts accounts,
     PaymentRouter router,
     DailyLimitLedger ledger,
-    ChannelHealthMonitor health,
+    ChannelCaller channels,
+    ChannelFailover failover,
     CardFingerprints cards,
-    PaymentTransitions transitions,
-    ResultCodeMap resultCodes,
+    OrderTransitions<PaymentOrder, PaymentStatus> orders,
     ChannelQueryBook queries,
     IdGenerator ids,
     TimeProvider clock,
@@ -113,94 +111,28 @@ public sealed partial class PaymentService(
         metrics.PaymentsCreated.Add(1, new KeyValuePair<string, object?>("channel", channel.Code));
 
         // The order is acknowledged from here on: a merchant hanging up must not cut the channel call.
-        order = await PayWithFailoverAsync(order, candidates, first, routed.Decision.Request, CancellationToken.None);
+        order = await PayWithFailoverAsync(order, routed, first, CancellationToken.None);
         return ApiOutcome.Ok(201, PaymentView.From(order));
     }
 
-    /// <summary>
-    /// Asks the candidates in order. Only a definite "not taken" (connection refused, the channel busy before
-    /// accepting) whose result the result-code map resolves to failed moves the still-created order to the next
-    /// candidate, giving back its share of the daily limit; after any other answer, and above all after an unknown or
-    /// unmapped one, the order stays with the channel that may hold it.
-    /// </summary>
-    private async Task<PaymentOrder> PayWithFailoverAsync(
-        PaymentOrder order, IReadOnlyList<(ChannelInfo Channel, ChannelAccount Account)> candidates, int current, RoutingRequest request, CancellationToken ct)
+    /// <summary>Asks the routed candidates in order (<see cref="ChannelFailover"/>) and applies the last answer.</summary>
+    private async Task<PaymentOrder> PayWithFailoverAsync(PaymentOrder order, RoutedRequest routed, int current, CancellationToken ct)
     {
-        for (var i = current; ; )
+        var request = new ChannelPayRequest(order.Id, order.Amount, order.Currency, order.Subject, order.PaymentMethod, order.ExpiresAt,
+            order.ClientIp, order.ReturnUrl, routed.Decision.Request.BuyerId);
+        var last = await failover.RunAsync(orders, order, routed, current, account => channels.PayAsync(account, request, ct), ct);
+        if (last is not null)
         {
-            var pay = await CallPayAsync(order, candidates[i].Account, request.BuyerId, ct);
-            var result = pay.Result;
-            var resolution = await resultCodes.ResolveAsync(db, candidates[i].Account.Protocol, ChannelFlow.Pay, result, ct);
-            var next = resolution.Effect == ChannelOutcome.Failed && result.NotTakenByChannel && i < candidates.Count - 1
-                ? await ledger.ReserveNextAsync(db, order.Id, candidates, i, request, ct)
-                : -1;
-            if (next < 0)
-            {
-                await ApplyPayResultAsync(order, candidates[i].Account, pay, resolution, ct);
-                return order;
-            }
-
-            var from = order.ChannelAccountId;
-            var (channel, account) = candidates[next];
-            order.ChannelAccountId = account.Id;
-            order.ChannelCode = channel.Code;
-            order.Version++;
-            order.UpdatedAt = clock.GetUtcNow();
-            db.PaymentEvents.Add(new PaymentEvent
-            {
-                PaymentId = order.Id, Kind = "failover", Source = "routing", CreatedAt = order.UpdatedAt,
-                Detail = $"{from} did not take the order ({result.RawCode}); trying {account.Id} ({channel.Code})",
-            });
-            try
-            {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateConcurrencyException)
-            {
-                // A notice moved the order meanwhile: it is no longer ours to re-route; answer with what is stored.
-                db.ChangeTracker.Clear();
-                return await db.Payments.AsNoTracking().FirstAsync(p => p.Id == order.Id, ct);
-            }
-
-            i = next;
-        }
-    }
-
-    private async Task<ChannelPayResult> CallPayAsync(PaymentOrder order, ChannelAccount account, string? payerId, CancellationToken ct)
-    {
-        using var activity = SluiceTracing.StartChannelCall("pay", account.Protocol, account.Id, order.Id);
-        var started = Stopwatch.GetTimestamp();
-        ChannelPayResult pay;
-        try
-        {
-            pay = await adapters.Payments(account.Protocol).PayAsync(accounts.For(account), new ChannelPayRequest(
-                order.Id, order.Amount, order.Currency, order.Subject, order.PaymentMethod, order.ExpiresAt, order.ClientIp, order.ReturnUrl, payerId), ct);
-        }
-        catch (ChannelFlowNotSupportedException unsupported)
-        {
-            pay = new ChannelPayResult(unsupported.Result, null);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // An adapter bug must not lose the order: it stays created with outcome unknown and will be re-queried.
-            LogAdapterFault(logger, ex, order.Id, account.Protocol);
-            pay = new ChannelPayResult(ChannelResult.Unknown(ChannelTransport.AdapterFault, ex.GetType().Name), null);
+            await ApplyPayAnswerAsync(order, last.Account, last.Answer, ct);
         }
 
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        health.Record(account.ChannelCode, ChannelHealthMonitor.Answered(pay.Result), elapsed);
-        metrics.ChannelCallDuration.Record(elapsed.TotalMilliseconds,
-            new KeyValuePair<string, object?>("protocol", account.Protocol), new KeyValuePair<string, object?>("operation", "pay"));
-
-        activity?.SetTag("sluice.channel.outcome", pay.Result.Outcome.ToString().ToLowerInvariant());
-        activity?.SetTag("sluice.channel.raw_code", pay.Result.RawCode);
-        return pay;
+        return order;
     }
 
     /// <summary>Applies the channel's answer to a new order with the effect the result-code map gave it (not the adapter's own).</summary>
-    private async Task ApplyPayResultAsync(PaymentOrder order, ChannelAccount account, ChannelPayResult pay, ResultResolution resolution, CancellationToken ct)
+    private async Task ApplyPayAnswerAsync(PaymentOrder order, ChannelAccount account, ChannelAnswer<ChannelPayResult> answer, CancellationToken ct)
     {
-        var result = pay.Result;
+        var (pay, result, resolution) = answer;
         void Record(PaymentOrder o)
         {
             o.RecordAnswer(result, resolution);
@@ -212,7 +144,7 @@ public sealed partial class PaymentService(
             case ChannelOutcome.Pending:
                 // The payer has yet to pay: should the channel's notice be lost, a query (committed with this state) finds out.
                 queries.Schedule(db, ChannelQueryKind.Payment, order.Id, account, order.ExpiresAt);
-                await transitions.ApplyAsync(db, order, PaymentStatus.Pending, "channel_pay", result.RawCode, o =>
+                await orders.ApplyAsync(order, new(PaymentStatus.Pending, "channel_pay", result.RawCode), o =>
                 {
                     Record(o);
                     o.PayUrl = pay.Action?.Value;
@@ -220,14 +152,14 @@ public sealed partial class PaymentService(
                 }, ct);
                 break;
             case ChannelOutcome.Succeeded:
-                await transitions.ApplyAsync(db, order, PaymentStatus.Succeeded, "channel_pay", result.RawCode, o =>
+                await orders.ApplyAsync(order, new(PaymentStatus.Succeeded, "channel_pay", result.RawCode), o =>
                 {
                     Record(o);
                     o.PaidAt = clock.GetUtcNow();
                 }, ct);
                 break;
             case ChannelOutcome.Failed:
-                await transitions.ApplyAsync(db, order, PaymentStatus.Failed, "channel_pay", result.RawCode, o =>
+                await orders.ApplyAsync(order, new(PaymentStatus.Failed, "channel_pay", result.RawCode), o =>
                 {
                     Record(o);
                     o.RecordFailure(resolution);
@@ -237,12 +169,8 @@ public sealed partial class PaymentService(
                 // Unknown (or a code no rule maps): the channel may hold the order. Never fail it; keep it created for a re-query.
                 Record(order);
                 queries.Schedule(db, ChannelQueryKind.Payment, order.Id, account, order.ExpiresAt);
-                db.PaymentEvents.Add(new PaymentEvent
-                {
-                    PaymentId = order.Id, Kind = resolution.Mapped ? "channel_outcome_unknown" : "unmapped_result_code", Source = "channel_pay",
-                    Detail = $"{result.RawCode}/{result.RawSubCode}: {Truncate(result.RawMessage, 512)}", CreatedAt = clock.GetUtcNow(),
-                });
-                await SaveIgnoringRaceAsync(order, ct);
+                orders.NoteUnknown(order, "channel_pay", result, resolution);
+                await orders.SaveAsync(order, ct);
                 break;
         }
     }
@@ -296,20 +224,21 @@ public sealed partial class PaymentService(
     public async Task<string> CloseAtChannelAsync(PaymentOrder order, string source, CancellationToken ct)
     {
         var account = await db.ChannelAccounts.AsNoTracking().FirstAsync(a => a.Id == order.ChannelAccountId, ct);
-        var (close, closed) = await CallChannelAsync(order, account, ChannelFlow.Close, ct, ct);
-        if (closed.Effect == ChannelOutcome.Succeeded)
+        var reference = new ChannelOrderRef(order.Id, order.ChannelTradeNo);
+        var close = await channels.ClosePaymentAsync(account, reference, ct, ct);
+        if (close.Resolution.Effect == ChannelOutcome.Succeeded)
         {
-            await transitions.ApplyAsync(db, order, PaymentStatus.Closed, source, close.Result.RawCode, o => o.ClosedAt = clock.GetUtcNow(), ct);
-            return Answer("close", close, closed);
+            await orders.ApplyAsync(order, new(PaymentStatus.Closed, source, close.Result.RawCode), o => o.ClosedAt = clock.GetUtcNow(), ct);
+            return Answer("close", close);
         }
 
-        var (report, seen) = await CallChannelAsync(order, account, ChannelFlow.Query, ct, ct);
-        if (seen.Effect == ChannelOutcome.Succeeded)
+        var seen = await channels.QueryPaymentAsync(account, reference, ct, ct);
+        if (seen.Resolution.Effect == ChannelOutcome.Succeeded)
         {
-            await ApplyReportAsync(order, report, seen, "close_query", ct);
+            await ApplyReportAsync(order, seen.Value, seen.Resolution, "close_query", ct);
         }
 
-        return Answer("close", close, closed) + "; " + Answer("query", report, seen);
+        return Answer("close", close) + "; " + Answer("query", seen);
     }
 
     /// <summary>
@@ -319,9 +248,9 @@ public sealed partial class PaymentService(
     public async Task<string> QueryAtChannelAsync(PaymentOrder order, string source, CancellationToken channelCt, CancellationToken ct)
     {
         var account = await db.ChannelAccounts.AsNoTracking().FirstAsync(a => a.Id == order.ChannelAccountId, ct);
-        var (report, seen) = await CallChannelAsync(order, account, ChannelFlow.Query, channelCt, ct);
-        var effect = await ApplyReportAsync(order, report, seen, source, ct);
-        return Answer("query", report, seen) + " -> " + effect;
+        var seen = await channels.QueryPaymentAsync(account, new ChannelOrderRef(order.Id, order.ChannelTradeNo), channelCt, ct);
+        var effect = await ApplyReportAsync(order, seen.Value, seen.Resolution, source, ct);
+        return Answer("query", seen) + " -> " + effect.WireName;
     }
 
     /// <summary>A merchant's live re-query: a payment not yet terminal is asked about at the channel, within <paramref name="timeout"/>.</summary>
@@ -339,98 +268,35 @@ public sealed partial class PaymentService(
         return order;
     }
 
-    /// <summary>One close or query call to the order's channel, resolved by the result-code map for that flow.</summary>
-    private async Task<(ChannelReport Report, ResultResolution Resolution)> CallChannelAsync(
-        PaymentOrder order, ChannelAccount account, ChannelFlow flow, CancellationToken channelCt, CancellationToken ct)
-    {
-        var context = accounts.For(account);
-        var reference = new ChannelOrderRef(order.Id, order.ChannelTradeNo);
-        using var activity = SluiceTracing.StartChannelCall(flow == ChannelFlow.Close ? "close" : "query", account.Protocol, account.Id, order.Id);
-        ChannelReport report;
-        try
-        {
-            var payments = adapters.Payments(account.Protocol);
-            report = flow == ChannelFlow.Close
-                ? await payments.ClosePaymentAsync(context, reference, channelCt)
-                : await payments.QueryPaymentAsync(context, reference, channelCt);
-        }
-        catch (ChannelFlowNotSupportedException unsupported)
-        {
-            report = new ChannelReport(unsupported.Result);
-        }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-        {
-            // Only the channel call's own bound ran out: the channel's word is unknown.
-            report = new ChannelReport(ChannelResult.Unknown(ChannelTransport.Timeout, "no answer within the bound"));
-        }
-
-        activity?.SetTag("sluice.channel.raw_code", report.Result.RawCode);
-        return (report, await resultCodes.ResolveAsync(db, account.Protocol, flow, report.Result, ct));
-    }
-
-    private static string Answer(string operation, ChannelReport report, ResultResolution resolution) =>
-        $"{operation} {report.Result.RawCode}/{report.Result.RawSubCode}: {OutcomeName(resolution.Effect)}";
+    private static string Answer(string operation, ChannelAnswer<ChannelReport> answer) =>
+        $"{operation} {answer.Result.RawCode}/{answer.Result.RawSubCode}: {OutcomeName(answer.Resolution.Effect)}";
 
     /// <summary>
     /// Applies what a channel reported (a query or a verified notice) to an order, with the effect the result-code map
     /// resolved for it (<see cref="ResultCodeMap.ResolveAsync"/>). Amount and currency must match the order before success
     /// is believed. Returns the effect for the callback log.
     /// </summary>
-    public async Task<string> ApplyReportAsync(PaymentOrder order, ChannelReport report, ResultResolution resolution, string source, CancellationToken ct)
+    public async Task<ReportOutcome> ApplyReportAsync(PaymentOrder order, ChannelReport report, ResultResolution resolution, string source, CancellationToken ct)
     {
         var result = report.Result;
         switch (resolution.Effect)
         {
             case ChannelOutcome.Succeeded:
-                if (report.Amount is { } amount && (amount != order.Amount || !string.Equals(report.Currency ?? order.Currency, order.Currency, StringComparison.Ordinal)))
-                {
-                    db.PaymentEvents.Add(new PaymentEvent
+                return await orders.RefuseMismatchedAmountAsync(order, report, source, ct)
+                    ?? await orders.ReportAsync(order, new(PaymentStatus.Succeeded, source, result.RawCode), o =>
                     {
-                        PaymentId = order.Id, Kind = "amount_mismatch", Source = source,
-                        Detail = $"channel reported {amount} {report.Currency}, order is {order.Amount} {order.Currency}", CreatedAt = clock.GetUtcNow(),
-                    });
-                    await db.SaveChangesAsync(ct);
-                    return "amount_mismatch";
-                }
-
-                return Effect(await transitions.ApplyAsync(db, order, PaymentStatus.Succeeded, source, result.RawCode, o =>
-                {
-                    o.PaidAt = report.CompletedAt?.ToUniversalTime() ?? clock.GetUtcNow(); // PostgreSQL timestamptz takes UTC only
-                    o.ChannelTradeNo ??= result.ChannelReference;
-                    o.RecordAnswer(result, resolution);
-                }, ct), order);
+                        o.PaidAt = report.CompletedAt?.ToUniversalTime() ?? clock.GetUtcNow(); // PostgreSQL timestamptz takes UTC only
+                        o.ChannelTradeNo ??= result.ChannelReference;
+                        o.RecordAnswer(result, resolution);
+                    }, ct);
             case ChannelOutcome.Failed:
-                return Effect(await transitions.ApplyAsync(db, order, PaymentStatus.Failed, source, result.RawCode, o =>
+                return await orders.ReportAsync(order, new(PaymentStatus.Failed, source, result.RawCode), o =>
                 {
                     o.RecordAnswer(result, resolution);
                     o.RecordFailure(resolution);
-                }, ct), order);
+                }, ct);
             default:
-                return resolution.Mapped ? "no_change" : "unmapped_result_code";
-        }
-    }
-
-
-    private static string Effect(TransitionResult result, PaymentOrder order) => result switch
-    {
-        TransitionResult.Applied => "applied",
-        TransitionResult.AlreadyThere => "duplicate",
-        _ => "ignored_terminal_" + PaymentStateMachine.WireName(order.Status),
-    };
-
-    private async Task SaveIgnoringRaceAsync(PaymentOrder order, CancellationToken ct)
-    {
-        try
-        {
-            order.Version++;
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            // A notice already moved the order on; the raw codes of the unknown answer are not worth more than that.
-            db.ChangeTracker.Clear();
-            var current = await db.Payments.AsNoTracking().FirstAsync(p => p.Id == order.Id, ct);
-            order.Status = current.Status;
+                return orders.Unchanged(order, resolution);
         }
     }
 
@@ -446,6 +312,4 @@ public sealed partial class PaymentService(
     [LoggerMessage(Level = LogLevel.Information, Message = "No channel for merchant {MerchantId}: {Method} {Amount} {Currency}; dropped: {Reasons}")]
     private static partial void LogNoChannel(ILogger logger, string merchantId, string method, long amount, string currency, string reasons);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Channel adapter {Protocol} threw while paying {PaymentId}; outcome recorded as unknown")]
-    private static partial void LogAdapterFault(ILogger logger, Exception exception, string paymentId, string protocol);
 }

@@ -6,6 +6,7 @@ using Sluice.Errors;
 using Sluice.Refunds;
 using Sluice.Server.Api;
 using Sluice.Server.Auth;
+using Sluice.Server.Orders;
 
 namespace Sluice.Server.Refunds;
 
@@ -93,7 +94,7 @@ public static class AdminRefundEndpoints
     }
 
     private static async Task<Results<Created<AdminRefundView>, ProblemHttpResult>> AddNoteAsync(
-        string id, [FromBody] OperatorNoteRequest? body, HttpContext http, SluiceDbContext db, RefundService refunds, RefundTransitions transitions,
+        string id, [FromBody] OperatorNoteRequest? body, HttpContext http, SluiceDbContext db, RefundService refunds, OrderTransitions<RefundOrder, RefundStatus> orders,
         TimeProvider clock, CancellationToken ct)
     {
         if (OperatorNotes.Validate(body?.Note) is { } problem)
@@ -108,7 +109,7 @@ public static class AdminRefundEndpoints
         }
 
         var note = body!.Note!.Trim();
-        transitions.Note(db, refund, "operator_note", "operator:" + (http.User.Identity?.Name ?? "unknown"), note);
+        orders.Note(refund, "operator_note", "operator:" + (http.User.Identity?.Name ?? "unknown"), note);
         Audit.AuditLog.Add(db, clock, http.User, "refund.note", "refund", refund.Id, null, new { note });
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();

@@ -7,6 +7,7 @@ using Sluice.Errors;
 using Sluice.Refunds;
 using Sluice.Server.Api;
 using Sluice.Server.Audit;
+using Sluice.Server.Orders;
 using Sluice.Server.Payments;
 using Sluice.Server.Withdrawals;
 using Sluice.Withdrawals;
@@ -33,7 +34,7 @@ public sealed record PayBackView(string WithdrawalId, string PayeeType, string P
 public sealed partial class RefundPayBackService(
     SluiceDbContext db,
     WithdrawalService withdrawals,
-    RefundTransitions transitions,
+    OrderTransitions<RefundOrder, RefundStatus> orders,
     TimeProvider clock,
     ILogger<RefundPayBackService> logger)
 {
@@ -70,14 +71,13 @@ public sealed partial class RefundPayBackService(
             {
                 status = "paying_back", withdrawal_id = withdrawal.Id, payee_type = r.PayeeType, payee_account = masked, note = r.Note,
             });
-            var moved = await transitions.ApplyAsync(db, refund, RefundStatus.PayingBack, Source,
-                $"paying back through withdrawal {withdrawal.Id} to {r.PayeeType} {masked}: {r.Note}", x =>
+            var moved = await orders.ApplyAsync(refund, new(RefundStatus.PayingBack, Source, $"paying back through withdrawal {withdrawal.Id} to {r.PayeeType} {masked}: {r.Note}") { OnlyFrom = RefundStatus.Exception }, x =>
                 {
                     x.PayBackWithdrawalId = withdrawal.Id;
                     x.PayBackPayeeType = payeeType;
                     x.PayBackPayeeAccount = masked;
                     x.ResolutionNote = r.Note;
-                }, ct, onlyFrom: RefundStatus.Exception);
+                }, ct);
             return moved == TransitionResult.Applied;
         }, ct);
 
@@ -99,16 +99,20 @@ public sealed partial class RefundPayBackService(
 
 /// <summary>
 /// Moves a refund with the withdrawal that pays it back, inside that withdrawal's state-change transaction (called by
-/// <see cref="WithdrawalTransitions"/>): succeeded → the refund succeeded; failed (declined, held past its hold time,
+/// the order kernel as a hook of withdrawals): succeeded → the refund succeeded; failed (declined, held past its hold time,
 /// or returned by the payee's bank after success) → the refund back in the exception queue with the reason, for the
 /// operator to choose again. The refunded amount stays reserved on the payment throughout.
 /// </summary>
-public sealed class RefundPayBackFollower(RefundTransitions transitions)
+public sealed class RefundPayBackFollower(OrderTransitions<RefundOrder, RefundStatus> orders) : IOrderTransitionHook<WithdrawalOrder, WithdrawalStatus>
 {
     public const string Source = "pay_back_withdrawal";
 
-    public async Task FollowAsync(SluiceDbContext db, WithdrawalOrder withdrawal, bool returnedByBank, CancellationToken ct)
+    public bool AppliesTo(WithdrawalOrder order, WithdrawalStatus target) =>
+        order.RefundId is not null && target is WithdrawalStatus.Succeeded or WithdrawalStatus.Failed;
+
+    public async Task OnAppliedAsync(SluiceDbContext db, WithdrawalOrder withdrawal, StateChange<WithdrawalStatus> change, CancellationToken ct)
     {
+        var returnedByBank = change.Exceptional;
         var refund = await db.Refunds.FirstOrDefaultAsync(r => r.Id == withdrawal.RefundId, ct);
         if (refund is null || refund.PayBackWithdrawalId != withdrawal.Id)
         {
@@ -117,9 +121,7 @@ public sealed class RefundPayBackFollower(RefundTransitions transitions)
 
         if (withdrawal.Status == WithdrawalStatus.Succeeded)
         {
-            await transitions.ApplyAsync(db, refund, RefundStatus.Succeeded, Source,
-                $"paid back through withdrawal channel {withdrawal.ChannelCode}, withdrawal {withdrawal.Id}",
-                x => x.RefundedAt = withdrawal.SucceededAt ?? withdrawal.UpdatedAt, ct, onlyFrom: RefundStatus.PayingBack);
+            await orders.ApplyAsync(refund, new(RefundStatus.Succeeded, Source, $"paid back through withdrawal channel {withdrawal.ChannelCode}, withdrawal {withdrawal.Id}") { OnlyFrom = RefundStatus.PayingBack }, x => x.RefundedAt = withdrawal.SucceededAt ?? withdrawal.UpdatedAt, ct);
             return;
         }
 
@@ -127,10 +129,10 @@ public sealed class RefundPayBackFollower(RefundTransitions transitions)
             ? $"pay-back withdrawal {withdrawal.Id} through {withdrawal.ChannelCode} was returned by the payee's bank"
             : $"pay-back withdrawal {withdrawal.Id} failed: {withdrawal.FailureCode}: {withdrawal.FailureMessage}";
         why = why.Length <= 1024 ? why : why[..1024];
-        await transitions.ApplyAsync(db, refund, RefundStatus.Exception, Source, why, x =>
+        await orders.ApplyAsync(refund, new(RefundStatus.Exception, Source, why) { OnlyFrom = returnedByBank ? RefundStatus.Succeeded : RefundStatus.PayingBack, Exceptional = returnedByBank }, x =>
         {
             x.ExceptionReason = why;
             x.RefundedAt = null;
-        }, ct, onlyFrom: returnedByBank ? RefundStatus.Succeeded : RefundStatus.PayingBack, payBackReturned: returnedByBank);
+        }, ct);
     }
 }

@@ -12,6 +12,7 @@ using Sluice.Server.Audit;
 using Sluice.Server.Auth;
 using Sluice.Server.ChannelAccounts;
 using Sluice.Server.Hosting;
+using Sluice.Server.Orders;
 using Sluice.Server.Payments;
 using Sluice.Server.Requery;
 using Sluice.Server.ResultCodes;
@@ -32,16 +33,14 @@ public sealed record RefundOutcome(int Status, RefundView? Refund, ProblemHttpRe
 /// The refund flows: create (reserve the amount on the payment, store, ask the payment's own channel account), apply
 /// what the channel reports (answers, notices), and the operator's actions on the exception queue.
 /// </summary>
-public sealed partial class RefundService(
+public sealed class RefundService(
     SluiceDbContext db,
     ChannelAdapterRegistry adapters,
-    ChannelAccountContexts accounts,
-    RefundTransitions transitions,
-    ResultCodeMap resultCodes,
+    ChannelCaller channels,
+    OrderTransitions<RefundOrder, RefundStatus> orders,
     ChannelQueryBook queries,
     Sluice.Common.IdGenerator ids,
-    TimeProvider clock,
-    ILogger<RefundService> logger)
+    TimeProvider clock)
 {
     /// <summary>Unified codes meaning the original route can no longer take the refund: it goes to the exception queue.</summary>
     public static readonly FrozenSet<string> OriginalRouteImpossible =
@@ -154,7 +153,7 @@ public sealed partial class RefundService(
         var (account, gone) = await RouteAsync(refund, ct);
         if (account is null)
         {
-            await transitions.ApplyAsync(db, refund, RefundStatus.Exception, source, gone, x =>
+            await orders.ApplyAsync(refund, new(RefundStatus.Exception, source, gone), x =>
             {
                 x.ResultCode = ChannelGone;
                 x.ExceptionReason = gone;
@@ -162,25 +161,9 @@ public sealed partial class RefundService(
             return;
         }
 
-        ChannelReport report;
-        try
-        {
-            report = await adapters.Refunds(account.Protocol).RefundAsync(accounts.For(account), new ChannelRefundRequest(
-                refund.Id, refund.PaymentId, await ChannelTradeNoAsync(refund, ct), refund.Amount, await PaymentAmountAsync(refund, ct), refund.Currency, refund.Reason), ct);
-        }
-        catch (ChannelFlowNotSupportedException unsupported)
-        {
-            report = new ChannelReport(unsupported.Result);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // An adapter bug must not lose the refund: its outcome is unknown and it stays pending for a re-query.
-            LogAdapterFault(logger, ex, refund.Id, account.Protocol);
-            report = new ChannelReport(ChannelResult.Unknown(Sluice.Channels.ChannelTransport.AdapterFault, ex.GetType().Name));
-        }
-
-        var resolution = await resultCodes.ResolveAsync(db, account.Protocol, ChannelFlow.Refund, report.Result, ct);
-        await ApplyReportAsync(refund, report, resolution, source, ct);
+        var answer = await channels.RefundAsync(account, new ChannelRefundRequest(
+            refund.Id, refund.PaymentId, await ChannelTradeNoAsync(refund, ct), refund.Amount, await PaymentAmountAsync(refund, ct), refund.Currency, refund.Reason), ct);
+        await ApplyReportAsync(refund, answer.Value, answer.Resolution, source, ct);
     }
 
     /// <summary>The refund's channel account when it can still be used, or why it cannot.</summary>
@@ -209,17 +192,17 @@ public sealed partial class RefundService(
     /// Applies what a channel reported about a refund (its answer, a query or a verified notice) with the effect the
     /// result-code map resolved for it. Returns the effect for the callback log.
     /// </summary>
-    public async Task<string> ApplyReportAsync(RefundOrder refund, ChannelReport report, ResultResolution resolution, string source, CancellationToken ct)
+    public async Task<ReportOutcome> ApplyReportAsync(RefundOrder refund, ChannelReport report, ResultResolution resolution, string source, CancellationToken ct)
     {
         var result = report.Result;
         if (refund.Status == RefundStatus.PayingBack)
         {
             // An operator pays it back through a withdrawal now: only that withdrawal settles it. A late word of the
             // original channel is kept on the timeline for the operator, never applied (the buyer would be paid twice).
-            transitions.Note(db, refund, "original_channel_report_while_paying_back", source,
+            orders.Note(refund, "original_channel_report_while_paying_back", source,
                 $"{resolution.Effect.ToString().ToLowerInvariant()} {result.RawCode}/{result.RawSubCode}");
             await db.SaveChangesAsync(ct);
-            return "ignored_paying_back";
+            return new ReportOutcome(ReportEffect.IgnoredPayingBack, RefundStateMachine.WireName(refund.Status));
         }
 
         void Record(RefundOrder x)
@@ -234,23 +217,23 @@ public sealed partial class RefundService(
         switch (resolution.Effect)
         {
             case ChannelOutcome.Succeeded:
-                return Effect(await transitions.ApplyAsync(db, refund, RefundStatus.Succeeded, source, result.RawCode, x =>
+                return await orders.ReportAsync(refund, new(RefundStatus.Succeeded, source, result.RawCode), x =>
                 {
                     Record(x);
                     x.RefundedAt = report.CompletedAt?.ToUniversalTime() ?? clock.GetUtcNow();
-                }, ct), refund);
+                }, ct);
             case ChannelOutcome.Failed when OriginalRouteImpossible.Contains(resolution.UnifiedCode):
-                return Effect(await transitions.ApplyAsync(db, refund, RefundStatus.Exception, source, result.RawCode, x =>
+                return await orders.ReportAsync(refund, new(RefundStatus.Exception, source, result.RawCode), x =>
                 {
                     Record(x);
                     x.ExceptionReason = $"{resolution.UnifiedCode}: {resolution.MessageEn}";
-                }, ct), refund);
+                }, ct);
             case ChannelOutcome.Failed:
-                return Effect(await transitions.ApplyAsync(db, refund, RefundStatus.Failed, source, result.RawCode, x =>
+                return await orders.ReportAsync(refund, new(RefundStatus.Failed, source, result.RawCode), x =>
                 {
                     Record(x);
                     x.RecordFailure(resolution);
-                }, ct), refund);
+                }, ct);
             default:
                 // Pending, unknown or unmapped: the channel may hold the refund. It is pending until the channel's final
                 // word (a notice or a re-query); an unknown outcome is recorded, never taken for a failure. Should the
@@ -264,17 +247,16 @@ public sealed partial class RefundService(
                 if (refund.Status == RefundStatus.Created)
                 {
                     var detail = unknown ? $"outcome unknown: {result.RawCode}/{result.RawSubCode}" : result.RawCode;
-                    return Effect(await transitions.ApplyAsync(db, refund, RefundStatus.Pending, source, detail, Record, ct, onlyFrom: RefundStatus.Created), refund);
+                    return await orders.ReportAsync(refund, new(RefundStatus.Pending, source, detail) { OnlyFrom = RefundStatus.Created }, Record, ct);
                 }
 
                 if (unknown && source != "channel_notify")
                 {
-                    transitions.Note(db, refund, resolution.Mapped ? "channel_outcome_unknown" : "unmapped_result_code", source,
-                        $"{result.RawCode}/{result.RawSubCode}: {Truncate(result.RawMessage, 512)}");
+                    orders.NoteUnknown(refund, source, result, resolution);
                 }
 
                 await db.SaveChangesAsync(ct);
-                return resolution.Mapped ? "no_change" : "unmapped_result_code";
+                return orders.Unchanged(refund, resolution);
         }
     }
 
@@ -293,42 +275,17 @@ public sealed partial class RefundService(
         {
             // Nobody is left to ask: the original route is gone, as at create.
             var gone = account is null ? $"channel account {refund.ChannelAccountId} no longer exists" : $"protocol {account.Protocol} is not served by this gateway";
-            var moved = await transitions.ApplyAsync(db, refund, RefundStatus.Exception, source, gone, x =>
+            var moved = await orders.ReportAsync(refund, new(RefundStatus.Exception, source, gone), x =>
             {
                 x.ResultCode = ChannelGone;
                 x.ExceptionReason = gone;
             }, ct);
-            return gone + " -> " + Effect(moved, refund);
+            return gone + " -> " + moved.WireName;
         }
 
-        ChannelReport report;
-        using (var activity = SluiceTracing.StartChannelCall("refund_query", account.Protocol, account.Id, refund.Id))
-        {
-            try
-            {
-                report = await adapters.Refunds(account.Protocol).QueryRefundAsync(accounts.For(account), refund.Id, refund.PaymentId, channelCt);
-            }
-            catch (ChannelFlowNotSupportedException unsupported)
-            {
-                report = new ChannelReport(unsupported.Result);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                // Only the channel call's own bound ran out: the channel's word is unknown.
-                report = new ChannelReport(ChannelResult.Unknown(Sluice.Channels.ChannelTransport.Timeout, "no answer within the bound"));
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                LogAdapterFault(logger, ex, refund.Id, account.Protocol);
-                report = new ChannelReport(ChannelResult.Unknown(Sluice.Channels.ChannelTransport.AdapterFault, ex.GetType().Name));
-            }
-
-            activity?.SetTag("sluice.channel.raw_code", report.Result.RawCode);
-        }
-
-        var resolution = await resultCodes.ResolveAsync(db, account.Protocol, ChannelFlow.RefundQuery, report.Result, ct);
-        var effect = await ApplyReportAsync(refund, report, resolution, source, ct);
-        return $"refund_query {report.Result.RawCode}/{report.Result.RawSubCode}: {resolution.Effect.ToString().ToLowerInvariant()} -> {effect}";
+        var answer = await channels.QueryRefundAsync(account, refund.Id, refund.PaymentId, channelCt, ct);
+        var effect = await ApplyReportAsync(refund, answer.Value, answer.Resolution, source, ct);
+        return $"refund_query {answer.Result.RawCode}/{answer.Result.RawSubCode}: {OutcomeName(answer.Resolution.Effect)} -> {effect.WireName}";
     }
 
     /// <summary>
@@ -382,12 +339,12 @@ public sealed partial class RefundService(
 
         var before = AdminRefundEndpoints.ViewOf(refund, false, null);
         AuditLog.Add(db, clock, operatorUser, "refund.resend", "refund", refund.Id, before, new { status = "pending" });
-        var moved = await transitions.ApplyAsync(db, refund, RefundStatus.Pending, "operator_resend", "resent by " + (operatorUser.Identity?.Name ?? "operator"), x =>
+        var moved = await orders.ApplyAsync(refund, new(RefundStatus.Pending, "operator_resend", "resent by " + (operatorUser.Identity?.Name ?? "operator")) { OnlyFrom = RefundStatus.Exception }, x =>
         {
             x.ExceptionReason = null;
             x.ResultCode = null;
-        }, ct, onlyFrom: RefundStatus.Exception);
-        if (moved != Payments.TransitionResult.Applied)
+        }, ct);
+        if (moved != TransitionResult.Applied)
         {
             db.ChangeTracker.Clear();
             return RefundOutcome.Fail(Problems.Conflict(UnifiedCode.ConcurrentModification, "The refund changed meanwhile; read it again."));
@@ -413,12 +370,12 @@ public sealed partial class RefundService(
 
         var before = AdminRefundEndpoints.ViewOf(refund, false, null);
         AuditLog.Add(db, clock, operatorUser, "refund.close_offline", "refund", refund.Id, before, new { status = "closed_offline", note });
-        var moved = await transitions.ApplyAsync(db, refund, RefundStatus.ClosedOffline, "operator_close_offline", note, x =>
+        var moved = await orders.ApplyAsync(refund, new(RefundStatus.ClosedOffline, "operator_close_offline", note), x =>
         {
             x.ResolutionNote = note;
             x.RefundedAt = clock.GetUtcNow();
         }, ct);
-        if (moved != Payments.TransitionResult.Applied)
+        if (moved != TransitionResult.Applied)
         {
             db.ChangeTracker.Clear();
             return RefundOutcome.Fail(Problems.Conflict(UnifiedCode.ConcurrentModification, "The refund changed meanwhile; read it again."));
@@ -441,14 +398,6 @@ public sealed partial class RefundService(
                 "This merchant_refund_no already belongs to a refund of another payment or amount.",
                 new Dictionary<string, object?> { ["refund_id"] = earlier.Id }));
 
-    private static string Effect(Payments.TransitionResult result, RefundOrder refund) => result switch
-    {
-        Payments.TransitionResult.Applied => "applied",
-        Payments.TransitionResult.AlreadyThere => "duplicate",
-        _ => "ignored_terminal_" + RefundStateMachine.WireName(refund.Status),
-    };
 
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Channel adapter {Protocol} threw while refunding {RefundId}; outcome recorded as unknown")]
-    private static partial void LogAdapterFault(ILogger logger, Exception exception, string refundId, string protocol);
 }

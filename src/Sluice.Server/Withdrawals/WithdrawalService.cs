@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -11,7 +10,7 @@ using Sluice.Server.Api;
 using Sluice.Server.Auth;
 using Sluice.Server.ChannelAccounts;
 using Sluice.Server.Hosting;
-using Sluice.Server.Payments;
+using Sluice.Server.Orders;
 using Sluice.Server.Requery;
 using Sluice.Server.ResultCodes;
 using Sluice.Server.Routing;
@@ -38,14 +37,12 @@ public sealed record WithdrawalOutcome(int Status, WithdrawalView? Withdrawal, P
 /// </summary>
 public sealed partial class WithdrawalService(
     SluiceDbContext db,
-    ChannelAdapterRegistry adapters,
-    ChannelAccountContexts accounts,
     PaymentRouter router,
     DailyLimitLedger ledger,
-    ChannelHealthMonitor health,
-    WithdrawalTransitions transitions,
+    ChannelCaller channels,
+    ChannelFailover failover,
+    OrderTransitions<WithdrawalOrder, WithdrawalStatus> orders,
     WebhookOutbox outbox,
-    ResultCodeMap resultCodes,
     PayeeAccounts payees,
     RequerySchedules schedules,
     IdGenerator ids,
@@ -202,13 +199,13 @@ public sealed partial class WithdrawalService(
         {
             if (order.HeldUntil is { } until && now >= until)
             {
-                return Effect(await transitions.ApplyAsync(db, order, WithdrawalStatus.Failed, "hold_expired", order.HoldReason, o =>
+                return (await orders.ReportAsync(order, new(WithdrawalStatus.Failed, "hold_expired", order.HoldReason), o =>
                 {
                     o.FailureCode = HoldExpiredCode;
                     o.FailureMessage = "No withdrawal channel was available within the hold time; nothing was paid out.";
                     o.FailureMessageZh = "在最长挂起时间内没有可用的代付通道，款项未付出。";
                     o.FailedAt = now;
-                }, ct), order);
+                }, ct)).WireName;
             }
 
             var routed = await RouteAsync(order.MerchantId, order.AppId + "/" + order.MerchantWithdrawalNo, WithdrawalView.MethodOf(order.PayeeType), order.Amount, order.Currency, now, ct);
@@ -216,13 +213,12 @@ public sealed partial class WithdrawalService(
             if (first < 0)
             {
                 order.HoldReason = HoldReasonOf(routed);
-                await SaveIgnoringRaceAsync(order, ct);
+                await orders.SaveAsync(order, ct);
                 return "still_held";
             }
 
             var (channel, account) = routed.Candidates[first];
-            var moved = await transitions.ApplyAsync(db, order, WithdrawalStatus.Created, "channel_available",
-                $"routed to {account.Id} ({channel.Code})", o =>
+            var moved = await orders.ApplyAsync(order, new(WithdrawalStatus.Created, "channel_available", $"routed to {account.Id} ({channel.Code})"), o =>
                 {
                     o.ChannelCode = channel.Code;
                     o.ChannelAccountId = account.Id;
@@ -258,21 +254,9 @@ public sealed partial class WithdrawalService(
     /// </summary>
     private async Task<string> QueryAtChannelAsync(WithdrawalOrder order, string source, CancellationToken channelCt, CancellationToken ct)
     {
-        var channelAccount = await db.ChannelAccounts.AsNoTracking().FirstAsync(a => a.Id == order.ChannelAccountId, ct);
-        var report = await CallAsync("withdraw_query", channelAccount, order.Id, async () =>
-        {
-            try
-            {
-                return await adapters.Payouts(channelAccount.Protocol).QueryWithdrawalAsync(accounts.For(channelAccount), order.Id, channelCt);
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-                // Only the channel call's own bound ran out: the channel's word is unknown.
-                return new ChannelReport(ChannelResult.Unknown(Sluice.Channels.ChannelTransport.Timeout, "no answer within the bound"));
-            }
-        });
-        var resolution = await resultCodes.ResolveAsync(db, channelAccount.Protocol, ChannelFlow.WithdrawQuery, report.Result, ct);
-        return await ApplyReportAsync(order, report, resolution, source, ct);
+        var account = await db.ChannelAccounts.AsNoTracking().FirstAsync(a => a.Id == order.ChannelAccountId, ct);
+        var answer = await channels.QueryWithdrawalAsync(account, order.Id, channelCt, ct);
+        return (await ApplyReportAsync(order, answer.Value, answer.Resolution, source, ct)).WireName;
     }
 
     /// <summary>
@@ -301,14 +285,14 @@ public sealed partial class WithdrawalService(
 
         var before = WithdrawalView.From(order);
         Audit.AuditLog.Add(db, clock, operatorUser, "withdrawal.cancel", "withdrawal", order.Id, before, new { status = "failed", note });
-        var moved = await transitions.ApplyAsync(db, order, WithdrawalStatus.Failed, "operator_cancel", note, o =>
+        var moved = await orders.ApplyAsync(order, new(WithdrawalStatus.Failed, "operator_cancel", note) { OnlyFrom = WithdrawalStatus.Held }, o =>
         {
             o.FailureCode = UnifiedCode.WithdrawalCancelled;
             o.FailureMessage = "An operator cancelled the withdrawal while it was held; nothing was paid out.";
             o.FailureMessageZh = "代付在挂起期间被运营人员取消，款项未付出。";
             o.FailedAt = clock.GetUtcNow();
             o.NextQueryAt = null;
-        }, ct, onlyFrom: WithdrawalStatus.Held);
+        }, ct);
         if (moved != TransitionResult.Applied)
         {
             db.ChangeTracker.Clear();
@@ -356,7 +340,7 @@ public sealed partial class WithdrawalService(
     /// A failure reported for a succeeded withdrawal is believed only as a bounce (<c>withdrawal_returned</c>).
     /// Returns the effect for the callback log.
     /// </summary>
-    public async Task<string> ApplyReportAsync(WithdrawalOrder order, ChannelReport report, ResultResolution resolution, string source, CancellationToken ct)
+    public async Task<ReportOutcome> ApplyReportAsync(WithdrawalOrder order, ChannelReport report, ResultResolution resolution, string source, CancellationToken ct)
     {
         var result = report.Result;
         void Record(WithdrawalOrder o)
@@ -368,34 +352,28 @@ public sealed partial class WithdrawalService(
         switch (resolution.Effect)
         {
             case ChannelOutcome.Succeeded:
-                if (report.Amount is { } amount && (amount != order.Amount || !string.Equals(report.Currency ?? order.Currency, order.Currency, StringComparison.Ordinal)))
-                {
-                    db.WithdrawalEvents.Add(new WithdrawalEvent
-                    {
-                        WithdrawalId = order.Id, Kind = "amount_mismatch", Source = source,
-                        Detail = $"channel reported {amount} {report.Currency}, withdrawal is {order.Amount} {order.Currency}", CreatedAt = clock.GetUtcNow(),
-                    });
-                    await db.SaveChangesAsync(ct);
-                    return "amount_mismatch";
-                }
-
-                return Effect(await transitions.ApplyAsync(db, order, WithdrawalStatus.Succeeded, source, result.RawCode, o =>
+                return await orders.RefuseMismatchedAmountAsync(order, report, source, ct)
+                    ?? await orders.ReportAsync(order, new(WithdrawalStatus.Succeeded, source, result.RawCode), o =>
                 {
                     Record(o);
                     o.SucceededAt = report.CompletedAt?.ToUniversalTime() ?? clock.GetUtcNow();
-                }, ct), order);
+                }, ct);
             case ChannelOutcome.Failed:
                 var bounce = order.Status == WithdrawalStatus.Succeeded && resolution.UnifiedCode == ReturnedCode;
-                return Effect(await transitions.ApplyAsync(db, order, WithdrawalStatus.Failed, source, $"{result.RawCode}/{result.RawSubCode}", o =>
+                return await orders.ReportAsync(order, new(WithdrawalStatus.Failed, source, $"{result.RawCode}/{result.RawSubCode}")
+                {
+                    Exceptional = bounce,
+                    EventKind = bounce ? "returned_by_bank" : "status_changed",
+                }, o =>
                 {
                     Record(o);
                     Fail(o, resolution);
                     o.ReturnedAt = bounce ? clock.GetUtcNow() : o.ReturnedAt;
-                }, ct, bounce), order);
+                }, ct);
             case ChannelOutcome.Pending when order.Status == WithdrawalStatus.Created:
-                return Effect(await transitions.ApplyAsync(db, order, WithdrawalStatus.Pending, source, result.RawCode, Record, ct), order);
+                return await orders.ReportAsync(order, new(WithdrawalStatus.Pending, source, result.RawCode), Record, ct);
             default:
-                return resolution.Mapped ? "no_change" : "unmapped_result_code";
+                return orders.Unchanged(order, resolution);
         }
     }
 
@@ -406,132 +384,52 @@ public sealed partial class WithdrawalService(
     /// </summary>
     private async Task SendAsync(WithdrawalOrder order, RoutedRequest routed, int current, CancellationToken ct)
     {
-        var candidates = routed.Candidates;
-        var payeeAccountNo = payees.Reveal(order);
-        for (var i = current; ; )
+        var request = new ChannelWithdrawRequest(order.Id, order.Amount, order.Currency, order.PayeeType, payees.Reveal(order), order.PayeeName,
+            order.BankCode, order.Remark);
+        var last = await failover.RunAsync(orders, order, routed, current, account => channels.WithdrawAsync(account, request, ct), ct);
+        if (last is null)
         {
-            var account = candidates[i].Account;
-            var report = await CallAsync("withdraw", account, order.Id, () => adapters.Payouts(account.Protocol).WithdrawAsync(accounts.For(account), new ChannelWithdrawRequest(
-                order.Id, order.Amount, order.Currency, order.PayeeType, payeeAccountNo, order.PayeeName, order.BankCode, order.Remark), ct));
-            var result = report.Result;
-            var resolution = await resultCodes.ResolveAsync(db, account.Protocol, ChannelFlow.Withdraw, result, ct);
-            var notTaken = resolution.Effect == ChannelOutcome.Failed && result.NotTakenByChannel;
-            var next = notTaken && i < candidates.Count - 1 ? await ledger.ReserveNextAsync(db, order.Id, candidates, i, routed.Decision.Request, ct) : -1;
-            if (next >= 0)
-            {
-                var (channel, nextAccount) = candidates[next];
-                var from = order.ChannelAccountId;
-                order.ChannelAccountId = nextAccount.Id;
-                order.ChannelCode = channel.Code;
-                db.WithdrawalEvents.Add(new WithdrawalEvent
-                {
-                    WithdrawalId = order.Id, Kind = "failover", Source = "routing", CreatedAt = clock.GetUtcNow(),
-                    Detail = $"{from} did not take the withdrawal ({result.RawCode}); trying {nextAccount.Id} ({channel.Code})",
-                });
-                if (!await SaveIgnoringRaceAsync(order, ct))
-                {
-                    return;
-                }
-
-                i = next;
-                continue;
-            }
-
-            if (notTaken && resolution.Retryable)
-            {
-                // Every channel refused before taking it, and may take it later (busy, unreachable): wait for one.
-                var reason = $"every available channel refused before taking it; last: {account.ChannelCode} ({resolution.UnifiedCode})";
-                await transitions.ApplyAsync(db, order, WithdrawalStatus.Held, "channel_withdraw", reason, o =>
-                {
-                    o.HoldReason = reason;
-                    o.ChannelCode = null;
-                    o.ChannelAccountId = null;
-                }, ct);
-                return;
-            }
-
-            await ApplyAnswerAsync(order, report, resolution, ct);
             return;
         }
+
+        if (last.NotTaken && last.Answer.Resolution.Retryable)
+        {
+            // Every channel refused before taking it, and may take it later (busy, unreachable): wait for one.
+            var reason = $"every available channel refused before taking it; last: {last.Account.ChannelCode} ({last.Answer.Resolution.UnifiedCode})";
+            await orders.ApplyAsync(order, new(WithdrawalStatus.Held, "channel_withdraw", reason), o =>
+            {
+                o.HoldReason = reason;
+                o.ChannelCode = null;
+                o.ChannelAccountId = null;
+            }, ct);
+            return;
+        }
+
+        await ApplyAnswerAsync(order, last.Answer, ct);
     }
 
     /// <summary>The channel's answer to a new payout: unknown (timeout, 5xx, unmapped) is pending with outcome unknown, to be queried.</summary>
-    private async Task ApplyAnswerAsync(WithdrawalOrder order, ChannelReport report, ResultResolution resolution, CancellationToken ct)
+    private async Task ApplyAnswerAsync(WithdrawalOrder order, ChannelAnswer<ChannelReport> answer, CancellationToken ct)
     {
+        var (report, result, resolution) = answer;
         if (resolution.Effect is ChannelOutcome.Succeeded or ChannelOutcome.Failed or ChannelOutcome.Pending)
         {
             await ApplyReportAsync(order, report, resolution, "channel_withdraw", ct);
             return;
         }
 
-        var result = report.Result;
-        db.WithdrawalEvents.Add(new WithdrawalEvent
-        {
-            WithdrawalId = order.Id, Kind = resolution.Mapped ? "channel_outcome_unknown" : "unmapped_result_code", Source = "channel_withdraw",
-            Detail = $"{result.RawCode}/{result.RawSubCode}: {Truncate(result.RawMessage, 512)}", CreatedAt = clock.GetUtcNow(),
-        });
-        await transitions.ApplyAsync(db, order, WithdrawalStatus.Pending, "channel_withdraw", result.RawCode, o =>
-        {
-            o.RecordAnswer(result, resolution);
-        }, ct);
+        orders.NoteUnknown(order, "channel_withdraw", result, resolution);
+        await orders.ApplyAsync(order, new(WithdrawalStatus.Pending, "channel_withdraw", result.RawCode), o => o.RecordAnswer(result, resolution), ct);
     }
 
     private async Task<RoutedRequest> RouteAsync(string merchantId, string routingKey, string method, long amount, string currency, DateTimeOffset now, CancellationToken ct) =>
         // The payee's bank code is not a routing filter: payout channels pay into any bank.
         await router.RouteAsync(db, merchantId, new RoutingRequest(ChannelBusinessType.Withdrawal, method, amount, currency, now, RoutingKey: routingKey), ct);
 
-    private async Task<ChannelReport> CallAsync(string operation, ChannelAccount account, string withdrawalId, Func<Task<ChannelReport>> call)
-    {
-        using var activity = SluiceTracing.StartChannelCall(operation, account.Protocol, account.Id, withdrawalId);
-        var started = Stopwatch.GetTimestamp();
-        ChannelReport report;
-        try
-        {
-            report = await call();
-        }
-        catch (ChannelFlowNotSupportedException unsupported)
-        {
-            report = new ChannelReport(unsupported.Result);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // An adapter bug must not lose the withdrawal: its outcome is unknown and it will be queried.
-            LogAdapterFault(logger, ex, withdrawalId, account.Protocol);
-            report = new ChannelReport(ChannelResult.Unknown(Sluice.Channels.ChannelTransport.AdapterFault, ex.GetType().Name));
-        }
-
-        health.Record(account.ChannelCode, ChannelHealthMonitor.Answered(report.Result), Stopwatch.GetElapsedTime(started));
-        activity?.SetTag("sluice.channel.outcome", report.Result.Outcome.ToString().ToLowerInvariant());
-        activity?.SetTag("sluice.channel.raw_code", report.Result.RawCode);
-        return report;
-    }
-
     /// <summary>Gives up this node's lease on a withdrawal (after the create call), leaving its next query where it is.</summary>
     private Task ReleaseLeaseAsync(string id, CancellationToken ct) =>
         db.Withdrawals.Where(w => w.Id == id && w.LeaseOwner == node.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(w => w.LeaseOwner, (string?)null).SetProperty(w => w.LeaseExpiresAt, (DateTimeOffset?)null), ct);
-
-    /// <summary>Saves a change that is not a state change; false when a notice moved the order first (it is reloaded).</summary>
-    private async Task<bool> SaveIgnoringRaceAsync(WithdrawalOrder order, CancellationToken ct)
-    {
-        try
-        {
-            order.Version++;
-            order.UpdatedAt = clock.GetUtcNow();
-            await db.SaveChangesAsync(ct);
-            return true;
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            foreach (var entry in db.ChangeTracker.Entries().Where(e => e.Entity is WithdrawalEvent && e.State == EntityState.Added).ToList())
-            {
-                entry.State = EntityState.Detached;
-            }
-
-            await db.Entry(order).ReloadAsync(ct);
-            return false;
-        }
-    }
 
     private static string HoldReasonOf(RoutedRequest routed)
     {
@@ -556,17 +454,9 @@ public sealed partial class WithdrawalService(
         o.FailedAt = o.UpdatedAt;
     }
 
-    private static string Effect(TransitionResult result, WithdrawalOrder order) => result switch
-    {
-        TransitionResult.Applied => "applied",
-        TransitionResult.AlreadyThere => "duplicate",
-        _ => "ignored_" + WithdrawalStateMachine.WireName(order.Status),
-    };
 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Withdrawal {WithdrawalId} of merchant {MerchantId} created: {Status} via {Channel}")]
     private static partial void LogCreated(ILogger logger, string withdrawalId, string merchantId, string status, string channel);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Channel adapter {Protocol} threw on withdrawal {WithdrawalId}; outcome recorded as unknown")]
-    private static partial void LogAdapterFault(ILogger logger, Exception exception, string withdrawalId, string protocol);
 }

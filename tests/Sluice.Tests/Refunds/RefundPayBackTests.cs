@@ -107,7 +107,7 @@ public abstract class RefundPayBackTests(SimulatedChannelsGateway gateway) : IAs
         var result = new ChannelResult(ChannelOutcome.Succeeded, "10000", "REFUND_SUCCESS", "Success");
         var resolution = await scope.ServiceProvider.GetRequiredService<ResultCodeMap>().ResolveAsync(db, "alipay", ChannelFlow.Notify, result, Ct);
         resolution.Effect.ShouldBe(ChannelOutcome.Succeeded);
-        return await scope.ServiceProvider.GetRequiredService<RefundService>().ApplyReportAsync(refund, new ChannelReport(result), resolution, "channel_notify", Ct);
+        return (await scope.ServiceProvider.GetRequiredService<RefundService>().ApplyReportAsync(refund, new ChannelReport(result), resolution, "channel_notify", Ct)).WireName;
     }
 
     [Fact]

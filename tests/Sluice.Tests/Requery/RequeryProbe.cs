@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Sluice.Channels;
+using Sluice.Server.Orders;
 using Sluice.Server.Payments;
 using Sluice.Server.Refunds;
 
@@ -60,10 +61,15 @@ public sealed class RequeryProbe
     {
         public IServiceProvider ServiceProvider => this;
 
+        private ChannelCaller? _caller;
+
         public object? GetService(Type serviceType) =>
-            serviceType == typeof(PaymentService) || serviceType == typeof(RefundService)
-                ? ActivatorUtilities.CreateInstance(inner.ServiceProvider, serviceType, probed)
-                : inner.ServiceProvider.GetService(serviceType);
+            serviceType == typeof(PaymentService) ? ActivatorUtilities.CreateInstance(inner.ServiceProvider, serviceType, Caller())
+            : serviceType == typeof(RefundService) ? ActivatorUtilities.CreateInstance(inner.ServiceProvider, serviceType, probed, Caller())
+            : inner.ServiceProvider.GetService(serviceType);
+
+        /// <summary>The scope's channel caller, speaking through the probed adapters.</summary>
+        private ChannelCaller Caller() => _caller ??= ActivatorUtilities.CreateInstance<ChannelCaller>(inner.ServiceProvider, probed);
 
         public void Dispose() => inner.Dispose();
 

@@ -1,7 +1,7 @@
 using System.Net;
 using Sluice.Tests.Infrastructure;
 
-namespace Sluice.Tests.Merchants;
+namespace Sluice.Tests.Hosting;
 
 public abstract class HostingTests(GatewayFixture gateway)
 {
@@ -35,23 +35,6 @@ public abstract class HostingTests(GatewayFixture gateway)
         (await missing.ReadJsonAsync()).Str("code").ShouldBe("not_found");
         wrongMethod.StatusCode.ShouldBe(HttpStatusCode.MethodNotAllowed);
         (await wrongMethod.ReadJsonAsync()).Str("code").ShouldBe("method_not_allowed");
-    }
-
-    [Fact]
-    public async Task Admin_creates_a_merchant_tree_and_every_change_is_audited()
-    {
-        using var admin = gateway.Admin();
-        var sp = await (await admin.PostAsync("/admin/api/service-providers", Api.JsonBody(new { name = "ISV One" }))).ReadJsonAsync();
-        var merchant = await (await admin.PostAsync("/admin/api/merchants", Api.JsonBody(new { service_provider_id = sp.Str("id"), name = "Tea Shop", kind = "micro" }))).ReadJsonAsync();
-        var bad = await admin.PostAsync("/admin/api/merchants", Api.JsonBody(new { service_provider_id = "sp_missing", name = "X" }));
-
-        merchant.Str("kind").ShouldBe("micro");
-        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
-        (await bad.ReadJsonAsync()).Str("code").ShouldBe("invalid_field");
-        var audit = await (await admin.GetAsync($"/admin/api/audit?entityType=merchant&entityId={merchant.Str("id")}")).ReadJsonAsync();
-        var entry = audit.EnumerateArray().Single();
-        entry.Str("action").ShouldBe("create");
-        entry.Str("new_value").ShouldContain("Tea Shop");
     }
 }
 

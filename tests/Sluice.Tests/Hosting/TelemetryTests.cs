@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Sluice.Tests.Infrastructure;
 
-namespace Sluice.Tests.Merchants;
+namespace Sluice.Tests.Hosting;
 
 /// <summary>Operators see channel calls and callbacks as trace spans and business counters as metrics.</summary>
 public abstract class TelemetryTests(GatewayFixture gateway)
@@ -41,7 +41,7 @@ public abstract class TelemetryTests(GatewayFixture gateway)
         pay.GetTagItem("sluice.channel.outcome").ShouldBe("pending");
         pay.GetTagItem("sluice.channel.protocol").ShouldBe("sandbox");
         measurements.ShouldContain(m => m.Name == "sluice.payments.created" && m.Value == 1);
-        measurements.ShouldContain(m => m.Name == "sluice.payments.transitions");
+        measurements.ShouldContain(m => m.Name == "sluice.orders.transitions");
         measurements.ShouldContain(m => m.Name == "sluice.callbacks.received");
     }
 }
