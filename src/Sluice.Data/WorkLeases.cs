@@ -22,11 +22,10 @@ public static class WorkLeases
         new("webhook_deliveries", "id", "next_attempt_at", "status = 'Pending'");
 
     /// <summary>
-    /// Supplementary queries of payments and refunds (one row per order, its kind says which). Withdrawals are queried
-    /// over their own table, so a row of that kind is never claimed here.
+    /// Supplementary queries of payments, refunds and withdrawals (one row per order, its kind says which).
     /// </summary>
     public static readonly WorkTable ChannelQueries =
-        new("channel_queries", "id", "next_query_at", "status = 'Pending' AND kind IN ('Payment', 'Refund')");
+        new("channel_queries", "id", "next_query_at", "status = 'Pending'");
 
     public static async Task<IReadOnlyList<string>> ClaimAsync(
         SluiceDbContext db, WorkTable work, string owner, DateTimeOffset now, TimeSpan lease, int max, CancellationToken ct)

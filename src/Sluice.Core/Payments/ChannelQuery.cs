@@ -8,7 +8,10 @@ public enum ChannelQueryKind
     /// <summary>A refund the channel has not confirmed yet.</summary>
     Refund,
 
-    /// <summary>Reserved: withdrawals are queried over their own table (its lease columns), never through this one.</summary>
+    /// <summary>
+    /// A withdrawal not yet final: queried at its channel, or, while it is held (no channel has it), re-routed; its row
+    /// has no channel account then.
+    /// </summary>
     Withdrawal,
 }
 
@@ -33,10 +36,11 @@ public sealed class ChannelQuery
     /// <summary>The Sluice id of the order (payment, refund or withdrawal).</summary>
     public required string OrderId { get; init; }
 
-    public required string ChannelAccountId { get; set; }
+    /// <summary>The channel account asked; none for a held withdrawal, which no channel has yet.</summary>
+    public string? ChannelAccountId { get; set; }
 
-    /// <summary>The protocol of the account, which picks the query schedule.</summary>
-    public required string Protocol { get; set; }
+    /// <summary>The protocol of the account, which picks the query schedule (none with no account).</summary>
+    public string? Protocol { get; set; }
 
     public ChannelQueryStatus Status { get; set; }
 

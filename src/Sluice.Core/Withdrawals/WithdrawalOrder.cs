@@ -41,13 +41,6 @@ public sealed class WithdrawalOrder : ChannelOrder<WithdrawalStatus>, IRoutedOrd
     /// <summary>Set when the payee's bank returned a payout that had succeeded (a bounce): the order is failed since.</summary>
     public DateTimeOffset? ReturnedAt { get; set; }
 
-    /// <summary>When the leased worker next looks at the order (query the channel, or re-route a held one); null: never.</summary>
-    public DateTimeOffset? NextQueryAt { get; set; }
-
-    public int QueryCount { get; set; }
-    public string? LeaseOwner { get; set; }
-    public DateTimeOffset? LeaseExpiresAt { get; set; }
-
     public DateTimeOffset? SucceededAt { get; set; }
     public DateTimeOffset? FailedAt { get; set; }
 

@@ -17,11 +17,9 @@ internal sealed class WithdrawalOrderConfiguration : IEntityTypeConfiguration<Wi
         builder.Property(x => x.PayeeName).HasMaxLength(128);
         builder.Property(x => x.BankCode).HasMaxLength(16);
         builder.Property(x => x.HoldReason).HasMaxLength(1024);
-        builder.Property(x => x.LeaseOwner).HasMaxLength(128);
         builder.Property(x => x.RefundId).HasMaxLength(40);
         builder.HasIndex(x => new { x.AppId, x.MerchantWithdrawalNo }).IsUnique();
         builder.HasIndex(x => x.RefundId);
-        builder.HasIndex(x => new { x.Status, x.NextQueryAt });
         builder.HasOne<MerchantApp>().WithMany().HasForeignKey(x => x.AppId).OnDelete(DeleteBehavior.Restrict);
     }
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
@@ -29,9 +30,20 @@ public static class SluiceAuth
             .AddScheme<AdminTokenOptions, AdminTokenAuthenticationHandler>(AdminScheme, o => o.TokenHash = SHA256.HashData(Encoding.UTF8.GetBytes(adminToken)));
         services.AddAuthorizationBuilder()
             .AddPolicy(MerchantPolicy, p => p.AddAuthenticationSchemes(ApiKeyScheme).RequireClaim(AppIdClaim))
-            .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(AdminScheme).RequireRole("admin"));
+            .AddPolicy(AdminPolicy, p => p.AddAuthenticationSchemes(AdminScheme).RequireRole("admin"))
+            .SetFallbackPolicy(EndpointWithoutPolicy);
         return services;
     }
+
+    /// <summary>
+    /// The fallback policy: an endpoint mapped without a policy of its own (outside the <c>/v1</c> and <c>/admin/api</c>
+    /// groups, and not marked <c>AllowAnonymous</c>) is refused to everyone, 401 without credentials and 403 with them,
+    /// so a forgotten policy fails closed instead of serving a merchant key, an operator's route or the public. A request
+    /// that matched no route at all (404, 405) passes on to its problem answer.
+    /// </summary>
+    public static readonly AuthorizationPolicy EndpointWithoutPolicy = new AuthorizationPolicyBuilder(ApiKeyScheme)
+        .RequireAssertion(c => c.Resource is HttpContext http && http.GetEndpoint() is not RouteEndpoint)
+        .Build();
 
     /// <summary>The authenticated app of a merchant API request.</summary>
     public static MerchantCaller Caller(this ClaimsPrincipal user) =>
@@ -107,6 +119,9 @@ public sealed class ApiKeyAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
         SluiceAuth.WriteProblemAsync(Context, "Send a valid secret API key as 'Authorization: Bearer sk_...'.");
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Problems.Of(403, Errors.UnifiedCode.Forbidden, "This API key may not use this endpoint.").ExecuteAsync(Context);
 
     /// <summary>A verified key, trusted until <see cref="ValidUntil"/> on the gateway's clock.</summary>
     private sealed record CachedCaller(MerchantCaller Caller, DateTimeOffset ValidUntil);

@@ -18,9 +18,10 @@ public static partial class NotifyEndpoints
 {
     private const int MaxBodyBytes = 64 * 1024;
 
-    public static void MapNotifyEndpoints(this IEndpointRouteBuilder routes)
+    /// <summary>Maps <c>/{channelAccountId}</c> into the callbacks group (<c>/notify</c>): anonymous, the adapter verifies the channel's signature.</summary>
+    public static void MapNotifyEndpoints(this RouteGroupBuilder callbacks)
     {
-        routes.MapPost("/notify/{channelAccountId}", HandleAsync)
+        callbacks.MapPost("/{channelAccountId}", HandleAsync)
             .WithTags("Channel callbacks")
             .WithSummary("Asynchronous notices from an upstream channel")
             .AllowAnonymous()

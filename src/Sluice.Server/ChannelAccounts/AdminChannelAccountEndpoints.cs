@@ -31,9 +31,9 @@ public sealed record ChannelAccountView(
 
 public static class AdminChannelAccountEndpoints
 {
-    public static void MapAdminChannelAccountEndpoints(this IEndpointRouteBuilder routes)
+    public static void MapAdminChannelAccountEndpoints(this RouteGroupBuilder adminApi)
     {
-        var admin = routes.MapGroup("/admin/api/channel-accounts").RequireAuthorization(SluiceAuth.AdminPolicy).WithTags("Admin: channel accounts");
+        var admin = adminApi.MapGroup("/channel-accounts").WithTags("Admin: channel accounts");
         admin.MapPost("/", CreateAsync);
         admin.MapPatch("/{id}", UpdateAsync);
         admin.MapGet("/", async (string? merchantId, SluiceDbContext db, ChannelAccountContexts contexts, CancellationToken ct) =>

@@ -15,7 +15,6 @@ public sealed class SluiceOptions
     public string MasterKey { get; set; } = "";
 
     public AdminOptions Admin { get; set; } = new();
-    public DemoOptions Demo { get; set; } = new();
     public WorkerOptions Workers { get; set; } = new();
 
     public Uri PublicBase => new(PublicBaseUrl.TrimEnd('/') + "/");
@@ -24,11 +23,6 @@ public sealed class SluiceOptions
     {
         /// <summary>Bearer token for the admin API until console users exist. Empty: one is generated under data/.</summary>
         public string BootstrapToken { get; set; } = "";
-    }
-
-    public sealed class DemoOptions
-    {
-        public bool Seed { get; set; } = true;
     }
 
     public sealed class WorkerOptions

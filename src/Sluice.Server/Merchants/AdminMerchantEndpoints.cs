@@ -38,9 +38,9 @@ public sealed record CreatedApiKeyView(ApiKeyView Key, string Secret);
 /// <summary>Admin API: service providers, merchants, apps and their API keys. Every change is audited.</summary>
 public static class AdminMerchantEndpoints
 {
-    public static void MapAdminMerchantEndpoints(this IEndpointRouteBuilder routes)
+    public static void MapAdminMerchantEndpoints(this RouteGroupBuilder adminApi)
     {
-        var admin = routes.MapGroup("/admin/api").RequireAuthorization(SluiceAuth.AdminPolicy).WithTags("Admin: merchants");
+        var admin = adminApi.MapGroup("").WithTags("Admin: merchants");
 
         admin.MapPost("/service-providers", CreateServiceProviderAsync);
         admin.MapGet("/service-providers", async (SluiceDbContext db, CancellationToken ct) =>

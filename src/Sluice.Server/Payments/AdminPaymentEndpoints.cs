@@ -9,8 +9,9 @@ namespace Sluice.Server.Payments;
 /// <summary>Operators' view of payments: raw channel codes and the whole timeline.</summary>
 public static class AdminPaymentEndpoints
 {
-    public static void MapAdminPaymentEndpoints(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/admin/api/payments/{id}", GetPaymentAsync).RequireAuthorization(SluiceAuth.AdminPolicy).WithTags("Admin: payments");
+    /// <summary>Maps <c>/payments/{id}</c> into the admin API group (<c>/admin/api</c>, whose policy admits operators only).</summary>
+    public static void MapAdminPaymentEndpoints(this RouteGroupBuilder admin) =>
+        admin.MapGet("/payments/{id}", GetPaymentAsync).WithTags("Admin: payments");
 
     private static async Task<Results<Ok<AdminPaymentView>, ProblemHttpResult>> GetPaymentAsync(string id, SluiceDbContext db, CancellationToken ct)
     {

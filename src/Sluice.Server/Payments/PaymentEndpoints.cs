@@ -16,9 +16,10 @@ namespace Sluice.Server.Payments;
 /// <summary>The merchant API for payments.</summary>
 public static class PaymentEndpoints
 {
-    public static void MapPaymentEndpoints(this IEndpointRouteBuilder routes)
+    /// <summary>Maps <c>/payments</c> into the merchant API group (<c>/v1</c>, whose policy admits apps only).</summary>
+    public static void MapPaymentEndpoints(this RouteGroupBuilder merchant)
     {
-        var group = routes.MapGroup("/v1/payments").RequireAuthorization(SluiceAuth.MerchantPolicy).WithTags("Payments");
+        var group = merchant.MapGroup("/payments").WithTags("Payments");
 
         group.MapPost("/", CreateAsync)
             .WithName("CreatePayment")

@@ -17,9 +17,9 @@ namespace Sluice.Server.Refunds;
 /// </summary>
 public static class AdminRefundEndpoints
 {
-    public static void MapAdminRefundEndpoints(this IEndpointRouteBuilder routes)
+    public static void MapAdminRefundEndpoints(this RouteGroupBuilder admin)
     {
-        var group = routes.MapGroup("/admin/api/refunds").RequireAuthorization(SluiceAuth.AdminPolicy).WithTags("Admin: refunds");
+        var group = admin.MapGroup("/refunds").WithTags("Admin: refunds");
         group.MapGet("/exceptions", ExceptionsAsync).WithSummary("Refunds that cannot take their original route");
         group.MapGet("/overdue", OverdueAsync)
             .WithSummary("Refunds flagged overdue and not final yet: past their channel's refund timeout, or unable to take their route")

@@ -15,9 +15,9 @@ public static class RefundEndpoints
 {
     private const string Operation = "create_refund";
 
-    public static void MapRefundEndpoints(this IEndpointRouteBuilder routes)
+    public static void MapRefundEndpoints(this RouteGroupBuilder merchant)
     {
-        var group = routes.MapGroup("/v1/refunds").RequireAuthorization(SluiceAuth.MerchantPolicy).WithTags("Refunds");
+        var group = merchant.MapGroup("/refunds").WithTags("Refunds");
 
         group.MapPost("/", CreateAsync)
             .WithName("CreateRefund")

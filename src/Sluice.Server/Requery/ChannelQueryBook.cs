@@ -20,20 +20,50 @@ public sealed class ChannelQueryBook(RequerySchedules schedules, IdGenerator ids
             return;
         }
 
+        Stage(db, kind, orderId, account, schedules.NextAt(account.Protocol, 0, clock.GetUtcNow(), expiresAt));
+    }
+
+    /// <summary>
+    /// Stages the row of an order due at <paramref name="dueAt"/>: with no account for an order no channel has yet (a
+    /// held withdrawal), and leased by <paramref name="leasedBy"/> when that node is working on the order right now (its
+    /// channel call), so no other node takes it up before that lease has expired.
+    /// </summary>
+    public ChannelQuery Stage(
+        SluiceDbContext db, ChannelQueryKind kind, string orderId, ChannelAccount? account, DateTimeOffset dueAt, (string Owner, DateTimeOffset Until)? leasedBy = null)
+    {
         var now = clock.GetUtcNow();
-        db.ChannelQueries.Add(new ChannelQuery
+        var row = new ChannelQuery
         {
             Id = ids.Next("cq"),
             Kind = kind,
             OrderId = orderId,
-            ChannelAccountId = account.Id,
-            Protocol = account.Protocol,
+            ChannelAccountId = account?.Id,
+            Protocol = account?.Protocol,
             Status = ChannelQueryStatus.Pending,
-            NextQueryAt = schedules.NextAt(account.Protocol, 0, now, expiresAt),
+            NextQueryAt = dueAt,
+            LeaseOwner = leasedBy?.Owner,
+            LeaseExpiresAt = leasedBy?.Until,
             CreatedAt = now,
             UpdatedAt = now,
-        });
+        };
+        db.ChannelQueries.Add(row);
+        return row;
     }
+
+    /// <summary>
+    /// Leases an order's pending row to <paramref name="owner"/> unless another node holds it (a merchant's live
+    /// refresh works under the same lease as the worker). True when this call took it.
+    /// </summary>
+    public static async Task<bool> TryLeaseAsync(
+        SluiceDbContext db, ChannelQueryKind kind, string orderId, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken ct) =>
+        await db.ChannelQueries
+            .Where(q => q.Kind == kind && q.OrderId == orderId && q.Status == ChannelQueryStatus.Pending && (q.LeaseExpiresAt == null || q.LeaseExpiresAt < now))
+            .ExecuteUpdateAsync(s => s.SetProperty(q => q.LeaseOwner, owner).SetProperty(q => q.LeaseExpiresAt, now + lease), ct) == 1;
+
+    /// <summary>Gives up <paramref name="owner"/>'s lease on an order's row, leaving it due when it was.</summary>
+    public static Task ReleaseAsync(SluiceDbContext db, ChannelQueryKind kind, string orderId, string owner, CancellationToken ct) =>
+        db.ChannelQueries.Where(q => q.Kind == kind && q.OrderId == orderId && q.LeaseOwner == owner)
+            .ExecuteUpdateAsync(s => s.SetProperty(q => q.LeaseOwner, (string?)null).SetProperty(q => q.LeaseExpiresAt, (DateTimeOffset?)null), ct);
 
     /// <summary>
     /// Schedules the query of an order that may have had a row before: a pending row stays as it is; a done one (a

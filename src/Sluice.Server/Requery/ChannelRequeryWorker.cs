@@ -12,7 +12,17 @@ namespace Sluice.Server.Requery;
 public sealed record OrphanOrder(string OrderId, string ChannelAccountId, DateTimeOffset? ExpiresAt);
 
 /// <summary>What one supplementary query (or close) of an order did, for the row and the log.</summary>
-public sealed record ChannelQueryRound(string Operation, string Result, string Status, bool Done, DateTimeOffset? ExpiresAt);
+public sealed record ChannelQueryRound(string Operation, string Result, string Status, bool Done, DateTimeOffset? ExpiresAt)
+{
+    /// <summary>
+    /// Set when the order's row must follow it elsewhere: a withdrawal held (no channel has it: looked at again at
+    /// <see cref="QueryRowMove.NextAt"/>) or routed to another channel account (whose schedule starts over).
+    /// </summary>
+    public QueryRowMove? Move { get; init; }
+}
+
+/// <summary>Where an order's query row goes next: its channel account (none while held) and when it is due, its schedule started over.</summary>
+public sealed record QueryRowMove(string? ChannelAccountId, string? Protocol, DateTimeOffset NextAt);
 
 /// <summary>
 /// What the re-query worker does for one kind of order: find the orders left without a query row, and ask the channel
@@ -33,7 +43,7 @@ public interface IChannelQueryHandler
 }
 
 /// <summary>
-/// Supplementary queries (补单) of payments and refunds. Each round claims due rows of <c>channel_queries</c> with a lease
+/// Supplementary queries (补单) of payments, refunds and withdrawals. Each round claims due rows of <c>channel_queries</c> with a lease
 /// (so two nodes never ask the channel about the same order at once, and a node that dies leaves its rows to whoever
 /// claims them once the lease has expired), renews each lease just before acting, then hands the row to its kind's
 /// <see cref="IChannelQueryHandler"/>. Until the order is terminal the row is rescheduled by its protocol's schedule.
@@ -183,7 +193,21 @@ public sealed partial class ChannelRequeryWorker(
             return;
         }
 
-        var next = schedules.NextAt(row.Protocol, attempts, now, round.ExpiresAt);
+        if (round.Move is { } move)
+        {
+            await mine.Where(q => q.Status == ChannelQueryStatus.Pending).ExecuteUpdateAsync(s => s
+                .SetProperty(q => q.ChannelAccountId, move.ChannelAccountId)
+                .SetProperty(q => q.Protocol, move.Protocol)
+                .SetProperty(q => q.AttemptCount, 0)
+                .SetProperty(q => q.NextQueryAt, move.NextAt)
+                .SetProperty(q => q.LastResult, lastResult)
+                .SetProperty(q => q.LeaseOwner, (string?)null)
+                .SetProperty(q => q.LeaseExpiresAt, (DateTimeOffset?)null)
+                .SetProperty(q => q.UpdatedAt, now), CancellationToken.None);
+            return;
+        }
+
+        var next = schedules.NextAt(row.Protocol ?? "", attempts, now, round.ExpiresAt);
         await mine.Where(q => q.Status == ChannelQueryStatus.Pending).ExecuteUpdateAsync(s => s
             .SetProperty(q => q.AttemptCount, attempts)
             .SetProperty(q => q.NextQueryAt, next)

@@ -58,9 +58,9 @@ public static partial class AdminResultCodeEndpoints
     public const int MaxCodeLength = 128;
     public const int MaxMessageLength = 512;
 
-    public static void MapAdminResultCodeEndpoints(this IEndpointRouteBuilder routes)
+    public static void MapAdminResultCodeEndpoints(this RouteGroupBuilder adminApi)
     {
-        var admin = routes.MapGroup("/admin/api/result-codes").RequireAuthorization(SluiceAuth.AdminPolicy).WithTags("Admin: result codes");
+        var admin = adminApi.MapGroup("/result-codes").WithTags("Admin: result codes");
         admin.MapGet("/", ListAsync).WithSummary("Every protocol's result codes: defaults merged with overrides, each marked with its source");
         admin.MapPut("/overrides", PutOverrideAsync).WithSummary("Create or replace one override, by protocol, flow, raw code and raw sub-code");
         admin.MapDelete("/overrides", DeleteOverrideAsync).WithSummary("Remove one override (the default applies again)");

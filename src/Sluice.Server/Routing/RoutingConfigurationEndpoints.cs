@@ -59,9 +59,9 @@ public sealed record MerchantRoutingView(string MerchantId, string RuleSet, bool
 /// </summary>
 public static partial class RoutingConfigurationEndpoints
 {
-    public static void MapRoutingConfigurationEndpoints(this IEndpointRouteBuilder routes)
+    public static void MapRoutingConfigurationEndpoints(this RouteGroupBuilder adminApi)
     {
-        var admin = routes.MapGroup("/admin/api").RequireAuthorization(SluiceAuth.AdminPolicy).WithTags("Admin: routing");
+        var admin = adminApi.MapGroup("").WithTags("Admin: routing");
         admin.MapGet("/routing/rule-sets", ListAsync).WithSummary("Routing rule sets with their whitelists");
         admin.MapGet("/routing/rule-sets/{name}", GetAsync);
         admin.MapPut("/routing/rule-sets/{name}", PutAsync).WithSummary("Create a rule set, or update it at the version read");

@@ -47,9 +47,9 @@ public sealed record PaymentRoutingView(string? ChosenChannel, string RuleSet, s
 
 public static class RoutingEndpoints
 {
-    public static void MapRoutingEndpoints(this IEndpointRouteBuilder routes)
+    public static void MapRoutingEndpoints(this RouteGroupBuilder adminApi)
     {
-        var admin = routes.MapGroup("/admin/api/routing").RequireAuthorization(SluiceAuth.AdminPolicy).WithTags("Admin: routing");
+        var admin = adminApi.MapGroup("/routing").WithTags("Admin: routing");
         admin.MapPost("/explain", ExplainAsync)
             .WithSummary("Where would this payment go, and why? Creates nothing.");
         admin.MapGet("/payments/{paymentId}", async Task<Results<Ok<PaymentRoutingView>, ProblemHttpResult>> (string paymentId, SluiceDbContext db, CancellationToken ct) =>

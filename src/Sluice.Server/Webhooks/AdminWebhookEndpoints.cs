@@ -20,9 +20,9 @@ public sealed record WebhookDeliveryView(
 /// <summary>The webhook log for operators, and resending a delivery.</summary>
 public static class AdminWebhookEndpoints
 {
-    public static void MapAdminWebhookEndpoints(this IEndpointRouteBuilder routes)
+    public static void MapAdminWebhookEndpoints(this RouteGroupBuilder adminApi)
     {
-        var admin = routes.MapGroup("/admin/api/webhooks").RequireAuthorization(SluiceAuth.AdminPolicy).WithTags("Admin: webhooks");
+        var admin = adminApi.MapGroup("/webhooks").WithTags("Admin: webhooks");
         admin.MapGet("/deliveries", ListAsync);
         admin.MapGet("/deliveries/{id}", GetAsync);
         admin.MapPost("/deliveries/{id}/resend", ResendAsync);

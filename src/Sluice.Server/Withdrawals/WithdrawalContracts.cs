@@ -19,8 +19,6 @@ public sealed class WithdrawalOptions
     /// <summary>How often a held withdrawal is re-routed (each pass of the worker that finds it due).</summary>
     public TimeSpan HoldRetryInterval { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>How long one node may work on a withdrawal (the create call, or a query pass) before another may take it over.</summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
 }
 
 /// <summary>Body of <c>POST /v1/withdrawals</c>. Every field is nullable so a missing one gets a precise error.</summary>
@@ -148,7 +146,8 @@ public sealed record AdminWithdrawalView(
     DateTimeOffset? NextQueryAt,
     IReadOnlyList<OrderEventView> Events)
 {
-    public static AdminWithdrawalView From(WithdrawalOrder o, IReadOnlyList<OrderEventView> events) => new(
+    /// <param name="nextQueryAt">When its query row is due (a query at its channel, or a held one's next routing).</param>
+    public static AdminWithdrawalView From(WithdrawalOrder o, DateTimeOffset? nextQueryAt, IReadOnlyList<OrderEventView> events) => new(
         WithdrawalView.From(o), o.AppId, o.MerchantId, o.ChannelAccountId, o.ChannelReference, o.LastChannelOutcome,
-        o.RawCode, o.RawSubCode, o.RawMessage, o.ResultCode ?? o.FailureCode, WithdrawalStateMachine.IsTerminal(o.Status) ? null : o.NextQueryAt, events);
+        o.RawCode, o.RawSubCode, o.RawMessage, o.ResultCode ?? o.FailureCode, WithdrawalStateMachine.IsTerminal(o.Status) ? null : nextQueryAt, events);
 }

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Sluice.Data;
 using Sluice.Errors;
+using Sluice.Payments;
 using Sluice.Server.Api;
 using Sluice.Server.Auth;
 using Sluice.Server.Idempotency;
@@ -18,9 +19,9 @@ namespace Sluice.Server.Withdrawals;
 /// <summary>The merchant API for withdrawals (payouts to a bank account or a wallet account).</summary>
 public static class WithdrawalEndpoints
 {
-    public static void MapWithdrawalEndpoints(this IEndpointRouteBuilder routes)
+    public static void MapWithdrawalEndpoints(this RouteGroupBuilder merchant)
     {
-        var group = routes.MapGroup("/v1/withdrawals").RequireAuthorization(SluiceAuth.MerchantPolicy).WithTags("Withdrawals");
+        var group = merchant.MapGroup("/withdrawals").WithTags("Withdrawals");
 
         group.MapPost("/", CreateAsync)
             .WithName("CreateWithdrawal")
@@ -35,8 +36,11 @@ public static class WithdrawalEndpoints
         group.MapGet("/{id}", GetAsync).WithName("GetWithdrawal").WithSummary("Get a withdrawal by Sluice id")
             .WithDescription("With ?refresh=true a pending withdrawal is first asked about at its channel (bounded by Sluice:Requery:RefreshTimeout).");
         group.MapGet("/", FindByNumberAsync).WithName("FindWithdrawalByNumber").WithSummary("Look a withdrawal up by merchant_withdrawal_no");
+    }
 
-        var admin = routes.MapGroup("/admin/api/withdrawals").RequireAuthorization(SluiceAuth.AdminPolicy).WithTags("Admin: withdrawals");
+    public static void MapAdminWithdrawalEndpoints(this RouteGroupBuilder adminApi)
+    {
+        var admin = adminApi.MapGroup("/withdrawals").WithTags("Admin: withdrawals");
         admin.MapGet("/{id}", AdminGetAsync).WithSummary("A withdrawal with raw channel codes and its timeline");
         admin.MapGet("/", AdminListAsync).WithSummary("The newest withdrawals, optionally of one status (e.g. held)");
         admin.MapPost("/{id}/cancel", CancelAsync)
@@ -60,7 +64,10 @@ public static class WithdrawalEndpoints
 
         var events = (await db.WithdrawalEvents.AsNoTracking().Where(e => e.WithdrawalId == id).OrderBy(e => e.Id).ToListAsync(ct))
             .Select(OrderEventView.Of).ToList();
-        return TypedResults.Ok(AdminWithdrawalView.From(o, events));
+        var nextQueryAt = await db.ChannelQueries.AsNoTracking()
+            .Where(q => q.Kind == ChannelQueryKind.Withdrawal && q.OrderId == id && q.Status == ChannelQueryStatus.Pending)
+            .Select(q => (DateTimeOffset?)q.NextQueryAt).FirstOrDefaultAsync(ct);
+        return TypedResults.Ok(AdminWithdrawalView.From(o, nextQueryAt, events));
     }
 
     private static async Task<Results<Ok<List<AdminWithdrawalView>>, ProblemHttpResult>> AdminListAsync(
@@ -78,8 +85,16 @@ public static class WithdrawalEndpoints
             query = query.Where(w => w.Status == wanted[0]);
         }
 
-        var rows = await query.OrderByDescending(w => w.CreatedAt).Take(100).ToListAsync(ct);
-        return TypedResults.Ok(rows.Select(o => AdminWithdrawalView.From(o, [])).ToList());
+        var rows = await query.OrderByDescending(w => w.CreatedAt).Take(100)
+            .Select(w => new
+            {
+                Order = w,
+                NextQueryAt = db.ChannelQueries
+                    .Where(q => q.Kind == ChannelQueryKind.Withdrawal && q.OrderId == w.Id && q.Status == ChannelQueryStatus.Pending)
+                    .Select(q => (DateTimeOffset?)q.NextQueryAt).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+        return TypedResults.Ok(rows.Select(r => AdminWithdrawalView.From(r.Order, r.NextQueryAt, [])).ToList());
     }
 
     private static async Task<IResult> CreateAsync(

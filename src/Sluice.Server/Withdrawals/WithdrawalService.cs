@@ -5,6 +5,7 @@ using Sluice.Channels;
 using Sluice.Common;
 using Sluice.Data;
 using Sluice.Errors;
+using Sluice.Payments;
 using Sluice.Routing;
 using Sluice.Server.Api;
 using Sluice.Server.Auth;
@@ -48,6 +49,8 @@ public sealed partial class WithdrawalService(
     IdGenerator ids,
     NodeIdentity node,
     IOptions<WithdrawalOptions> options,
+    IOptions<SluiceOptions> workers,
+    ChannelQueryBook queries,
     TimeProvider clock,
     ILogger<WithdrawalService> logger)
 {
@@ -57,6 +60,9 @@ public sealed partial class WithdrawalService(
     private const string ReturnedCode = "withdrawal_returned";
 
     private WithdrawalOptions Options => options.Value;
+
+    /// <summary>How long one node may work on a withdrawal (its create call, a query) before another may take it over.</summary>
+    private TimeSpan LeaseDuration => workers.Value.Workers.LeaseDuration;
 
     public async Task<WithdrawalOutcome> CreateAsync(MerchantCaller caller, CreateWithdrawalRequest r, CancellationToken ct)
     {
@@ -118,7 +124,7 @@ public sealed partial class WithdrawalService(
             // No withdrawal channel can take it now: held, visible with its reason, re-routed by the worker.
             order.Status = WithdrawalStatus.Held;
             order.HoldReason = HoldReasonOf(routed);
-            order.NextQueryAt = now + Options.HoldRetryInterval;
+            queries.Stage(db, ChannelQueryKind.Withdrawal, id, null, now + Options.HoldRetryInterval);
             db.WithdrawalEvents.Add(new WithdrawalEvent
             {
                 WithdrawalId = id, Kind = "held", Source = source, ToStatus = "held", Detail = order.HoldReason, CreatedAt = now,
@@ -127,15 +133,13 @@ public sealed partial class WithdrawalService(
         }
         else
         {
-            // Committed before the channel hears of it, with this node's lease, so a node that dies mid-call leaves a
-            // withdrawal the worker will query (never re-send) once the lease has expired.
+            // Committed before the channel hears of it, with its query row leased by this node, so a node that dies
+            // mid-call leaves a withdrawal the worker will query (never re-send) once the lease has expired.
             var (channel, account) = routed.Candidates[first];
             order.Status = WithdrawalStatus.Created;
             order.ChannelCode = channel.Code;
             order.ChannelAccountId = account.Id;
-            order.LeaseOwner = node.Id;
-            order.LeaseExpiresAt = now + Options.LeaseDuration;
-            order.NextQueryAt = schedules.NextAt(account.Protocol, 0, now, null);
+            queries.Stage(db, ChannelQueryKind.Withdrawal, id, account, schedules.NextAt(account.Protocol, 0, now, null), (node.Id, now + LeaseDuration));
             db.PaymentRouting.Add(routed.RecordFor(id, now));
         }
 
@@ -176,7 +180,7 @@ public sealed partial class WithdrawalService(
         {
             // The withdrawal is acknowledged from here on: whoever asked hanging up must not cut the channel call.
             await SendAsync(order, routed, first, CancellationToken.None);
-            await ReleaseLeaseAsync(order.Id, CancellationToken.None);
+            await FollowWithQueryRowAsync(order, routed.Candidates[first].Account.Id, CancellationToken.None);
         }
 
         return (order, false);
@@ -188,82 +192,6 @@ public sealed partial class WithdrawalService(
     public Task<WithdrawalOrder?> FindByNumberAsync(string appId, string number, CancellationToken ct) =>
         db.Withdrawals.AsNoTracking().FirstOrDefaultAsync(w => w.AppId == appId && w.MerchantWithdrawalNo == number, ct);
 
-    /// <summary>
-    /// The worker's step for one withdrawal it holds the lease on: a held one past its hold time fails, one a channel
-    /// can take now is sent; one routed to a channel is queried there. Returns what it did, for the log.
-    /// </summary>
-    public async Task<string> WorkOnAsync(WithdrawalOrder order, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        if (order.Status == WithdrawalStatus.Held)
-        {
-            if (order.HeldUntil is { } until && now >= until)
-            {
-                return (await orders.ReportAsync(order, new(WithdrawalStatus.Failed, "hold_expired", order.HoldReason), o =>
-                {
-                    o.FailureCode = HoldExpiredCode;
-                    o.FailureMessage = "No withdrawal channel was available within the hold time; nothing was paid out.";
-                    o.FailureMessageZh = "在最长挂起时间内没有可用的代付通道，款项未付出。";
-                    o.FailedAt = now;
-                }, ct)).WireName;
-            }
-
-            var routed = await RouteAsync(order.MerchantId, order.AppId + "/" + order.MerchantWithdrawalNo, WithdrawalView.MethodOf(order.PayeeType), order.Amount, order.Currency, now, ct);
-            var first = await ledger.ReserveFirstAsync(db, order.Id, routed.Candidates, 0, routed.Decision.Request, ct);
-            if (first < 0)
-            {
-                order.HoldReason = HoldReasonOf(routed);
-                await orders.SaveAsync(order, ct);
-                return "still_held";
-            }
-
-            var (channel, account) = routed.Candidates[first];
-            var moved = await orders.ApplyAsync(order, new(WithdrawalStatus.Created, "channel_available", $"routed to {account.Id} ({channel.Code})"), o =>
-                {
-                    o.ChannelCode = channel.Code;
-                    o.ChannelAccountId = account.Id;
-                    o.HoldReason = null;
-                }, ct);
-            if (moved != TransitionResult.Applied)
-            {
-                await ledger.ReleaseAsync(db, order.Id, ct);
-                return "skipped_" + WithdrawalStateMachine.WireName(order.Status);
-            }
-
-            if (!await db.PaymentRouting.AnyAsync(p => p.PaymentId == order.Id, ct))
-            {
-                db.PaymentRouting.Add(routed.RecordFor(order.Id, now));
-                await db.SaveChangesAsync(ct);
-            }
-
-            await SendAsync(order, routed, first, ct);
-            return "sent";
-        }
-
-        if (order.ChannelAccountId is null || WithdrawalStateMachine.IsTerminal(order.Status))
-        {
-            return "nothing_to_do";
-        }
-
-        return await QueryAtChannelAsync(order, "channel_query", ct, ct);
-    }
-
-    /// <summary>
-    /// Asks the withdrawal's channel what it holds (flow <c>WithdrawQuery</c>) and applies the answer; never sends the
-    /// payout again. <paramref name="channelCt"/> bounds the channel call only: an answer that came is always applied.
-    /// </summary>
-    private async Task<string> QueryAtChannelAsync(WithdrawalOrder order, string source, CancellationToken channelCt, CancellationToken ct)
-    {
-        var account = await db.ChannelAccounts.AsNoTracking().FirstAsync(a => a.Id == order.ChannelAccountId, ct);
-        var answer = await channels.QueryWithdrawalAsync(account, order.Id, channelCt, ct);
-        return (await ApplyReportAsync(order, answer.Value, answer.Resolution, source, ct)).WireName;
-    }
-
-    /// <summary>
-    /// A merchant's live re-query (<c>?refresh=true</c>): a pending withdrawal is asked about at its channel within
-    /// <paramref name="timeout"/>. The refresh takes the withdrawal's lease for the call, as the worker does, so it never
-    /// asks while another node works on the withdrawal (then it answers what is stored).
-    /// </summary>
     /// <summary>
     /// An operator cancels a held withdrawal: no channel has it, so nothing can have been paid out. Only from held — a
     /// withdrawal a worker has just routed to a channel is refused (the channel may pay it), as is any other state.
@@ -291,7 +219,6 @@ public sealed partial class WithdrawalService(
             o.FailureMessage = "An operator cancelled the withdrawal while it was held; nothing was paid out.";
             o.FailureMessageZh = "代付在挂起期间被运营人员取消，款项未付出。";
             o.FailedAt = clock.GetUtcNow();
-            o.NextQueryAt = null;
         }, ct);
         if (moved != TransitionResult.Applied)
         {
@@ -307,33 +234,6 @@ public sealed partial class WithdrawalService(
         Problems.Of(409, UnifiedCode.WithdrawalNotCancellable,
             $"Only a held withdrawal (no channel has it) can be cancelled; this one is {WithdrawalStateMachine.WireName(order.Status)}.",
             new Dictionary<string, object?> { ["status"] = WithdrawalStateMachine.WireName(order.Status) });
-
-    public async Task<WithdrawalOrder?> RefreshAsync(string appId, string id, TimeSpan timeout, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        var leased = await db.Withdrawals
-            .Where(w => w.Id == id && w.AppId == appId && w.Status == WithdrawalStatus.Pending && w.ChannelAccountId != null
-                && (w.LeaseExpiresAt == null || w.LeaseExpiresAt < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(w => w.LeaseOwner, node.Id).SetProperty(w => w.LeaseExpiresAt, now + timeout + Options.LeaseDuration), ct);
-        var order = await db.Withdrawals.FirstOrDefaultAsync(w => w.Id == id && w.AppId == appId, ct);
-        if (leased != 1 || order is null)
-        {
-            return order;
-        }
-
-        try
-        {
-            using var deadline = new CancellationTokenSource(timeout, clock);
-            using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
-            await QueryAtChannelAsync(order, "merchant_refresh", bounded.Token, ct);
-        }
-        finally
-        {
-            await ReleaseLeaseAsync(id, CancellationToken.None);
-        }
-
-        return order;
-    }
 
     /// <summary>
     /// Applies what a channel reported (a query or a verified notice) with the effect the result-code map resolved.
@@ -425,11 +325,6 @@ public sealed partial class WithdrawalService(
     private async Task<RoutedRequest> RouteAsync(string merchantId, string routingKey, string method, long amount, string currency, DateTimeOffset now, CancellationToken ct) =>
         // The payee's bank code is not a routing filter: payout channels pay into any bank.
         await router.RouteAsync(db, merchantId, new RoutingRequest(ChannelBusinessType.Withdrawal, method, amount, currency, now, RoutingKey: routingKey), ct);
-
-    /// <summary>Gives up this node's lease on a withdrawal (after the create call), leaving its next query where it is.</summary>
-    private Task ReleaseLeaseAsync(string id, CancellationToken ct) =>
-        db.Withdrawals.Where(w => w.Id == id && w.LeaseOwner == node.Id)
-            .ExecuteUpdateAsync(s => s.SetProperty(w => w.LeaseOwner, (string?)null).SetProperty(w => w.LeaseExpiresAt, (DateTimeOffset?)null), ct);
 
     private static string HoldReasonOf(RoutedRequest routed)
     {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Sluice.Channels.Sandbox;
 using Sluice.Security;
 using Sluice.Server.ChannelAccounts;
-using Sluice.Server.Sandbox;
+using Sluice.Demo.Sandbox;
 using Sluice.Tests.Infrastructure;
 using Sluice.Webhooks;
 

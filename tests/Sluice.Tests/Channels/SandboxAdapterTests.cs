@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Sluice.Channels;
 using Sluice.Channels.Sandbox;
 using Sluice.Server.ChannelAccounts;
-using Sluice.Server.Sandbox;
+using Sluice.Demo.Sandbox;
 using Sluice.Tests.Infrastructure;
 
 namespace Sluice.Tests.Channels;

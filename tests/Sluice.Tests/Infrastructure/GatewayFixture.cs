@@ -10,13 +10,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Sluice.Data;
-using Sluice.Server.Seeding;
+using Sluice.Demo;
 
 namespace Sluice.Tests.Infrastructure;
 
 /// <summary>
 /// A real Sluice host on Kestrel at 127.0.0.1, with a database of its own (SQLite file or PostgreSQL database),
-/// the demo seed, and background loops off so tests drive the workers with a controlled clock.
+/// the demo seed (demo mode is on by default on SQLite and asked for explicitly on PostgreSQL, as an operator would),
+/// and background loops off so tests drive the workers with a controlled clock.
 /// </summary>
 public abstract class GatewayFixture : IAsyncLifetime
 {
@@ -63,6 +64,16 @@ public abstract class GatewayFixture : IAsyncLifetime
 
     protected virtual bool UseFakeClock => true;
 
+    /// <summary>
+    /// Settings every node of this gateway starts with, beyond the suite's own (a fixture of a particular set-up adds
+    /// its own). PostgreSQL nodes ask for demo mode explicitly: without it a PostgreSQL gateway seeds nothing.
+    /// </summary>
+    protected virtual IReadOnlyDictionary<string, string?> NodeSettings =>
+        Provider == DatabaseProvider.Postgres ? new Dictionary<string, string?> { ["Sluice:Demo:Enabled"] = "true" } : new Dictionary<string, string?>();
+
+    /// <summary>False for a gateway without demo mode: no demo seed is expected (and <see cref="Demo"/> stays unset).</summary>
+    protected virtual bool ExpectsDemo => true;
+
     /// <summary>What a fixture adds to every node's services after the gateway's own, e.g. a channel that exists only in the tests.</summary>
     protected virtual void ConfigureServices(IServiceCollection services)
     {
@@ -77,8 +88,11 @@ public abstract class GatewayFixture : IAsyncLifetime
         var node = StartNode("test-node-a");
         _factory = node.Factory;
         BaseAddress = node.BaseAddress;
-        Demo = Services.GetRequiredService<DemoSeedHolder>().Seed
-            ?? throw new InvalidOperationException("The demo seed did not run on a fresh database.");
+        if (ExpectsDemo)
+        {
+            Demo = Services.GetService<DemoSeedHolder>()?.Seed
+                ?? throw new InvalidOperationException("The demo seed did not run on a fresh database.");
+        }
     }
 
     /// <summary>The master key every node of this gateway shares (as production nodes share Sluice:MasterKey).</summary>
@@ -86,9 +100,11 @@ public abstract class GatewayFixture : IAsyncLifetime
 
     /// <summary>
     /// Starts another node of the same gateway: its own Kestrel server and process-level state, the same database,
-    /// master key, admin token and clock, as a second machine behind a load balancer would be.
+    /// master key, admin token and clock, as a second machine behind a load balancer would be. <paramref name="settings"/>
+    /// override the suite's (e.g. <c>Sluice:Roles</c>, <c>Sluice:Workers:Enabled</c>) for this node only, and
+    /// <paramref name="configure"/> can add to its host (a test's own services or middleware).
     /// </summary>
-    public GatewayNode StartNode(string nodeId)
+    public GatewayNode StartNode(string nodeId, IReadOnlyDictionary<string, string?>? settings = null, Action<IWebHostBuilder>? configure = null)
     {
         var port = FreePort();
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
@@ -105,6 +121,11 @@ public abstract class GatewayFixture : IAsyncLifetime
             b.UseSetting("Sluice:Workers:Enabled", "false");
             b.UseSetting("Sluice:Demo:Quiet", "true");
             b.UseSetting("Urls", baseAddress.ToString());
+            foreach (var (key, value) in NodeSettings.Concat(settings ?? new Dictionary<string, string?>()))
+            {
+                b.UseSetting(key, value);
+            }
+
             b.ConfigureLogging(l => l.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug).AddProvider(Logs));
             if (UseFakeClock)
             {
@@ -112,6 +133,7 @@ public abstract class GatewayFixture : IAsyncLifetime
             }
 
             b.ConfigureTestServices(ConfigureServices);
+            configure?.Invoke(b);
         });
         factory.UseKestrel(port);
         factory.StartServer();

@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Sluice.Channels.Sandbox;
 using Sluice.Server.Refunds;
-using Sluice.Server.Sandbox;
+using Sluice.Demo.Sandbox;
 using Sluice.Tests.Infrastructure;
 using Sluice.Tests.Webhooks;
 using static Sluice.Tests.Refunds.RefundTestKit;

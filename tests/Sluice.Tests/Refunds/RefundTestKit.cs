@@ -4,7 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Sluice.Payments;
 using Sluice.Channels.WeChatPay;
-using Sluice.Server.Sandbox;
+using Sluice.Demo.Sandbox;
 using Sluice.Tests.Channels.Alipay;
 using Sluice.Tests.Channels.WeChatPay;
 using Sluice.Tests.Infrastructure;

@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Sluice.Server.Sandbox;
+using Sluice.Demo.Sandbox;
 using Sluice.Tests.Infrastructure;
 
 namespace Sluice.Tests.Routing;

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Sluice.Server.Sandbox;
+using Sluice.Demo.Sandbox;
 using Sluice.Tests.Infrastructure;
 using static Sluice.Tests.Withdrawals.WithdrawalTestKit;
 
@@ -166,20 +166,23 @@ public abstract class WalletWithdrawalTests(GatewayFixture gateway) : IAsyncLife
             var row = await db.Withdrawals.FirstAsync(w => w.Id == paid.Str("id"), Ct);
             row.Status = Sluice.Withdrawals.WithdrawalStatus.Created;
             row.SucceededAt = null;
-            row.LeaseOwner = "node-that-died";
-            row.LeaseExpiresAt = now.AddSeconds(60);
-            row.NextQueryAt = now.AddSeconds(30);
             row.Version++;
+            var query = await db.ChannelQueries.FirstAsync(q => q.Kind == Sluice.Payments.ChannelQueryKind.Withdrawal && q.OrderId == row.Id, Ct);
+            query.Status = Sluice.Payments.ChannelQueryStatus.Pending;
+            query.LeaseOwner = "node-that-died";
+            query.LeaseExpiresAt = now.AddSeconds(60);
+            query.NextQueryAt = now.AddSeconds(30);
             await db.SaveChangesAsync(Ct);
             return row.Id;
         });
         gateway.Clock.Advance(TimeSpan.FromSeconds(31));
         await gateway.Services.Worker().RunOnceAsync(Ct);
         var whileLeased = await gateway.WithDbAsync(db => db.Withdrawals.AsNoTracking().FirstAsync(w => w.Id == orphan, Ct));
+        var rowWhileLeased = await gateway.WithdrawalQueryRowAsync(orphan);
         gateway.Clock.Advance(TimeSpan.FromSeconds(30));
         await gateway.Services.Worker().RunOnceAsync(Ct);
 
-        (whileLeased.Status, whileLeased.LeaseOwner).ShouldBe((Sluice.Withdrawals.WithdrawalStatus.Created, "node-that-died"), "nobody touches it while its lease holds");
+        (whileLeased.Status, rowWhileLeased.LeaseOwner).ShouldBe((Sluice.Withdrawals.WithdrawalStatus.Created, "node-that-died"), "nobody touches it while its lease holds");
         var settled = await merchant.GetWithdrawalAsync(orphan);
         settled.Str("status").ShouldBe("succeeded");
         settled.Str("channel").ShouldBe(channel);

@@ -7,6 +7,7 @@ using Sluice.Tests.Channels.UnionPay;
 using Sluice.Tests.Infrastructure;
 using Sluice.Tests.Requery;
 using Sluice.Tests.Webhooks;
+using Sluice.Payments;
 using Sluice.Withdrawals;
 using static Sluice.Tests.Withdrawals.WithdrawalTestKit;
 
@@ -130,7 +131,7 @@ public abstract class WithdrawalGatewayTests(SimulatedChannelsGateway gateway) :
         created.GetProperty("failure").ValueKind.ShouldBe(System.Text.Json.JsonValueKind.Null);
         var stored = await gateway.WithDbAsync(db => db.Withdrawals.AsNoTracking().FirstAsync(w => w.Id == created.Str("id"), Ct));
         (stored.LastChannelOutcome, stored.RawCode, stored.ResultCode).ShouldBe(("unknown", "HTTP_500", "channel_result_unknown"));
-        stored.NextQueryAt.ShouldNotBeNull();
+        (await gateway.WithdrawalQueryRowAsync(stored.Id)).Status.ShouldBe(ChannelQueryStatus.Pending, "its query is scheduled");
     }
 
     [Fact]
@@ -209,18 +210,20 @@ public abstract class WithdrawalGatewayTests(SimulatedChannelsGateway gateway) :
             (await Simulator.PayoutRequestsAsync(id)).ShouldBe((1, 1), $"withdrawal {id}");
         }
 
-        var leases = await gateway.WithDbAsync(db => db.Withdrawals.AsNoTracking().Where(w => ids.Contains(w.Id)).Select(w => w.LeaseOwner).ToListAsync(Ct));
+        var leases = await gateway.WithDbAsync(db => db.ChannelQueries.AsNoTracking()
+            .Where(q => q.Kind == ChannelQueryKind.Withdrawal && ids.Contains(q.OrderId)).Select(q => q.LeaseOwner).ToListAsync(Ct));
+        leases.Count.ShouldBe(ids.Count);
         leases.ShouldAllBe(owner => owner == null);
     }
 
     private Task<WithdrawalOrder> StoredAsync(string id) => gateway.WithDbAsync(db => db.Withdrawals.AsNoTracking().FirstAsync(w => w.Id == id, Ct));
 
-    /// <summary>Moves the clock to the withdrawal's next query and runs the worker's pass; returns the withdrawal after it.</summary>
-    private async Task<WithdrawalOrder> NextQueryAsync(string id)
+    /// <summary>Moves the clock to the withdrawal's next query and runs the worker's pass; returns the withdrawal and its query row after it.</summary>
+    private async Task<(WithdrawalOrder Order, ChannelQuery Row)> NextQueryAsync(string id)
     {
-        gateway.Clock.Advance((await StoredAsync(id)).NextQueryAt!.Value - gateway.Clock.GetUtcNow());
+        gateway.Clock.Advance((await gateway.WithdrawalQueryRowAsync(id)).NextQueryAt - gateway.Clock.GetUtcNow());
         await RunWorkerAsync();
-        return await StoredAsync(id);
+        return (await StoredAsync(id), await gateway.WithdrawalQueryRowAsync(id));
     }
 
     [Fact]
@@ -229,22 +232,22 @@ public abstract class WithdrawalGatewayTests(SimulatedChannelsGateway gateway) :
         var shop = await ShopAsync();
         using var merchant = gateway.Merchant(shop.ApiKey);
         var id = (await merchant.CreateWithdrawalAsync()).Str("id");
-        (await StoredAsync(id)).NextQueryAt!.Value.ShouldBe(gateway.Clock.GetUtcNow() + BankSchedule[0], TimeSpan.FromSeconds(1));
+        (await gateway.WithdrawalQueryRowAsync(id)).NextQueryAt.ShouldBe(gateway.Clock.GetUtcNow() + BankSchedule[0], TimeSpan.FromSeconds(1));
 
         var first = await NextQueryAsync(id);
-        (first.Status, first.QueryCount).ShouldBe((WithdrawalStatus.Pending, 1));
-        first.NextQueryAt.ShouldBe(gateway.Clock.GetUtcNow() + BankSchedule[1]);
+        (first.Order.Status, first.Row.AttemptCount).ShouldBe((WithdrawalStatus.Pending, 1));
+        first.Row.NextQueryAt.ShouldBe(gateway.Clock.GetUtcNow() + BankSchedule[1]);
 
         using (gateway.OverrideSchedule("bank", TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(7)))
         {
             var second = await NextQueryAsync(id);
-            second.QueryCount.ShouldBe(2);
-            second.NextQueryAt.ShouldBe(gateway.Clock.GetUtcNow() + TimeSpan.FromSeconds(7), "the configured schedule's last interval repeats");
+            second.Row.AttemptCount.ShouldBe(2);
+            second.Row.NextQueryAt.ShouldBe(gateway.Clock.GetUtcNow() + TimeSpan.FromSeconds(7), "the configured schedule's last interval repeats");
 
             await Simulator.SetBehaviourAsync("bankpayout", id, "lose_callback");
             await Simulator.CompletePayoutAsync(id, "SUCCEEDED");
             var settled = await NextQueryAsync(id);
-            (settled.Status, settled.QueryCount, settled.NextQueryAt).ShouldBe((WithdrawalStatus.Succeeded, 3, (DateTimeOffset?)null));
+            (settled.Order.Status, settled.Row.AttemptCount, settled.Row.Status).ShouldBe((WithdrawalStatus.Succeeded, 3, ChannelQueryStatus.Done));
         }
 
         (await Simulator.PayoutRequestsAsync(id)).ShouldBe((1, 3), "queried three times, never sent again");
@@ -264,8 +267,8 @@ public abstract class WithdrawalGatewayTests(SimulatedChannelsGateway gateway) :
         }
 
         (await merchant.GetWithdrawalAsync(paid)).Str("status").ShouldBe("pending", "without refresh the gateway answers what it holds");
-        await gateway.WithDbAsync(db => db.Withdrawals.Where(w => w.Id == held).ExecuteUpdateAsync(s => s
-            .SetProperty(w => w.LeaseOwner, "test-node-busy").SetProperty(w => w.LeaseExpiresAt, gateway.Clock.GetUtcNow().AddMinutes(1)), Ct));
+        await gateway.WithDbAsync(db => db.ChannelQueries.Where(q => q.Kind == ChannelQueryKind.Withdrawal && q.OrderId == held).ExecuteUpdateAsync(s => s
+            .SetProperty(q => q.LeaseOwner, "test-node-busy").SetProperty(q => q.LeaseExpiresAt, gateway.Clock.GetUtcNow().AddMinutes(1)), Ct));
 
         using var refreshed = await merchant.GetAsync($"/v1/withdrawals/{paid}?refresh=true", Ct);
         using var busy = await merchant.GetAsync($"/v1/withdrawals/{held}?refresh=true", Ct);
@@ -273,13 +276,13 @@ public abstract class WithdrawalGatewayTests(SimulatedChannelsGateway gateway) :
         refreshed.StatusCode.ShouldBe(HttpStatusCode.OK);
         (await refreshed.ReadJsonAsync()).Str("status").ShouldBe("succeeded");
         (await Simulator.PayoutRequestsAsync(paid)).ShouldBe((1, 1));
-        var stored = await StoredAsync(paid);
-        (stored.LeaseOwner, stored.LeaseExpiresAt).ShouldBe((null, null));
+        var stored = await gateway.WithdrawalQueryRowAsync(paid);
+        (stored.Status, stored.LeaseOwner, stored.LeaseExpiresAt).ShouldBe((ChannelQueryStatus.Done, null, null));
         (await gateway.WithDbAsync(db => db.WithdrawalEvents.SingleAsync(e => e.WithdrawalId == paid && e.ToStatus == "succeeded", Ct))).Source.ShouldBe("merchant_refresh");
 
         (await busy.ReadJsonAsync()).Str("status").ShouldBe("pending");
         (await Simulator.PayoutRequestsAsync(held)).ShouldBe((1, 0), "another node is working on it: the refresh does not ask the bank as well");
-        (await StoredAsync(held)).LeaseOwner.ShouldBe("test-node-busy");
+        (await gateway.WithdrawalQueryRowAsync(held)).LeaseOwner.ShouldBe("test-node-busy");
     }
 
     [Fact]

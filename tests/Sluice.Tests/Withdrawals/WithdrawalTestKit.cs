@@ -6,6 +6,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Sluice.Data;
+using Sluice.Payments;
+using Sluice.Server.Requery;
 using Sluice.Server.Withdrawals;
 using Sluice.Tests.Channels.UnionPay;
 using Sluice.Tests.Infrastructure;
@@ -102,7 +104,12 @@ public static class WithdrawalTestKit
         return (counts.GetProperty("creates").GetInt32(), counts.GetProperty("queries").GetInt32());
     }
 
-    public static WithdrawalWorker Worker(this IServiceProvider services) => services.GetRequiredService<WithdrawalWorker>();
+    /// <summary>The re-query worker, which also re-routes held withdrawals and queries pending ones.</summary>
+    public static ChannelRequeryWorker Worker(this IServiceProvider services) => services.GetRequiredService<ChannelRequeryWorker>();
+
+    /// <summary>A withdrawal's row in <c>channel_queries</c>: when it is looked at next, how often it was queried, who holds its lease.</summary>
+    public static Task<ChannelQuery> WithdrawalQueryRowAsync(this GatewayFixture gateway, string id) =>
+        gateway.WithDbAsync(db => db.ChannelQueries.AsNoTracking().SingleAsync(q => q.Kind == ChannelQueryKind.Withdrawal && q.OrderId == id, Ct));
 
     /// <summary>The gateway's withdrawal settings; tests may shorten them for one test and restore them after.</summary>
     public static WithdrawalOptions WithdrawalOptions(this GatewayFixture gateway) => gateway.Services.GetRequiredService<IOptions<WithdrawalOptions>>().Value;

@@ -981,7 +981,6 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasColumnName("attempt_count");
 
                     b.Property<string>("ChannelAccountId")
-                        .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)")
                         .HasColumnName("channel_account_id");
@@ -1021,7 +1020,6 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasColumnName("order_id");
 
                     b.Property<string>("Protocol")
-                        .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("protocol");
@@ -2125,15 +2123,6 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasColumnType("character varying(256)")
                         .HasColumnName("last_channel_outcome");
 
-                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("lease_expires_at");
-
-                    b.Property<string>("LeaseOwner")
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)")
-                        .HasColumnName("lease_owner");
-
                     b.Property<string>("MerchantId")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -2145,10 +2134,6 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
                         .HasColumnName("merchant_withdrawal_no");
-
-                    b.Property<DateTimeOffset?>("NextQueryAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("next_query_at");
 
                     b.Property<string>("NotifyUrl")
                         .HasMaxLength(2048)
@@ -2178,10 +2163,6 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("payee_type");
-
-                    b.Property<int>("QueryCount")
-                        .HasColumnType("integer")
-                        .HasColumnName("query_count");
 
                     b.Property<string>("RawCode")
                         .HasMaxLength(256)
@@ -2245,9 +2226,6 @@ namespace Sluice.Data.Migrations.Postgres
                     b.HasIndex("AppId", "MerchantWithdrawalNo")
                         .IsUnique()
                         .HasDatabaseName("ix_withdrawals_app_id_merchant_withdrawal_no");
-
-                    b.HasIndex("Status", "NextQueryAt")
-                        .HasDatabaseName("ix_withdrawals_status_next_query_at");
 
                     b.ToTable("withdrawals", (string)null);
                 });

@@ -970,7 +970,6 @@ namespace Sluice.Data.Migrations.Sqlite
                         .HasColumnName("attempt_count");
 
                     b.Property<string>("ChannelAccountId")
-                        .IsRequired()
                         .HasMaxLength(40)
                         .HasColumnType("TEXT")
                         .HasColumnName("channel_account_id");
@@ -1010,7 +1009,6 @@ namespace Sluice.Data.Migrations.Sqlite
                         .HasColumnName("order_id");
 
                     b.Property<string>("Protocol")
-                        .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
                         .HasColumnName("protocol");
@@ -2106,15 +2104,6 @@ namespace Sluice.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("last_channel_outcome");
 
-                    b.Property<long?>("LeaseExpiresAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("lease_expires_at");
-
-                    b.Property<string>("LeaseOwner")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("lease_owner");
-
                     b.Property<string>("MerchantId")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -2126,10 +2115,6 @@ namespace Sluice.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
                         .HasColumnName("merchant_withdrawal_no");
-
-                    b.Property<long?>("NextQueryAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("next_query_at");
 
                     b.Property<string>("NotifyUrl")
                         .HasMaxLength(2048)
@@ -2159,10 +2144,6 @@ namespace Sluice.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
                         .HasColumnName("payee_type");
-
-                    b.Property<int>("QueryCount")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("query_count");
 
                     b.Property<string>("RawCode")
                         .HasMaxLength(256)
@@ -2226,9 +2207,6 @@ namespace Sluice.Data.Migrations.Sqlite
                     b.HasIndex("AppId", "MerchantWithdrawalNo")
                         .IsUnique()
                         .HasDatabaseName("ix_withdrawals_app_id_merchant_withdrawal_no");
-
-                    b.HasIndex("Status", "NextQueryAt")
-                        .HasDatabaseName("ix_withdrawals_status_next_query_at");
 
                     b.ToTable("withdrawals", (string)null);
                 });

@@ -4,7 +4,7 @@ using Sluice.Common;
 using Sluice.Sandbox;
 using Sluice.Security;
 
-namespace Sluice.Server.Sandbox;
+namespace Sluice.Demo.Sandbox;
 
 /// <summary>
 /// Sends the sandbox channel's signed notices, retrying on its own schedule until the merchant answers

@@ -1,19 +1,15 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Sluice.Channels;
 using Sluice.Channels.Sandbox;
 using Sluice.Common;
 using Sluice.Data;
+using Sluice.Demo.Sandbox;
 using Sluice.Merchants;
-using ServiceProvider = Sluice.Merchants.ServiceProvider;
 using Sluice.Security;
-using Sluice.Server.ChannelAccounts;
-using Sluice.Server.Hosting;
-using Sluice.Server.Merchants;
-using Sluice.Server.Payments;
-using Sluice.Server.Sandbox;
+using ServiceProvider = Sluice.Merchants.ServiceProvider;
 
-namespace Sluice.Server.Seeding;
+namespace Sluice.Demo;
 
 /// <summary>What the demo seed created; the API key and webhook secret are only known here, once.</summary>
 public sealed record DemoSeed(string ServiceProviderId, string MerchantId, string AppId, string ChannelAccountId, string ApiKey, string WebhookSecret);
@@ -27,9 +23,8 @@ public sealed class DemoSeeder(
     IdGenerator ids,
     TimeProvider clock,
     CredentialProtector protector,
-    ChannelAccountContexts contexts,
     SandboxKeys sandboxKeys,
-    IOptions<SluiceOptions> options)
+    SluiceDemoOptions options)
 {
     public const string SandboxChannelCode = "sandbox";
 
@@ -96,7 +91,7 @@ public sealed class DemoSeeder(
         var app = new MerchantApp
         {
             Id = ids.Next("app"), MerchantId = merchant.Id, Name = "Demo Shop Web",
-            NotifyUrl = new Uri(options.Value.PublicBase, "demo/webhooks").ToString(),
+            NotifyUrl = new Uri(options.PublicBase, "demo/webhooks").ToString(),
             WebhookSecretCiphertext = protector.Protect(webhookSecret), CreatedAt = now,
         };
         var merchantNo = "SBX" + ApiKeys.RandomToken(8).ToUpperInvariant();
@@ -107,12 +102,12 @@ public sealed class DemoSeeder(
             Protocol = SandboxProfile.ProtocolName,
             MerchantId = merchant.Id,
             PaymentMethods = (await db.Channels.AsNoTracking().FirstAsync(c => c.Code == SandboxChannelCode, ct)).PaymentMethods,
-            CredentialsCiphertext = contexts.Protect(new Dictionary<string, string>
+            CredentialsCiphertext = protector.Protect(JsonSerializer.Serialize(new Dictionary<string, string>
             {
                 ["merchant_no"] = merchantNo,
                 ["api_secret"] = sandboxKeys.SecretFor(merchantNo),
-                ["base_url"] = options.Value.PublicBase.ToString(),
-            }),
+                ["base_url"] = options.PublicBase.ToString(),
+            })),
             CreatedAt = now,
         };
 
@@ -120,9 +115,12 @@ public sealed class DemoSeeder(
         db.Merchants.Add(merchant);
         db.Apps.Add(app);
         db.ChannelAccounts.Add(account);
+
+        // The demo app's test key, stored as the admin API stores keys: only its hash, shown here once.
+        var key = ApiKeys.Create("test");
+        db.ApiKeys.Add(new AppApiKey { Id = ids.Next("key"), AppId = app.Id, Prefix = key.Prefix, SecretHash = key.Hash, CreatedAt = now });
         await db.SaveChangesAsync(ct);
-        var key = await AdminMerchantEndpoints.IssueApiKeyAsync(db, ids, clock, app.Id, "test", ct);
-        return new DemoSeed(sp.Id, merchant.Id, app.Id, account.Id, key.Secret, webhookSecret);
+        return new DemoSeed(sp.Id, merchant.Id, app.Id, account.Id, key.Plaintext, webhookSecret);
     }
 }
 

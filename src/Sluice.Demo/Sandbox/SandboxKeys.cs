@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Sluice.Server.Sandbox;
+namespace Sluice.Demo.Sandbox;
 
 /// <summary>
 /// The sandbox channel issues each sandbox merchant number its API secret, derived from a root key of its own
