@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
+using Sluice.Channels.Contracts;
 
 namespace Sluice.Channels;
 
@@ -27,6 +28,9 @@ public static class ChannelTransport
     public const string UnreadableAnswer = "UNREADABLE_ANSWER";
     public const string AdapterFault = "ADAPTER_FAULT";
     public const string ServerErrorPrefix = "HTTP_";
+
+    /// <summary>The named HttpClient of a protocol's adapter, registered by <see cref="ChannelRegistration.AddChannel{TAdapter, TProfile}"/>.</summary>
+    public static string HttpClientName(string protocol) => "channel-" + protocol;
 
     /// <summary>Sends <paramref name="message"/>; either the answer (any status below 500) or the failure is set.</summary>
     public static async Task<(ChannelHttpAnswer? Answer, ChannelResult? Failure)> SendAsync(HttpClient client, HttpRequestMessage message, CancellationToken ct)

@@ -44,7 +44,7 @@ public sealed class DemoSeeder(
                 Code = SandboxChannelCode,
                 InstitutionName = "Sluice Sandbox",
                 BusinessType = ChannelBusinessType.Payment,
-                Protocol = SandboxChannelAdapter.ProtocolName,
+                Protocol = SandboxProfile.ProtocolName,
                 PaymentMethods = string.Join(',', methods),
                 Environments = "h5,wechat_mini_program,app_sdk,pc_web,pos",
                 ProductCodes = "",
@@ -99,7 +99,7 @@ public sealed class DemoSeeder(
         {
             Id = ids.Next("cha"),
             ChannelCode = SandboxChannelCode,
-            Protocol = SandboxChannelAdapter.ProtocolName,
+            Protocol = SandboxProfile.ProtocolName,
             MerchantId = merchant.Id,
             PaymentMethods = (await db.Channels.AsNoTracking().FirstAsync(c => c.Code == SandboxChannelCode, ct)).PaymentMethods,
             CredentialsCiphertext = protector.Protect(JsonSerializer.Serialize(new Dictionary<string, string>

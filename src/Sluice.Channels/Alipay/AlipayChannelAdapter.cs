@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Sluice.Channels.Contracts;
 using static Sluice.Channels.Alipay.AlipayProtocol;
 
 namespace Sluice.Channels.Alipay;
@@ -15,20 +16,15 @@ namespace Sluice.Channels.Alipay;
 /// <c>redirect</c> (alipay_wap / alipay_page: a signed GET URL to the gateway, no server call) and <c>sdk_params</c>
 /// (alipay_app: the signed order string for the Alipay app SDK). Amounts: CNY only, fen ↔ yuan strings exactly.
 /// </summary>
-public sealed class AlipayChannelAdapter(IHttpClientFactory httpClients, TimeProvider clock) : IChannelAdapter
+public sealed class AlipayChannelAdapter(IHttpClientFactory httpClients, TimeProvider clock) : IChannelPayments, IChannelRefunds, IChannelPayouts, IChannelCallbacks
 {
-    public const string ProtocolName = "alipay";
-    public const string HttpClientName = "channel-alipay";
+    public static readonly string HttpClientName = ChannelTransport.HttpClientName(AlipayProfile.ProtocolName);
 
     private static readonly JsonSerializerOptions BizJson = new()
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
-
-    public string Protocol => ProtocolName;
-
-    public IReadOnlyList<ResultCodeRule> DefaultResultCodes => AlipayResultCodes.Rules;
 
     public async Task<ChannelPayResult> PayAsync(ChannelAccountContext account, ChannelPayRequest request, CancellationToken ct)
     {
@@ -210,9 +206,6 @@ public sealed class AlipayChannelAdapter(IHttpClientFactory httpClients, TimePro
             new ChannelReport(result, ParseYuan(form.GetValueOrDefault("total_amount")), "CNY", ParseBeijingTime(form.GetValueOrDefault("gmt_payment"))),
             notifyId));
     }
-
-    public ChannelCallbackAnswer AnswerCallback(bool accepted) =>
-        accepted ? new ChannelCallbackAnswer(200, "text/plain", NoticeAccepted) : new ChannelCallbackAnswer(400, "text/plain", NoticeRefused);
 
     /// <summary>The common parameters, <c>biz_content</c> and <c>sign</c> of one gateway request.</summary>
     private Dictionary<string, string> SignedParameters(

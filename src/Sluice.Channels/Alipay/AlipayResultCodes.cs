@@ -1,3 +1,4 @@
+using Sluice.Channels.Contracts;
 using static Sluice.Channels.Alipay.AlipayProtocol;
 
 namespace Sluice.Channels.Alipay;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Sluice.Channels.Contracts;
 using static Sluice.Channels.BankPayout.BankPayoutProtocol;
 
 namespace Sluice.Channels.BankPayout;
@@ -8,34 +9,18 @@ namespace Sluice.Channels.BankPayout;
 /// Withdrawals to bank accounts over a generic bank payout API (protocol <c>bank</c>; wire format in
 /// <see cref="BankPayoutProtocol"/> and <c>docs/channels/bank-payout.md</c>).
 /// Credentials: <c>client_id</c>, <c>secret</c> (the HMAC key), <c>base_url</c>.
-/// Payments, closes and refunds are not payout flows: they fail at once with raw code <c>UNSUPPORTED_FLOW</c>
-/// (not taken, so routing may use another channel).
+/// Payments, closes and refunds are not payout flows: the adapter has no interface for them, so the registry refuses them
+/// (<see cref="ChannelFlowNotSupportedException"/>: failed with raw code <c>UNSUPPORTED_FLOW</c>, not taken).
 /// Outcomes: <c>SUCCESS</c> + <c>ACCEPTED</c>/<c>PROCESSING</c> = pending, <c>SUCCEEDED</c> = succeeded, <c>FAILED</c> /
 /// <c>RETURNED</c> = failed (raw code = the payout's <c>failure_code</c>); <c>DUPLICATE_PAYOUT</c> = unknown (query);
 /// <c>SYSTEM_BUSY</c> at create = failed, not taken; an unsigned or mis-signed answer = unknown.
 /// </summary>
-public sealed class BankPayoutChannelAdapter(IHttpClientFactory httpClients, TimeProvider clock) : IChannelAdapter
+public sealed class BankPayoutChannelAdapter(IHttpClientFactory httpClients, TimeProvider clock) : IChannelPayouts, IChannelCallbacks
 {
-    public const string ProtocolName = "bank";
-    public const string HttpClientName = "channel-bank";
+    public static readonly string HttpClientName = ChannelTransport.HttpClientName(BankPayoutProfile.ProtocolName);
 
     /// <summary>Notice nonces seen within the signature window, so a captured notice cannot be replayed to this node.</summary>
     private readonly ConcurrentDictionary<string, DateTimeOffset> _noticeNonces = new(StringComparer.Ordinal);
-
-    public string Protocol => ProtocolName;
-
-    public IReadOnlyList<ResultCodeRule> DefaultResultCodes => BankPayoutResultCodes.Rules;
-
-    public Task<ChannelPayResult> PayAsync(ChannelAccountContext account, ChannelPayRequest request, CancellationToken ct) =>
-        Task.FromResult(new ChannelPayResult(Unsupported(), null));
-
-    public Task<ChannelReport> QueryPaymentAsync(ChannelAccountContext account, ChannelOrderRef order, CancellationToken ct) => UnsupportedReport();
-
-    public Task<ChannelReport> ClosePaymentAsync(ChannelAccountContext account, ChannelOrderRef order, CancellationToken ct) => UnsupportedReport();
-
-    public Task<ChannelReport> RefundAsync(ChannelAccountContext account, ChannelRefundRequest request, CancellationToken ct) => UnsupportedReport();
-
-    public Task<ChannelReport> QueryRefundAsync(ChannelAccountContext account, string refundId, string orderId, CancellationToken ct) => UnsupportedReport();
 
     public async Task<ChannelReport> WithdrawAsync(ChannelAccountContext account, ChannelWithdrawRequest request, CancellationToken ct)
     {
@@ -94,14 +79,6 @@ public sealed class BankPayoutChannelAdapter(IHttpClientFactory httpClients, Tim
             ? ValueTask.FromResult(CallbackParseResult.Accepted(new ChannelNotice(ChannelNoticeKind.Withdrawal, no, ReportFrom(notice, ChannelFlow.Notify), eventId)))
             : ValueTask.FromResult(CallbackParseResult.Rejected("notice lacks out_payout_no, event_id or status"));
     }
-
-    public ChannelCallbackAnswer AnswerCallback(bool accepted) =>
-        accepted ? new ChannelCallbackAnswer(200, "application/json", "{\"code\":\"SUCCESS\"}") : new ChannelCallbackAnswer(400, "application/json", "{\"code\":\"REJECTED\"}");
-
-    private static ChannelResult Unsupported() =>
-        new(ChannelOutcome.Failed, BankPayoutResultCodes.UnsupportedFlow, null, "a bank payout channel takes no payments or refunds") { NotTakenByChannel = true };
-
-    private static Task<ChannelReport> UnsupportedReport() => Task.FromResult(new ChannelReport(Unsupported()));
 
     private static ChannelReport ReportFrom(BankPayoutAnswer answer, ChannelFlow flow)
     {

@@ -1,3 +1,4 @@
+using Sluice.Channels.Contracts;
 using static Sluice.Channels.BankPayout.BankPayoutProtocol;
 
 namespace Sluice.Channels.BankPayout;
@@ -8,7 +9,6 @@ namespace Sluice.Channels.BankPayout;
 /// </summary>
 public static class BankPayoutResultCodes
 {
-    public const string UnsupportedFlow = "UNSUPPORTED_FLOW";
     public const string UnsupportedPayeeType = "UNSUPPORTED_PAYEE_TYPE";
 
     private const string Confirming = "The payout result is being confirmed.";
@@ -59,9 +59,10 @@ public static class BankPayoutResultCodes
             rules.Add(new(ChannelFlow.WithdrawQuery, code, null, "channel_result_unknown", ChannelOutcome.Unknown, true, Confirming, ConfirmingZh));
         }
 
+        // Payments and refunds are not payout flows: the registry refuses them (ChannelFlowNotSupportedException).
         foreach (var flow in new[] { ChannelFlow.Pay, ChannelFlow.Query, ChannelFlow.Close, ChannelFlow.Refund, ChannelFlow.RefundQuery })
         {
-            rules.Add(new(flow, UnsupportedFlow, null, "flow_not_supported", ChannelOutcome.Failed, false,
+            rules.Add(new(flow, ChannelFlowNotSupportedException.RawCode, null, "flow_not_supported", ChannelOutcome.Failed, false,
                 "This channel only makes payouts.", "该通道仅支持代付。"));
         }
 

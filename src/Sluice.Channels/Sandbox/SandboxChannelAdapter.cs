@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Sluice.Channels.Contracts;
 using Sluice.Security;
 using static Sluice.Channels.Sandbox.SandboxProtocol;
 
@@ -8,14 +9,9 @@ namespace Sluice.Channels.Sandbox;
 /// <summary>
 /// Speaks the sandbox channel's protocol. Credentials: <c>merchant_no</c>, <c>api_secret</c>, <c>base_url</c>.
 /// </summary>
-public sealed class SandboxChannelAdapter(IHttpClientFactory httpClients, TimeProvider clock) : IChannelAdapter
+public sealed class SandboxChannelAdapter(IHttpClientFactory httpClients, TimeProvider clock) : IChannelPayments, IChannelRefunds, IChannelPayouts, IChannelCallbacks
 {
-    public const string ProtocolName = "sandbox";
-    public const string HttpClientName = "channel-sandbox";
-
-    public string Protocol => ProtocolName;
-
-    public IReadOnlyList<ResultCodeRule> DefaultResultCodes => SandboxResultCodes.Rules;
+    public static readonly string HttpClientName = ChannelTransport.HttpClientName(SandboxProfile.ProtocolName);
 
     public async Task<ChannelPayResult> PayAsync(ChannelAccountContext account, ChannelPayRequest request, CancellationToken ct)
     {
@@ -124,9 +120,6 @@ public sealed class SandboxChannelAdapter(IHttpClientFactory httpClients, TimePr
             ? ValueTask.FromResult(CallbackParseResult.Rejected($"unknown notice kind '{notice.Kind}'"))
             : ValueTask.FromResult(CallbackParseResult.Accepted(new ChannelNotice(kind.Value, notice.OutTradeNo, ReportFrom(notice), notice.NotifyId)));
     }
-
-    public ChannelCallbackAnswer AnswerCallback(bool accepted) =>
-        accepted ? new ChannelCallbackAnswer(200, "text/plain", NoticeAnswer) : new ChannelCallbackAnswer(500, "text/plain", "FAIL");
 
     private static ChannelReport ReportFrom(SandboxAnswer answer)
     {

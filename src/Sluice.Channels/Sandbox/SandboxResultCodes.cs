@@ -1,3 +1,4 @@
+using Sluice.Channels.Contracts;
 using static Sluice.Channels.Sandbox.SandboxProtocol;
 
 namespace Sluice.Channels.Sandbox;

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using Sluice.Channels.Contracts;
 using static Sluice.Channels.UnionPay.UnionPayProtocol;
 
 namespace Sluice.Channels.UnionPay;
@@ -39,27 +40,14 @@ namespace Sluice.Channels.UnionPay;
 /// <para>Order ids and times: ACP's <c>orderId</c> takes letters and digits only, so Sluice's id is sent without its
 /// <c>_</c> and travels whole in <c>reqReserved</c>; <c>txnTime</c> (Beijing time) is the creation time carried in
 /// Sluice's id, which comes from the injected clock, so a later query or refund query can rebuild it from the id.</para>
-/// <para>Withdrawals are not a UnionPay gateway flow: Failed with raw code <c>UNSUPPORTED_FLOW</c>.</para>
+/// <para>Withdrawals are not a UnionPay gateway flow: the adapter has no payout interface (see <see cref="UnionPayProfile"/>).</para>
 /// </summary>
-public sealed class UnionPayChannelAdapter(IHttpClientFactory httpClients, TimeProvider clock) : IChannelAdapter
+public sealed class UnionPayChannelAdapter(IHttpClientFactory httpClients, TimeProvider clock) : IChannelPayments, IChannelRefunds, IChannelCallbacks
 {
-    public const string ProtocolName = "unionpay";
-    public const string HttpClientName = "channel-unionpay";
-    public const string UnsupportedFlow = "UNSUPPORTED_FLOW";
+    public static readonly string HttpClientName = ChannelTransport.HttpClientName(UnionPayProfile.ProtocolName);
 
     private static readonly ConcurrentDictionary<string, X509Certificate2> Certificates = new(StringComparer.Ordinal);
     private static readonly ConcurrentDictionary<string, RSA> PrivateKeys = new(StringComparer.Ordinal);
-
-    public string Protocol => ProtocolName;
-
-    public IReadOnlyList<ResultCodeRule> DefaultResultCodes { get; } =
-    [
-        .. UnionPayResultCodes.Rules,
-        new(ChannelFlow.Withdraw, UnsupportedFlow, null, "flow_not_supported", ChannelOutcome.Failed, false,
-            "This channel does not make payouts.", "该通道不支持代付。"),
-        new(ChannelFlow.WithdrawQuery, UnsupportedFlow, null, "flow_not_supported", ChannelOutcome.Failed, false,
-            "This channel does not make payouts.", "该通道不支持代付。"),
-    ];
 
     public async Task<ChannelPayResult> PayAsync(ChannelAccountContext account, ChannelPayRequest request, CancellationToken ct)
     {
@@ -149,12 +137,6 @@ public sealed class UnionPayChannelAdapter(IHttpClientFactory httpClients, TimeP
     public Task<ChannelReport> QueryRefundAsync(ChannelAccountContext account, string refundId, string orderId, CancellationToken ct) =>
         QueryAsync(account, refundId, ChannelFlow.RefundQuery, ct);
 
-    public Task<ChannelReport> WithdrawAsync(ChannelAccountContext account, ChannelWithdrawRequest request, CancellationToken ct) =>
-        Task.FromResult(new ChannelReport(new ChannelResult(ChannelOutcome.Failed, UnsupportedFlow, null, "UnionPay's online gateway makes no payouts") { NotTakenByChannel = true }));
-
-    public Task<ChannelReport> QueryWithdrawalAsync(ChannelAccountContext account, string withdrawalId, CancellationToken ct) =>
-        Task.FromResult(new ChannelReport(new ChannelResult(ChannelOutcome.Failed, UnsupportedFlow, null, "UnionPay's online gateway makes no payouts")));
-
     public ValueTask<CallbackParseResult> ParseCallbackAsync(ChannelAccountContext account, ChannelCallbackRequest request, CancellationToken ct)
     {
         Dictionary<string, string> fields;
@@ -198,9 +180,6 @@ public sealed class UnionPayChannelAdapter(IHttpClientFactory httpClients, TimeP
             ParseTraceTime(fields.GetValueOrDefault("traceTime"), fields.GetValueOrDefault("txnTime")));
         return ValueTask.FromResult(CallbackParseResult.Accepted(new ChannelNotice(kind.Value, sluiceId, report, queryId + ":" + code)));
     }
-
-    public ChannelCallbackAnswer AnswerCallback(bool accepted) =>
-        accepted ? new ChannelCallbackAnswer(200, "text/plain", "ok") : new ChannelCallbackAnswer(500, "text/plain", "fail");
 
     private async Task<ChannelReport> QueryAsync(ChannelAccountContext account, string sluiceId, ChannelFlow flow, CancellationToken ct)
     {

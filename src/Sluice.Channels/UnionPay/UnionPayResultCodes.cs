@@ -1,3 +1,5 @@
+using Sluice.Channels.Contracts;
+
 namespace Sluice.Channels.UnionPay;
 
 /// <summary>
@@ -166,6 +168,13 @@ public static class UnionPayResultCodes
             {
                 rules.Add(new(flow, code, null, "channel_result_unknown", ChannelOutcome.Unknown, true, Confirming, ConfirmingZh));
             }
+        }
+
+        // Withdrawals are not a UnionPay gateway flow: the registry refuses them (ChannelFlowNotSupportedException).
+        foreach (var flow in new[] { ChannelFlow.Withdraw, ChannelFlow.WithdrawQuery })
+        {
+            rules.Add(new(flow, ChannelFlowNotSupportedException.RawCode, null, "flow_not_supported", ChannelOutcome.Failed, false,
+                "This channel does not make payouts.", "该通道不支持代付。"));
         }
 
         return rules;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Sluice.Channels.Contracts;
 using static Sluice.Channels.WeChatPay.WeChatPayResultCodes;
 
 namespace Sluice.Channels.WeChatPay;
@@ -19,15 +19,10 @@ namespace Sluice.Channels.WeChatPay;
 /// <c>WeixinJSBridge</c>; wechat_app: JSON for the app SDK's <c>PayReq</c>), each already signed.</para>
 /// Amounts are integer fen (<c>amount.total</c>). JSAPI needs the payer's openid (<see cref="ChannelPayRequest.PayerId"/>).
 /// </summary>
-public sealed class WeChatPayChannelAdapter(IHttpClientFactory httpClients, TimeProvider clock) : IChannelAdapter
+public sealed partial class WeChatPayChannelAdapter(IHttpClientFactory httpClients, TimeProvider clock) : IChannelPayments, IChannelRefunds, IChannelPayouts
 {
-    public const string ProtocolName = "wechatpay-v3";
-    public const string HttpClientName = "channel-wechatpay";
+    public static readonly string HttpClientName = ChannelTransport.HttpClientName(WeChatPayProfile.ProtocolName);
     public const string DefaultTransferSceneId = "1000";
-
-    public string Protocol => ProtocolName;
-
-    public IReadOnlyList<ResultCodeRule> DefaultResultCodes => Rules;
 
     public async Task<ChannelPayResult> PayAsync(ChannelAccountContext account, ChannelPayRequest request, CancellationToken ct)
     {
@@ -149,112 +144,6 @@ public sealed class WeChatPayChannelAdapter(IHttpClientFactory httpClients, Time
         return answer is null ? new ChannelReport(failure!) : TransferReport(ChannelFlow.WithdrawQuery, answer);
     }
 
-    public ValueTask<CallbackParseResult> ParseCallbackAsync(ChannelAccountContext account, ChannelCallbackRequest request, CancellationToken ct)
-    {
-        try
-        {
-            return ValueTask.FromResult(ParseCallback(account, request));
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or CryptographicException or ArgumentException)
-        {
-            // Incomplete or unreadable credentials (no platform key, a short APIv3 key): nothing can be verified.
-            return ValueTask.FromResult(CallbackParseResult.Rejected("channel account credentials unusable: " + ex.GetType().Name));
-        }
-    }
-
-    /// <summary>204 with no body when accepted (WeChat Pay takes 200 or 204); otherwise 500 with the documented FAIL body.</summary>
-    public ChannelCallbackAnswer AnswerCallback(bool accepted) =>
-        accepted
-            ? new ChannelCallbackAnswer(204, "application/json", "")
-            : new ChannelCallbackAnswer(500, "application/json", """{"code":"FAIL","message":"失败"}""");
-
-    private CallbackParseResult ParseCallback(ChannelAccountContext account, ChannelCallbackRequest request)
-    {
-        var m = WeChatMerchant.Of(account);
-        var text = Encoding.UTF8.GetString(request.Body);
-        var rejection = VerifySignedMessage(m, request.Header, text);
-        if (rejection is not null)
-        {
-            return CallbackParseResult.Rejected(rejection);
-        }
-
-        WeChatNotice? notice;
-        try
-        {
-            notice = JsonSerializer.Deserialize<WeChatNotice>(request.Body, WeChatPayProtocol.Json);
-        }
-        catch (JsonException)
-        {
-            return CallbackParseResult.Rejected("unreadable notice body");
-        }
-
-        if (notice?.Resource is not { } resource || notice.Id is null || notice.EventType is null)
-        {
-            return CallbackParseResult.Rejected("notice lacks id, event_type or resource");
-        }
-
-        if (resource.Algorithm != WeChatPayProtocol.AeadAlgorithm)
-        {
-            return CallbackParseResult.Rejected($"unsupported resource algorithm '{resource.Algorithm}'");
-        }
-
-        var plain = WeChatPayProtocol.DecryptResource(m.ApiV3Key, resource.Nonce, resource.AssociatedData, resource.Ciphertext);
-        if (plain is null)
-        {
-            return CallbackParseResult.Rejected("resource did not decrypt with the APIv3 key");
-        }
-
-        try
-        {
-            T Read<T>() => JsonSerializer.Deserialize<T>(plain, WeChatPayProtocol.Json)!;
-            CallbackParseResult Accept(string? owner, ChannelNoticeKind kind, string orderId, ChannelReport report) =>
-                owner is not null && owner != m.Mchid ? CallbackParseResult.Rejected("notice is for another merchant")
-                : string.IsNullOrEmpty(orderId) ? CallbackParseResult.Rejected("notice lacks the merchant's order number")
-                : CallbackParseResult.Accepted(new ChannelNotice(kind, orderId, report, notice.Id));
-
-            return notice.EventType.Split('.')[0] switch
-            {
-                "TRANSACTION" when Read<WeChatTransaction>() is var t =>
-                    Accept(t.Mchid ?? t.SpMchid, ChannelNoticeKind.Payment, t.OutTradeNo, TransactionReport(ChannelFlow.Notify, t)),
-                "REFUND" when Read<WeChatRefund>() is var r =>
-                    Accept(r.Mchid ?? r.SpMchid, ChannelNoticeKind.Refund, r.OutRefundNo, RefundReport(ChannelFlow.Notify, r)),
-                "MCHTRANSFER" when Read<WeChatTransferBill>() is var b =>
-                    Accept(b.MchId, ChannelNoticeKind.Withdrawal, b.OutBillNo, TransferReport(ChannelFlow.Notify, b)),
-                _ => CallbackParseResult.Rejected($"unknown event type '{notice.EventType}'"),
-            };
-        }
-        catch (Exception ex) when (ex is JsonException or NullReferenceException)
-        {
-            return CallbackParseResult.Rejected("decrypted resource is not the expected JSON");
-        }
-    }
-
-    /// <summary>Null when the Wechatpay-* headers verify over the body with the named platform key within five minutes.</summary>
-    private string? VerifySignedMessage(WeChatMerchant m, Func<string, string?> header, string body)
-    {
-        var serial = header(WeChatPayProtocol.SerialHeader);
-        var timestamp = header(WeChatPayProtocol.TimestampHeader);
-        var nonce = header(WeChatPayProtocol.NonceHeader);
-        if (serial is null || timestamp is null || nonce is null)
-        {
-            return "Wechatpay-Serial, -Timestamp or -Nonce missing";
-        }
-
-        if (m.PlatformKey(serial) is not { } key)
-        {
-            return $"no platform key with serial {serial}";
-        }
-
-        if (!WeChatPayProtocol.IsFresh(timestamp, clock.GetUtcNow()))
-        {
-            return "timestamp outside five minutes";
-        }
-
-        return WeChatPayProtocol.Verify(key, WeChatPayProtocol.AnswerSignString(timestamp, nonce, body), header(WeChatPayProtocol.SignatureHeader))
-            ? null
-            : "signature verification failed";
-    }
-
     private static ChannelResult Result(ChannelFlow flow, string? subCode, string? message, string? reference, string code = Codes.Success) =>
         new(Outcome(flow, code, subCode), code, subCode, message, reference);
 
@@ -369,63 +258,5 @@ public sealed class WeChatPayChannelAdapter(IHttpClientFactory httpClients, Time
         {
             return (default, ChannelResult.Unknown(ChannelTransport.UnreadableAnswer, "answer is not the expected JSON"));
         }
-    }
-}
-
-/// <summary>A channel account's WeChat Pay identity, keys and platform verification keys, read from its credentials.</summary>
-internal sealed record WeChatMerchant(
-    bool Partner,
-    string Mchid,
-    string Appid,
-    string? SubMchid,
-    string? SubAppid,
-    string SerialNo,
-    string PrivateKey,
-    byte[] ApiV3Key,
-    Uri BaseUrl,
-    IReadOnlyDictionary<string, string> PlatformKeys)
-{
-    /// <summary>The platform public key (or certificate) PEM with this serial, if the account knows it.</summary>
-    public string? PlatformKey(string serial) => PlatformKeys.GetValueOrDefault(serial);
-
-    /// <summary>The platform key sensitive fields are encrypted with, and its serial (sent as Wechatpay-Serial).</summary>
-    public (string Serial, string Key) EncryptionKey() => PlatformKeys.Select(kv => (kv.Key, kv.Value)).First();
-
-    public static WeChatMerchant Of(ChannelAccountContext account)
-    {
-        var partner = account.SubMerchantId is not null;
-        var apiV3Key = Encoding.UTF8.GetBytes(account.Credential("api_v3_key"));
-        if (apiV3Key.Length != WeChatPayProtocol.ApiV3KeyLength)
-        {
-            throw new InvalidOperationException($"Channel account {account.AccountId}: api_v3_key must be 32 bytes.");
-        }
-
-        var platform = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (account.Credentials.TryGetValue("platform_public_key", out var publicKey) && publicKey.Length > 0)
-        {
-            platform[account.Credential("platform_serial_no")] = publicKey;
-        }
-
-        if (account.Credentials.TryGetValue("platform_certificate", out var certificate) && certificate.Length > 0)
-        {
-            platform[WeChatPayProtocol.CertificateSerial(certificate)] = certificate;
-        }
-
-        if (platform.Count == 0)
-        {
-            throw new InvalidOperationException($"Channel account {account.AccountId} has no platform_public_key or platform_certificate.");
-        }
-
-        return new WeChatMerchant(
-            partner,
-            account.Credential(partner ? "sp_mchid" : "mchid"),
-            account.Credential(partner ? "sp_appid" : "appid"),
-            account.SubMerchantId,
-            partner ? account.Credentials.GetValueOrDefault("sub_appid") is { Length: > 0 } s ? s : null : null,
-            account.Credential("merchant_serial_no"),
-            account.Credential("merchant_private_key"),
-            apiV3Key,
-            new Uri(account.Credential("base_url").TrimEnd('/') + "/"),
-            platform);
     }
 }

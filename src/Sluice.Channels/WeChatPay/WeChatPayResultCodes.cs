@@ -1,3 +1,5 @@
+using Sluice.Channels.Contracts;
+
 namespace Sluice.Channels.WeChatPay;
 
 /// <summary>

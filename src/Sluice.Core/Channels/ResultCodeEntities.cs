@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Sluice.Channels.Contracts;
 
 namespace Sluice.Channels;
 

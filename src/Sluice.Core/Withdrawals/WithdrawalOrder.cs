@@ -1,4 +1,5 @@
 using Sluice.Channels;
+using Sluice.Channels.Contracts;
 
 namespace Sluice.Withdrawals;
 

@@ -56,7 +56,8 @@ public static partial class NotifyEndpoints
             return Results.StatusCode(StatusCodes.Status413PayloadTooLarge);
         }
 
-        var adapter = adapters.For(account.Protocol);
+        var callbacks = adapters.Callbacks(account.Protocol);
+        var acknowledgement = adapters.Profile(account.Protocol).Acknowledgement!;
         var context = contexts.For(account);
         var callback = new ChannelCallbackRequest(
             request.Method,
@@ -68,7 +69,7 @@ public static partial class NotifyEndpoints
         using var activity = SluiceTracing.Source.StartActivity("channel.callback", System.Diagnostics.ActivityKind.Server);
         activity?.SetTag("sluice.channel.protocol", account.Protocol);
         activity?.SetTag("sluice.channel.account_id", account.Id);
-        var parsed = await adapter.ParseCallbackAsync(context, callback, ct);
+        var parsed = await callbacks.ParseCallbackAsync(context, callback, ct);
         activity?.SetTag("sluice.callback.verified", parsed.Verified);
 
         // Past verification the notice is processed to the end even if the channel hangs up, so it is never half-applied.
@@ -92,7 +93,7 @@ public static partial class NotifyEndpoints
             metrics.CallbacksReceived.Add(1, new KeyValuePair<string, object?>("verified", false));
             db.ChannelCallbacks.Add(log);
             await db.SaveChangesAsync(ct);
-            var refusal = adapter.AnswerCallback(accepted: false);
+            var refusal = acknowledgement.Answer(accepted: false);
             return Results.Text(refusal.Body, refusal.ContentType, Encoding.UTF8, refusal.StatusCode);
         }
 
@@ -132,7 +133,7 @@ public static partial class NotifyEndpoints
         await transaction.CommitAsync(ct);
         activity?.SetTag("sluice.callback.effect", log.Effect);
         LogApplied(logger, account.Id, notice.OrderId, log.Effect);
-        var answer = adapter.AnswerCallback(accepted: true);
+        var answer = acknowledgement.Answer(accepted: true);
         return Results.Text(answer.Body, answer.ContentType, Encoding.UTF8, answer.StatusCode);
     }
 

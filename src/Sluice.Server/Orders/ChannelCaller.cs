@@ -29,43 +29,43 @@ public sealed partial class ChannelCaller(
     ILogger<ChannelCaller> logger)
 {
     public Task<ChannelAnswer<ChannelPayResult>> PayAsync(ChannelAccount account, ChannelPayRequest request, CancellationToken ct, CancellationToken stopping = default) =>
-        CallAsync(ChannelFlow.Pay, account, request.OrderId, (a, c, t) => a.PayAsync(c, request, t), p => p.Result,
-            unknown => new ChannelPayResult(unknown, null), ct, stopping);
+        CallAsync(ChannelFlow.Pay, account, request.OrderId, (c, t) => adapters.Payments(account.Protocol).PayAsync(c, request, t), p => p.Result,
+            result => new ChannelPayResult(result, null), ct, stopping);
 
     public Task<ChannelAnswer<ChannelReport>> QueryPaymentAsync(ChannelAccount account, ChannelOrderRef order, CancellationToken ct, CancellationToken stopping = default) =>
-        ReportAsync(ChannelFlow.Query, account, order.OrderId, (a, c, t) => a.QueryPaymentAsync(c, order, t), ct, stopping);
+        ReportAsync(ChannelFlow.Query, account, order.OrderId, (c, t) => adapters.Payments(account.Protocol).QueryPaymentAsync(c, order, t), ct, stopping);
 
     public Task<ChannelAnswer<ChannelReport>> ClosePaymentAsync(ChannelAccount account, ChannelOrderRef order, CancellationToken ct, CancellationToken stopping = default) =>
-        ReportAsync(ChannelFlow.Close, account, order.OrderId, (a, c, t) => a.ClosePaymentAsync(c, order, t), ct, stopping);
+        ReportAsync(ChannelFlow.Close, account, order.OrderId, (c, t) => adapters.Payments(account.Protocol).ClosePaymentAsync(c, order, t), ct, stopping);
 
     public Task<ChannelAnswer<ChannelReport>> RefundAsync(ChannelAccount account, ChannelRefundRequest request, CancellationToken ct, CancellationToken stopping = default) =>
-        ReportAsync(ChannelFlow.Refund, account, request.RefundId, (a, c, t) => a.RefundAsync(c, request, t), ct, stopping);
+        ReportAsync(ChannelFlow.Refund, account, request.RefundId, (c, t) => adapters.Refunds(account.Protocol).RefundAsync(c, request, t), ct, stopping);
 
     public Task<ChannelAnswer<ChannelReport>> QueryRefundAsync(ChannelAccount account, string refundId, string paymentId, CancellationToken ct, CancellationToken stopping = default) =>
-        ReportAsync(ChannelFlow.RefundQuery, account, refundId, (a, c, t) => a.QueryRefundAsync(c, refundId, paymentId, t), ct, stopping);
+        ReportAsync(ChannelFlow.RefundQuery, account, refundId, (c, t) => adapters.Refunds(account.Protocol).QueryRefundAsync(c, refundId, paymentId, t), ct, stopping);
 
     public Task<ChannelAnswer<ChannelReport>> WithdrawAsync(ChannelAccount account, ChannelWithdrawRequest request, CancellationToken ct, CancellationToken stopping = default) =>
-        ReportAsync(ChannelFlow.Withdraw, account, request.WithdrawalId, (a, c, t) => a.WithdrawAsync(c, request, t), ct, stopping);
+        ReportAsync(ChannelFlow.Withdraw, account, request.WithdrawalId, (c, t) => adapters.Payouts(account.Protocol).WithdrawAsync(c, request, t), ct, stopping);
 
     public Task<ChannelAnswer<ChannelReport>> QueryWithdrawalAsync(ChannelAccount account, string withdrawalId, CancellationToken ct, CancellationToken stopping = default) =>
-        ReportAsync(ChannelFlow.WithdrawQuery, account, withdrawalId, (a, c, t) => a.QueryWithdrawalAsync(c, withdrawalId, t), ct, stopping);
+        ReportAsync(ChannelFlow.WithdrawQuery, account, withdrawalId, (c, t) => adapters.Payouts(account.Protocol).QueryWithdrawalAsync(c, withdrawalId, t), ct, stopping);
 
     private Task<ChannelAnswer<ChannelReport>> ReportAsync(
         ChannelFlow operation,
         ChannelAccount account,
         string orderId,
-        Func<IChannelAdapter, ChannelAccountContext, CancellationToken, Task<ChannelReport>> call,
+        Func<ChannelAccountContext, CancellationToken, Task<ChannelReport>> call,
         CancellationToken ct,
         CancellationToken stopping) =>
-        CallAsync(operation, account, orderId, call, r => r.Result, unknown => new ChannelReport(unknown), ct, stopping);
+        CallAsync(operation, account, orderId, call, r => r.Result, result => new ChannelReport(result), ct, stopping);
 
     private async Task<ChannelAnswer<T>> CallAsync<T>(
         ChannelFlow operation,
         ChannelAccount account,
         string orderId,
-        Func<IChannelAdapter, ChannelAccountContext, CancellationToken, Task<T>> call,
+        Func<ChannelAccountContext, CancellationToken, Task<T>> call,
         Func<T, ChannelResult> resultOf,
-        Func<ChannelResult, T> unknown,
+        Func<ChannelResult, T> answerOf,
         CancellationToken ct,
         CancellationToken stopping)
     {
@@ -75,18 +75,23 @@ public sealed partial class ChannelCaller(
         T value;
         try
         {
-            value = await call(adapters.For(account.Protocol), accounts.For(account), ct);
+            value = await call(accounts.For(account), ct);
+        }
+        catch (ChannelFlowNotSupportedException unsupported)
+        {
+            // The channel's profile does not offer this flow: a definite refusal, the channel was never called.
+            value = answerOf(unsupported.Result);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested && !stopping.IsCancellationRequested)
         {
             // The call's own bound ran out: the channel's word is unknown, the order may be held there.
-            value = unknown(ChannelResult.Unknown(ChannelTransport.Timeout, "no answer within the bound"));
+            value = answerOf(ChannelResult.Unknown(ChannelTransport.Timeout, "no answer within the bound"));
         }
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
             // An adapter bug (or a timeout it did not catch) must not lose the order: unknown, to be queried.
             LogAdapterFault(logger, ex, account.Protocol, name, orderId);
-            value = unknown(ChannelResult.Unknown(ex is OperationCanceledException ? ChannelTransport.Timeout : ChannelTransport.AdapterFault, ex.GetType().Name));
+            value = answerOf(ChannelResult.Unknown(ex is OperationCanceledException ? ChannelTransport.Timeout : ChannelTransport.AdapterFault, ex.GetType().Name));
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Sluice.Channels;
 using Sluice.Data;
 using Sluice.Refunds;
 using Sluice.Server.Hosting;
@@ -9,7 +10,8 @@ namespace Sluice.Server.Refunds;
 
 /// <summary>
 /// Refund settings (section <c>Sluice:Refunds</c>): how long each channel may take to finish a refund before it is
-/// flagged overdue. A channel code's own timeout wins over its protocol's, which wins over the default.
+/// flagged overdue. A channel code's own timeout wins over its protocol's, which wins over the protocol's channel profile
+/// (<see cref="IChannelProfile.RefundOverdueTimeout"/>), which wins over the default.
 /// </summary>
 public sealed class RefundOptions
 {
@@ -20,20 +22,20 @@ public sealed class RefundOptions
     /// <summary>Timeouts by channel code, e.g. <c>Sluice:Refunds:ChannelTimeouts:alipay-main = 12:00:00</c>.</summary>
     public Dictionary<string, TimeSpan> ChannelTimeouts { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>Timeouts by protocol. Alipay refunds settle at once, WeChat Pay's within days (to bank cards), UnionPay's and banks' within a week.</summary>
-    public Dictionary<string, TimeSpan> ProtocolTimeouts { get; set; } = new(StringComparer.Ordinal)
-    {
-        ["sandbox"] = TimeSpan.FromHours(1),
-        ["alipay"] = TimeSpan.FromDays(1),
-        ["wechatpay-v3"] = TimeSpan.FromDays(3),
-        ["unionpay"] = TimeSpan.FromDays(7),
-        ["bank"] = TimeSpan.FromDays(7),
-    };
+    /// <summary>Timeouts by protocol, e.g. <c>Sluice:Refunds:ProtocolTimeouts:alipay = 2.00:00:00</c>, over the channel profile's.</summary>
+    public Dictionary<string, TimeSpan> ProtocolTimeouts { get; set; } = new(StringComparer.Ordinal);
 
-    public TimeSpan TimeoutFor(string channelCode, string? protocol) =>
+    public TimeSpan TimeoutFor(string channelCode, string? protocol, ChannelAdapterRegistry channels) =>
         ChannelTimeouts.TryGetValue(channelCode, out var byChannel) ? byChannel
         : protocol is not null && ProtocolTimeouts.TryGetValue(protocol, out var byProtocol) ? byProtocol
+        : protocol is not null && channels.FindProfile(protocol)?.RefundOverdueTimeout is { } byProfile ? byProfile
         : DefaultTimeout;
+
+    /// <summary>The shortest timeout any refund can have: refunds created before now minus it are the ones to look at.</summary>
+    public TimeSpan Shortest(ChannelAdapterRegistry channels) =>
+        new[] { DefaultTimeout }.Concat(ChannelTimeouts.Values).Concat(ProtocolTimeouts.Values)
+            .Concat(channels.Protocols.Where(p => !ProtocolTimeouts.ContainsKey(p)).Select(p => channels.Profile(p).RefundOverdueTimeout).OfType<TimeSpan>())
+            .Min();
 }
 
 /// <summary>
@@ -43,7 +45,8 @@ public sealed class RefundOptions
 /// and however many nodes scan at the same moment.
 /// </summary>
 public sealed partial class RefundOverdueScanner(
-    IServiceScopeFactory scopes, WebhookOutbox outbox, IOptions<RefundOptions> options, TimeProvider clock, ILogger<RefundOverdueScanner> logger)
+    IServiceScopeFactory scopes, WebhookOutbox outbox, IOptions<RefundOptions> options, ChannelAdapterRegistry channels, TimeProvider clock,
+    ILogger<RefundOverdueScanner> logger)
 {
     private const int BatchSize = 200;
 
@@ -54,8 +57,7 @@ public sealed partial class RefundOverdueScanner(
         var db = scope.ServiceProvider.GetRequiredService<SluiceDbContext>();
         var now = clock.GetUtcNow();
         var settings = options.Value;
-        var shortest = new[] { settings.DefaultTimeout }.Concat(settings.ChannelTimeouts.Values).Concat(settings.ProtocolTimeouts.Values).Min();
-        var oldEnough = now - shortest;
+        var oldEnough = now - settings.Shortest(channels);
         var candidates = await db.Refunds.AsNoTracking()
             .Where(r => r.OverdueAt == null
                         && (r.Status == RefundStatus.Exception
@@ -67,7 +69,7 @@ public sealed partial class RefundOverdueScanner(
         var flagged = 0;
         foreach (var refund in candidates)
         {
-            var timeout = settings.TimeoutFor(refund.ChannelCode, protocols.GetValueOrDefault(refund.ChannelAccountId));
+            var timeout = settings.TimeoutFor(refund.ChannelCode, protocols.GetValueOrDefault(refund.ChannelAccountId), channels);
             var why = refund.Status == RefundStatus.Exception
                 ? "cannot take its original route: " + refund.ExceptionReason
                 : refund.CreatedAt + timeout <= now ? $"not final {timeout} after creation (the channel's refund timeout)" : null;

@@ -1,5 +1,5 @@
-using System.Collections.Frozen;
 using Microsoft.Extensions.Options;
+using Sluice.Channels;
 
 namespace Sluice.Server.Requery;
 
@@ -10,7 +10,7 @@ public sealed class RequeryOptions
 
     /// <summary>
     /// Intervals between queries per protocol (<c>Sluice:Requery:Schedules:alipay:0 = 00:00:15</c>, ...); the last
-    /// interval repeats until the order is terminal. A protocol not listed keeps its default schedule.
+    /// interval repeats until the order is terminal. A protocol not listed keeps its channel profile's schedule.
     /// </summary>
     public Dictionary<string, TimeSpan[]> Schedules { get; set; } = new(StringComparer.Ordinal);
 
@@ -19,34 +19,20 @@ public sealed class RequeryOptions
 }
 
 /// <summary>When to ask a channel again about an order it has not settled: per protocol, configurable.</summary>
-public sealed class RequerySchedules(IOptions<RequeryOptions> options)
+public sealed class RequerySchedules(IOptions<RequeryOptions> options, ChannelAdapterRegistry channels)
 {
-    private static TimeSpan S(int seconds) => TimeSpan.FromSeconds(seconds);
-
-    private static TimeSpan M(int minutes) => TimeSpan.FromMinutes(minutes);
+    /// <summary>For a protocol with neither configuration nor a registered profile.</summary>
+    public static readonly TimeSpan[] Fallback =
+        [TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(30)];
 
     /// <summary>
-    /// Defaults per protocol. Alipay and WeChat Pay: quick queries first (most payers pay within a minute of the QR code
-    /// or cashier), then spacing out to 30 minutes. UnionPay: ACP's guidance for transaction-state queries is to double
-    /// the interval each time (1, 2, 4, 8 ... minutes). Bank payouts settle slower. The sandbox answers at once.
+    /// The schedule in force for a protocol: configured, else the default of its channel profile
+    /// (<see cref="IChannelProfile.RequerySchedule"/>), else the fallback.
     /// </summary>
-    public static readonly FrozenDictionary<string, TimeSpan[]> Defaults = new Dictionary<string, TimeSpan[]>(StringComparer.Ordinal)
-    {
-        ["alipay"] = [S(15), S(15), S(30), M(1), M(2), M(5), M(10), M(30)],
-        ["wechatpay-v3"] = [S(10), S(15), S(30), M(1), M(3), M(5), M(10), M(30)],
-        ["unionpay"] = [M(1), M(2), M(4), M(8), M(16), M(32), M(60)],
-        ["bank"] = [S(30), M(1), M(2), M(5), M(10), M(30), M(60)],
-        ["sandbox"] = [S(5), S(5), S(10), S(30), M(1)],
-    }.ToFrozenDictionary(StringComparer.Ordinal);
-
-    /// <summary>For a protocol with neither configuration nor a default of its own.</summary>
-    public static readonly TimeSpan[] Fallback = [S(30), M(1), M(2), M(5), M(10), M(30)];
-
-    /// <summary>The schedule in force for a protocol: configured, else the default, else the fallback.</summary>
     public IReadOnlyList<TimeSpan> For(string protocol) =>
         options.Value.Schedules.TryGetValue(protocol, out var configured) && configured.Length > 0 && configured.All(i => i > TimeSpan.Zero)
             ? configured
-            : Defaults.GetValueOrDefault(protocol) ?? Fallback;
+            : channels.FindProfile(protocol)?.RequerySchedule ?? Fallback;
 
     /// <summary>The wait before query number <paramref name="attempt"/> + 1 (after <paramref name="attempt"/> made); the last interval repeats.</summary>
     public TimeSpan After(string protocol, int attempt)

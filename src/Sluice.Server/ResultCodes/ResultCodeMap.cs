@@ -29,7 +29,7 @@ public enum ResultCodeSource
 }
 
 /// <summary>
-/// Maps every channel result to a unified code and an order-state effect. Defaults come from each registered adapter
+/// Maps every channel result to a unified code and an order-state effect. Defaults come from each registered channel's profile
 /// (plus the transport rules every protocol shares); operators' overrides come from <c>result_code_overrides</c> and win
 /// over a default at each step of the lookup (flow, code, sub) → (flow, code, any) → (any, code, sub) → (any, code, any).
 /// Overrides follow the channel catalog's version: every override change increments it, and this node reloads its
@@ -50,7 +50,7 @@ public sealed partial class ResultCodeMap
     {
         _defaults = adapters.Protocols.ToFrozenDictionary(
             p => p,
-            p => new ResultCodeTable([.. adapters.For(p).DefaultResultCodes, .. ChannelTransport.Rules]),
+            p => new ResultCodeTable([.. adapters.ResultCodes(p), .. ChannelTransport.Rules]),
             StringComparer.Ordinal);
         _catalog = catalog;
         _scopes = scopes;

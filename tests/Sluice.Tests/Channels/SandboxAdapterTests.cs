@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Sluice.Channels;
+using Sluice.Channels.Sandbox;
 using Sluice.Demo.Sandbox;
 using Sluice.Server.ChannelAccounts;
 using Sluice.Tests.Infrastructure;
@@ -11,7 +12,7 @@ namespace Sluice.Tests.Channels;
 /// <summary>The channel adapter contract, exercised flow by flow against the sandbox channel over HTTP.</summary>
 public abstract class SandboxAdapterTests(GatewayFixture gateway)
 {
-    private IChannelAdapter Adapter => gateway.Services.GetRequiredService<ChannelAdapterRegistry>().For("sandbox");
+    private SandboxChannelAdapter Adapter => gateway.Services.GetRequiredService<SandboxChannelAdapter>();
 
     private async Task<ChannelAccountContext> DemoAccountAsync()
     {

@@ -74,6 +74,11 @@ public abstract class GatewayFixture : IAsyncLifetime
     /// <summary>False for a gateway without demo mode: no demo seed is expected (and <see cref="Demo"/> stays unset).</summary>
     protected virtual bool ExpectsDemo => true;
 
+    /// <summary>What a fixture adds to every node's services after the gateway's own, e.g. a channel that exists only in the tests.</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(_dataFolder);
@@ -127,6 +132,7 @@ public abstract class GatewayFixture : IAsyncLifetime
                 b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(Clock));
             }
 
+            b.ConfigureTestServices(ConfigureServices);
             configure?.Invoke(b);
         });
         factory.UseKestrel(port);

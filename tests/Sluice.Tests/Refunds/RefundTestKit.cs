@@ -97,7 +97,7 @@ public static class RefundTestKit
     public static async Task<(HttpClient Client, string PaymentId)> WeChatPaidAsync(this GatewayFixture gateway, SimulatorHost simulator, long amount, Uri notifyUrl)
     {
         var atChannel = await WeChatPayTestKit.RegisterAsync(simulator);
-        var shop = await gateway.ChannelShopAsync(WeChatPayChannelAdapter.ProtocolName, ["wechat_native"], atChannel.Credentials, notifyUrl);
+        var shop = await gateway.ChannelShopAsync(WeChatPayProfile.ProtocolName, ["wechat_native"], atChannel.Credentials, notifyUrl);
         var client = gateway.Merchant(shop.ApiKey);
         return (client, await client.PaidAtSimulatorAsync("wechat_native", amount, async id =>
         {

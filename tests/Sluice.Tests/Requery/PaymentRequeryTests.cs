@@ -6,6 +6,7 @@ using Sluice.Data;
 using Sluice.Payments;
 using Sluice.Server.Requery;
 using Sluice.Server.Webhooks;
+using Sluice.Tests.Channels;
 using Sluice.Tests.Channels.Alipay;
 using Sluice.Tests.Infrastructure;
 using Sluice.Tests.Webhooks;
@@ -21,7 +22,7 @@ namespace Sluice.Tests.Requery;
 public abstract class PaymentRequeryTests(AlipayGatewayFixture gateway, SimulatorHost simulator)
 {
     /// <summary>Alipay's first default interval.</summary>
-    private static readonly TimeSpan FirstInterval = RequerySchedules.Defaults["alipay"][0];
+    private static readonly TimeSpan FirstInterval = ShippedChannels.RequerySchedule("alipay")[0];
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -205,12 +206,12 @@ public abstract class PaymentRequeryTests(AlipayGatewayFixture gateway, Simulato
         var row = await QueryRowAsync(id);
         row.Status.ShouldBe(ChannelQueryStatus.Pending);
         row.AttemptCount.ShouldBe(1);
-        row.NextQueryAt.ShouldBe(gateway.Clock.GetUtcNow() + RequerySchedules.Defaults["alipay"][1], TimeSpan.FromMilliseconds(1));
+        row.NextQueryAt.ShouldBe(gateway.Clock.GetUtcNow() + ShippedChannels.RequerySchedule("alipay")[1], TimeSpan.FromMilliseconds(1));
         row.LastResult.ShouldNotBeNull().ShouldContain("unmapped_result_code");
         (await gateway.WithDbAsync(db => db.UnmappedResultCodes.CountAsync(u => u.Protocol == "alipay" && u.RawSubCode == unmapped, Ct))).ShouldBe(1);
 
         await PaidWithLostNoticeAsync(id);
-        gateway.Clock.Advance(RequerySchedules.Defaults["alipay"][1]);
+        gateway.Clock.Advance(ShippedChannels.RequerySchedule("alipay")[1]);
         await Worker.RunOnceAsync(Ct);
 
         (await StoredAsync(id)).Status.ShouldBe(PaymentStatus.Succeeded);

@@ -10,6 +10,7 @@ using Sluice.Refunds;
 using Sluice.Server.Refunds;
 using Sluice.Server.Requery;
 using Sluice.Server.ResultCodes;
+using Sluice.Tests.Channels;
 using Sluice.Tests.Channels.Alipay;
 using Sluice.Tests.Channels.WeChatPay;
 using Sluice.Tests.Infrastructure;
@@ -26,8 +27,8 @@ namespace Sluice.Tests.Requery;
 /// </summary>
 public abstract class RefundRequeryKit(AlipayGatewayFixture gateway, SimulatorHost simulator) : IAsyncLifetime
 {
-    protected static readonly TimeSpan AlipayFirst = RequerySchedules.Defaults["alipay"][0];
-    protected static readonly IReadOnlyList<TimeSpan> WeChatSchedule = RequerySchedules.Defaults["wechatpay-v3"];
+    protected static readonly TimeSpan AlipayFirst = ShippedChannels.RequerySchedule("alipay")[0];
+    protected static readonly IReadOnlyList<TimeSpan> WeChatSchedule = ShippedChannels.RequerySchedule("wechatpay-v3");
     protected const string WeChatProtocol = "wechatpay-v3";
 
     private WebhookReceiver _merchant = null!;

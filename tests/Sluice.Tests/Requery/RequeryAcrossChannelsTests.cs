@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Sluice.Channels.WeChatPay;
 using Sluice.Payments;
 using Sluice.Server.Requery;
+using Sluice.Tests.Channels;
 using Sluice.Tests.Channels.Alipay;
 using Sluice.Tests.Channels.UnionPay;
 using Sluice.Tests.Channels.WeChatPay;
@@ -47,7 +48,7 @@ public abstract class RequeryAcrossChannelsTests(AlipayGatewayFixture gateway, S
         await simulator.SetBehaviourAsync(channel, id, "lose_callback");
         await payerPays();
         var worker = gateway.Services.GetRequiredService<ChannelRequeryWorker>();
-        var first = RequerySchedules.Defaults[protocol][0];
+        var first = ShippedChannels.RequerySchedule(protocol)[0];
 
         gateway.Clock.Advance(first - TimeSpan.FromSeconds(1));
         await worker.RunOnceAsync(Ct);
@@ -67,11 +68,11 @@ public abstract class RequeryAcrossChannelsTests(AlipayGatewayFixture gateway, S
     public async Task A_wechat_pay_payment_whose_notice_is_lost_is_found_paid_by_its_scheduled_query()
     {
         var atChannel = await WeChatPayTestKit.RegisterAsync(simulator);
-        var shop = await gateway.ChannelShopAsync(WeChatPayChannelAdapter.ProtocolName, ["wechat_native"], atChannel.Credentials, NotifyUrl);
+        var shop = await gateway.ChannelShopAsync(WeChatPayProfile.ProtocolName, ["wechat_native"], atChannel.Credentials, NotifyUrl);
         using var client = gateway.Merchant(shop.ApiKey);
         var id = await CreateAsync(client, "wechat_native");
 
-        await LostNoticeSettledByQueryAsync(WeChatPayChannelAdapter.ProtocolName, WeChatPayTestKit.ChannelName, client, id, async () =>
+        await LostNoticeSettledByQueryAsync(WeChatPayProfile.ProtocolName, WeChatPayTestKit.ChannelName, client, id, async () =>
         {
             using var sim = simulator.Client();
             (await sim.PostAsync($"control/wechatpay/orders/{id}/pay", null, Ct)).StatusCode.ShouldBe(HttpStatusCode.OK);

@@ -48,7 +48,7 @@ public sealed class RequeryProbe
     public IServiceScopeFactory Scopes(IServiceProvider gateway)
     {
         var registry = gateway.GetRequiredService<ChannelAdapterRegistry>();
-        var probed = new ChannelAdapterRegistry(registry.Protocols.Select(p => (IChannelAdapter)new ProbedAdapter(registry.For(p), this)).ToList());
+        var probed = new ChannelAdapterRegistry(registry.Channels.Select(c => c with { Adapter = Probed(c) }).ToList());
         return new ProbedScopes(gateway.GetRequiredService<IServiceScopeFactory>(), probed);
     }
 
@@ -76,33 +76,42 @@ public sealed class RequeryProbe
         public ValueTask DisposeAsync() => inner.DisposeAsync();
     }
 
-    private sealed class ProbedAdapter(IChannelAdapter real, RequeryProbe probe) : IChannelAdapter
+    /// <summary>A channel's adapter with its payment and refund calls watched; a payout-only channel's as it is.</summary>
+    private object Probed(RegisteredChannel channel) =>
+        !channel.Profile.Flows.Contains(ChannelFlow.Pay) ? channel.Adapter
+        : channel.Profile.Flows.Contains(ChannelFlow.Withdraw) ? new ProbedPayingOutAdapter(channel.Adapter, this)
+        : new ProbedAdapter(channel.Adapter, this);
+
+    /// <summary>Watches a channel that takes payments and refunds and sends notices (every shipped one that takes payments).</summary>
+    private class ProbedAdapter(object real, RequeryProbe probe) : IChannelPayments, IChannelRefunds, IChannelCallbacks
     {
-        public string Protocol => real.Protocol;
+        protected object Real => real;
 
-        public IReadOnlyList<ResultCodeRule> DefaultResultCodes => real.DefaultResultCodes;
-
-        public Task<ChannelPayResult> PayAsync(ChannelAccountContext account, ChannelPayRequest request, CancellationToken ct) => real.PayAsync(account, request, ct);
+        public Task<ChannelPayResult> PayAsync(ChannelAccountContext account, ChannelPayRequest request, CancellationToken ct) =>
+            ((IChannelPayments)real).PayAsync(account, request, ct);
 
         public Task<ChannelReport> QueryPaymentAsync(ChannelAccountContext account, ChannelOrderRef order, CancellationToken ct) =>
-            probe.WatchAsync(order.OrderId, () => real.QueryPaymentAsync(account, order, ct));
+            probe.WatchAsync(order.OrderId, () => ((IChannelPayments)real).QueryPaymentAsync(account, order, ct));
 
         public Task<ChannelReport> ClosePaymentAsync(ChannelAccountContext account, ChannelOrderRef order, CancellationToken ct) =>
-            probe.WatchAsync(order.OrderId, () => real.ClosePaymentAsync(account, order, ct));
+            probe.WatchAsync(order.OrderId, () => ((IChannelPayments)real).ClosePaymentAsync(account, order, ct));
 
-        public Task<ChannelReport> RefundAsync(ChannelAccountContext account, ChannelRefundRequest request, CancellationToken ct) => real.RefundAsync(account, request, ct);
+        public Task<ChannelReport> RefundAsync(ChannelAccountContext account, ChannelRefundRequest request, CancellationToken ct) =>
+            ((IChannelRefunds)real).RefundAsync(account, request, ct);
 
         public Task<ChannelReport> QueryRefundAsync(ChannelAccountContext account, string refundId, string orderId, CancellationToken ct) =>
-            probe.WatchAsync(refundId, () => real.QueryRefundAsync(account, refundId, orderId, ct));
-
-        public Task<ChannelReport> WithdrawAsync(ChannelAccountContext account, ChannelWithdrawRequest request, CancellationToken ct) => real.WithdrawAsync(account, request, ct);
-
-        public Task<ChannelReport> QueryWithdrawalAsync(ChannelAccountContext account, string withdrawalId, CancellationToken ct) =>
-            real.QueryWithdrawalAsync(account, withdrawalId, ct);
+            probe.WatchAsync(refundId, () => ((IChannelRefunds)real).QueryRefundAsync(account, refundId, orderId, ct));
 
         public ValueTask<CallbackParseResult> ParseCallbackAsync(ChannelAccountContext account, ChannelCallbackRequest request, CancellationToken ct) =>
-            real.ParseCallbackAsync(account, request, ct);
+            ((IChannelCallbacks)real).ParseCallbackAsync(account, request, ct);
+    }
 
-        public ChannelCallbackAnswer AnswerCallback(bool accepted) => real.AnswerCallback(accepted);
+    private sealed class ProbedPayingOutAdapter(object real, RequeryProbe probe) : ProbedAdapter(real, probe), IChannelPayouts
+    {
+        public Task<ChannelReport> WithdrawAsync(ChannelAccountContext account, ChannelWithdrawRequest request, CancellationToken ct) =>
+            ((IChannelPayouts)Real).WithdrawAsync(account, request, ct);
+
+        public Task<ChannelReport> QueryWithdrawalAsync(ChannelAccountContext account, string withdrawalId, CancellationToken ct) =>
+            ((IChannelPayouts)Real).QueryWithdrawalAsync(account, withdrawalId, ct);
     }
 }

@@ -1,6 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using Sluice.Channels.Alipay;
+using Sluice.Channels.WeChatPay;
 using Sluice.Server.Requery;
+using Sluice.Tests.Channels;
 
 namespace Sluice.Tests.Requery;
 
@@ -13,7 +16,7 @@ public sealed class RequeryScheduleTests
     {
         var options = new RequeryOptions();
         new ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetSection(RequeryOptions.Section).Bind(options);
-        return new RequerySchedules(Options.Create(options));
+        return new RequerySchedules(Options.Create(options), ShippedChannels.Registry);
     }
 
     [Fact]
@@ -29,7 +32,7 @@ public sealed class RequeryScheduleTests
         schedules.After("alipay", 0).ShouldBe(TimeSpan.FromSeconds(5));
         schedules.After("alipay", 1).ShouldBe(TimeSpan.FromMinutes(2));
         schedules.After("alipay", 7).ShouldBe(TimeSpan.FromMinutes(2));
-        schedules.For("wechatpay-v3").ShouldBe(RequerySchedules.Defaults["wechatpay-v3"]);
+        schedules.For("wechatpay-v3").ShouldBe(new WeChatPayProfile().RequerySchedule);
     }
 
     [Fact]
@@ -51,7 +54,7 @@ public sealed class RequeryScheduleTests
     {
         var schedules = FromConfiguration(new() { ["Sluice:Requery:Schedules:alipay:0"] = "00:00:00" });
 
-        schedules.For("alipay").ShouldBe(RequerySchedules.Defaults["alipay"]);
+        schedules.For("alipay").ShouldBe(new AlipayProfile().RequerySchedule);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Sluice.Channels;
 using Sluice.Server.ResultCodes;
+using Sluice.Tests.Channels;
 
 namespace Sluice.Tests.ResultCodes;
 
@@ -103,26 +104,19 @@ public sealed class AdapterResultCodeTests
     public static TheoryData<string> Protocols()
     {
         var data = new TheoryData<string>();
-        foreach (var adapter in Adapters())
+        foreach (var protocol in ShippedChannels.Registry.Protocols)
         {
-            data.Add(adapter.Protocol);
+            data.Add(protocol);
         }
 
         return data;
-    }
-
-    private static IEnumerable<IChannelAdapter> Adapters()
-    {
-        var services = new ServiceCollection().AddSingleton(TimeProvider.System);
-        services.AddChannelAdapters();
-        return services.BuildServiceProvider().GetServices<IChannelAdapter>();
     }
 
     [Theory]
     [MemberData(nameof(Protocols))]
     public void Every_default_rule_uses_a_unified_code_of_the_vocabulary_with_messages_in_english_and_chinese(string protocol)
     {
-        var rules = Adapters().Single(a => a.Protocol == protocol).DefaultResultCodes;
+        var rules = ShippedChannels.Registry.ResultCodes(protocol);
 
         rules.Count.ShouldBeGreaterThan(ChannelTransport.Rules.Count);
         foreach (var rule in rules)

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Sluice.Data;
 using Sluice.Server.Requery;
+using Sluice.Tests.Channels;
 using Sluice.Tests.Channels.UnionPay;
 using Sluice.Tests.Infrastructure;
 using Sluice.Tests.Requery;
@@ -20,7 +21,7 @@ namespace Sluice.Tests.Withdrawals;
 /// </summary>
 public abstract class WithdrawalGatewayTests(SimulatedChannelsGateway gateway) : IAsyncLifetime
 {
-    private static readonly IReadOnlyList<TimeSpan> BankSchedule = RequerySchedules.Defaults["bank"];
+    private static readonly IReadOnlyList<TimeSpan> BankSchedule = ShippedChannels.RequerySchedule("bank");
 
     private SimulatorHost Simulator => gateway.Simulator;
     private WebhookReceiver _merchantEndpoint = null!;

@@ -98,7 +98,7 @@ public abstract class AlipayGatewayTests(AlipayGatewayFixture gateway, Simulator
         await StatusAsync(client, id, "succeeded");
         var account = await gateway.WithDbAsync(db => db.ChannelAccounts.AsNoTracking().FirstAsync(a => a.Id == merchant.ChannelAccountId, Ct));
         var context = gateway.Services.GetRequiredService<ChannelAccountContexts>().For(account);
-        var adapter = gateway.Services.GetRequiredService<ChannelAdapterRegistry>().For("alipay");
+        var adapter = gateway.Services.GetRequiredService<ChannelAdapterRegistry>().Refunds("alipay");
 
         var refund = await adapter.RefundAsync(context, new ChannelRefundRequest("rfd_full_" + id, id, null, 2599, 2599, "CNY", "returned"), Ct);
         refund.Result.Outcome.ShouldBe(ChannelOutcome.Succeeded);
@@ -151,7 +151,7 @@ public abstract class AlipayGatewayTests(AlipayGatewayFixture gateway, Simulator
         (await client.GetPaymentAsync(id)).Str("status").ShouldBe("pending", "nothing told the gateway; it must not guess");
         (await CallbacksAsync(id)).ShouldBeEmpty();
         var account = await gateway.WithDbAsync(db => db.ChannelAccounts.AsNoTracking().FirstAsync(a => a.Id == merchant.ChannelAccountId, Ct));
-        var query = await gateway.Services.GetRequiredService<ChannelAdapterRegistry>().For("alipay")
+        var query = await gateway.Services.GetRequiredService<ChannelAdapterRegistry>().Payments("alipay")
             .QueryPaymentAsync(gateway.Services.GetRequiredService<ChannelAccountContexts>().For(account), new ChannelOrderRef(id, null), Ct);
         query.Result.Outcome.ShouldBe(ChannelOutcome.Succeeded, "a re-query (issue 5's worker) finds the payment paid");
     }

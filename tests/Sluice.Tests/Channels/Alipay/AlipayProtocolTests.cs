@@ -204,8 +204,8 @@ rjyft4dIyrlFNro7uTgf5Ww95dH1H9sRkijLyYhZ2gmKlnjSpSH+0eHnzJv1qvFG
         genuine.Notice.Report.CompletedAt!.Value.Offset.ShouldBe(TimeSpan.Zero);
         alteredAmount.Verified.ShouldBeFalse();
         otherApp.Verified.ShouldBeFalse();
-        adapter.AnswerCallback(true).Body.ShouldBe("success");
-        adapter.AnswerCallback(false).Body.ShouldNotBe("success");
+        new AlipayProfile().Acknowledgement!.Answer(true).Body.ShouldBe("success");
+        new AlipayProfile().Acknowledgement!.Answer(false).Body.ShouldNotBe("success");
     }
 
     [Theory]
@@ -239,7 +239,7 @@ rjyft4dIyrlFNro7uTgf5Ww95dH1H9sRkijLyYhZ2gmKlnjSpSH+0eHnzJv1qvFG
     [Fact]
     public void Every_default_rule_is_unique_and_the_unknown_codes_stay_unknown()
     {
-        var rules = new AlipayChannelAdapter(new NoHttp(), TimeProvider.System).DefaultResultCodes;
+        var rules = new AlipayProfile().ResultCodes;
         rules.GroupBy(r => (r.Flow, r.RawCode, r.RawSubCode)).Where(g => g.Count() > 1).Select(g => g.Key).ShouldBeEmpty();
         AlipayResultCodes.OutcomeOf(ChannelFlow.Pay, "20000", "isp.unknow-error").ShouldBe(ChannelOutcome.Unknown);
         AlipayResultCodes.OutcomeOf(ChannelFlow.Refund, "40004", "ACQ.SYSTEM_ERROR").ShouldBe(ChannelOutcome.Unknown);

@@ -9,6 +9,8 @@ namespace Sluice.Tests.Channels.UnionPay;
 /// <summary>The UnionPay adapter against the simulated ACP gateway over HTTP, flow by flow and failure by failure.</summary>
 public sealed class UnionPayAdapterTests(SimulatorHost simulator) : IClassFixture<SimulatorHost>, IAsyncLifetime
 {
+    private static readonly UnionPayProfile Profile = new();
+
     private readonly UnionPayChannelAdapter _adapter = new(UnionPayTestKit.HttpClients(TimeSpan.FromSeconds(2)), TimeProvider.System);
     private WebhookReceiver _notices = null!;
 
@@ -80,7 +82,7 @@ public sealed class UnionPayAdapterTests(SimulatorHost simulator) : IClassFixtur
         notice.Notice.Report.Amount.ShouldBe(2599);
         notice.Notice.Report.Currency.ShouldBe("CNY");
         notice.Notice.Report.CompletedAt!.Value.ShouldBe(DateTimeOffset.UtcNow, TimeSpan.FromMinutes(1), "traceTime is when the payer paid");
-        _adapter.AnswerCallback(true).ShouldBe(new ChannelCallbackAnswer(200, "text/plain", "ok"));
+        Profile.Acknowledgement!.Answer(true).ShouldBe(new ChannelCallbackAnswer(200, "text/plain", "ok"));
         (await NoticeAsync()).AnsweredWith.ShouldBe(200);
 
         paid.Result.Outcome.ShouldBe(ChannelOutcome.Succeeded);
@@ -90,7 +92,7 @@ public sealed class UnionPayAdapterTests(SimulatorHost simulator) : IClassFixtur
         close.Result.Outcome.ShouldBe(ChannelOutcome.Failed, "UnionPay has no close and the order is paid");
         foreach (var (result, flow) in new[] { (pay.Result, ChannelFlow.Pay), (beforePaying.Result, ChannelFlow.Query), (paid.Result, ChannelFlow.Query), (close.Result, ChannelFlow.Close), (notice.Notice.Report.Result, ChannelFlow.Notify) })
         {
-            result.ShouldAgreeWithRules(_adapter, flow);
+            result.ShouldAgreeWithRules(Profile, flow);
         }
     }
 
@@ -112,7 +114,7 @@ public sealed class UnionPayAdapterTests(SimulatorHost simulator) : IClassFixtur
         close.Result.RawCode.ShouldBe("34");
         failed.Result.Outcome.ShouldBe(ChannelOutcome.Failed);
         (failed.Result.RawCode, failed.Result.RawSubCode).ShouldBe(("00", "64"));
-        failed.Result.ShouldAgreeWithRules(_adapter, ChannelFlow.Query);
+        failed.Result.ShouldAgreeWithRules(Profile, ChannelFlow.Query);
         _notices.Received.ShouldBeEmpty("UnionPay notifies successful transactions only");
     }
 
@@ -144,7 +146,7 @@ public sealed class UnionPayAdapterTests(SimulatorHost simulator) : IClassFixtur
         refundNotice.Notice!.Kind.ShouldBe(ChannelNoticeKind.Refund);
         foreach (var (result, flow) in new[] { (first.Result, ChannelFlow.Refund), (tooMuch.Result, ChannelFlow.Refund), (queried.Result, ChannelFlow.RefundQuery), (missing.Result, ChannelFlow.RefundQuery) })
         {
-            result.ShouldAgreeWithRules(_adapter, flow);
+            result.ShouldAgreeWithRules(Profile, flow);
         }
 
         using var client = simulator.Client();
@@ -164,7 +166,7 @@ public sealed class UnionPayAdapterTests(SimulatorHost simulator) : IClassFixtur
 
         refund.Result.Outcome.ShouldBe(ChannelOutcome.Failed);
         refund.Result.RawCode.ShouldBe("35");
-        refund.Result.ShouldAgreeWithRules(_adapter, ChannelFlow.Refund);
+        refund.Result.ShouldAgreeWithRules(Profile, ChannelFlow.Refund);
     }
 
     [Fact]
@@ -186,7 +188,7 @@ public sealed class UnionPayAdapterTests(SimulatorHost simulator) : IClassFixtur
 
         (noBalance.Result.Outcome, noBalance.Result.RawSubCode).ShouldBe((ChannelOutcome.Failed, "64"));
         (accountClosed.Result.Outcome, accountClosed.Result.RawSubCode).ShouldBe((ChannelOutcome.Failed, "63"));
-        new ResultCodeTable(_adapter.DefaultResultCodes).Lookup(ChannelFlow.Query, "00", "64")!.UnifiedCode.ShouldBe("insufficient_balance");
+        new ResultCodeTable(Profile.ResultCodes).Lookup(ChannelFlow.Query, "00", "64")!.UnifiedCode.ShouldBe("insufficient_balance");
     }
 
     [Fact]
@@ -239,7 +241,7 @@ public sealed class UnionPayAdapterTests(SimulatorHost simulator) : IClassFixtur
         serverError.RawCode.ShouldBe("HTTP_500");
         foreach (var result in new[] { declined, busy, duplicate, delayed, timedOut, serverError })
         {
-            result.ShouldAgreeWithRules(_adapter, ChannelFlow.Pay);
+            result.ShouldAgreeWithRules(Profile, ChannelFlow.Pay);
         }
     }
 
@@ -257,7 +259,7 @@ public sealed class UnionPayAdapterTests(SimulatorHost simulator) : IClassFixtur
 
         var unverified = await _adapter.PayAsync(untrusting, Pay(UnionPayTestKit.NewId("pay"), "unionpay_qr"), CancellationToken.None);
         var refused = await _adapter.PayAsync(wrongKey, Pay(UnionPayTestKit.NewId("pay"), "unionpay_qr"), CancellationToken.None);
-        var withdrawal = await _adapter.WithdrawAsync(account, new ChannelWithdrawRequest("wdr_1", 100, "CNY", PayeeAccountType.BankAccount, "6222", "Li Si", "ICBC", null), CancellationToken.None);
+        var withdrawal = Should.Throw<ChannelFlowNotSupportedException>(() => ShippedChannels.Registry.Payouts(UnionPayProfile.ProtocolName));
 
         unverified.Result.Outcome.ShouldBe(ChannelOutcome.Unknown);
         unverified.Result.RawCode.ShouldBe(ChannelTransport.UnverifiedAnswer);
@@ -265,7 +267,7 @@ public sealed class UnionPayAdapterTests(SimulatorHost simulator) : IClassFixtur
         refused.Result.RawCode.ShouldBe("11");
         withdrawal.Result.Outcome.ShouldBe(ChannelOutcome.Failed);
         withdrawal.Result.RawCode.ShouldBe("UNSUPPORTED_FLOW");
-        withdrawal.Result.ShouldAgreeWithRules(_adapter, ChannelFlow.Withdraw);
+        withdrawal.Result.ShouldAgreeWithRules(Profile, ChannelFlow.Withdraw);
     }
 
     [Fact]

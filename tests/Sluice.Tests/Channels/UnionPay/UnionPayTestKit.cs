@@ -66,10 +66,10 @@ public static class UnionPayTestKit
         response.EnsureSuccessStatusCode();
     }
 
-    /// <summary>The adapter's outcome agrees with its own default rules for the raw codes it reported.</summary>
-    public static void ShouldAgreeWithRules(this ChannelResult result, IChannelAdapter adapter, ChannelFlow flow)
+    /// <summary>The adapter's outcome agrees with its channel profile's default rules for the raw codes it reported.</summary>
+    public static void ShouldAgreeWithRules(this ChannelResult result, IChannelProfile profile, ChannelFlow flow)
     {
-        var rule = new ResultCodeTable(adapter.DefaultResultCodes).Lookup(flow, result.RawCode!, result.RawSubCode);
+        var rule = new ResultCodeTable(profile.ResultCodes).Lookup(flow, result.RawCode!, result.RawSubCode);
         rule.ShouldNotBeNull($"no rule for {flow} {result.RawCode}/{result.RawSubCode}");
         rule.Effect.ShouldBe(result.Outcome, $"{flow} {result.RawCode}/{result.RawSubCode}");
     }

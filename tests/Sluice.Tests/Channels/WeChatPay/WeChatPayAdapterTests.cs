@@ -84,8 +84,8 @@ public sealed class WeChatPayAdapterTests(SimulatorHost simulator) : IClassFixtu
         notice.Notice.Report.Result.Outcome.ShouldBe(ChannelOutcome.Succeeded);
         notice.Notice.Report.Amount.ShouldBe(1234);
         notice.Notice.NoticeId.ShouldStartWith("EV-");
-        Adapter().AnswerCallback(true).StatusCode.ShouldBe(204);
-        Adapter().AnswerCallback(false).ShouldBe(new ChannelCallbackAnswer(500, "application/json", """{"code":"FAIL","message":"失败"}"""));
+        new WeChatPayProfile().Acknowledgement!.Answer(true).StatusCode.ShouldBe(204);
+        new WeChatPayProfile().Acknowledgement!.Answer(false).ShouldBe(new ChannelCallbackAnswer(500, "application/json", """{"code":"FAIL","message":"失败"}"""));
     }
 
     private CallbackParseResult Parse(ChannelAccountContext account, ReceivedWebhook received) =>

@@ -40,7 +40,7 @@ public abstract class WeChatPayGatewayTests(GatewayFixture gateway, SimulatorHos
         string[] methods = ["wechat_native", "wechat_jsapi", "wechat_h5", "wechat_app", "wechat_mini_program"];
         var channel = await admin.PostAsync("/admin/api/channels", Api.JsonBody(new
         {
-            code, institution_name = "WeChat Pay", business_type = "payment", protocol = WeChatPayChannelAdapter.ProtocolName,
+            code, institution_name = "WeChat Pay", business_type = "payment", protocol = WeChatPayProfile.ProtocolName,
             payment_methods = methods, currencies = new[] { "CNY" }, fee_rate_ppm = methods.ToDictionary(m => m, _ => 6000),
             weight = 100, single_min = 1, single_max = 10_000_000, status = "online",
         }));
@@ -57,7 +57,7 @@ public abstract class WeChatPayGatewayTests(GatewayFixture gateway, SimulatorHos
         var key = await (await admin.PostAsync($"/admin/api/apps/{appId}/api-keys", null)).ReadJsonAsync();
         var account = await admin.PostAsync("/admin/api/channel-accounts", Api.JsonBody(new
         {
-            channel_code = code, protocol = WeChatPayChannelAdapter.ProtocolName, merchant_id = merchant.Str("id"),
+            channel_code = code, protocol = WeChatPayProfile.ProtocolName, merchant_id = merchant.Str("id"),
             service_provider_id = partner ? gateway.Demo.ServiceProviderId : null, sub_merchant_id = partner ? "1900000109" : null,
             payment_methods = methods, credentials = atChannel.Credentials,
         }));

@@ -56,7 +56,7 @@ public static class WeChatPayTestKit
     {
         var credentials = new Dictionary<string, string>(merchant.Credentials);
         change?.Invoke(credentials);
-        return new ChannelAccountContext("cha_wechat_" + merchant.Mchid, "wechatpay", WeChatPayChannelAdapter.ProtocolName, subMchid, credentials, notifyUrl);
+        return new ChannelAccountContext("cha_wechat_" + merchant.Mchid, "wechatpay", WeChatPayProfile.ProtocolName, subMchid, credentials, notifyUrl);
     }
 
     /// <summary>The simulator's platform private key PEM (what signs its answers and notices).</summary>

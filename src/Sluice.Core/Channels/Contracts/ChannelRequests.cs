@@ -1,4 +1,4 @@
-namespace Sluice.Channels;
+namespace Sluice.Channels.Contracts;
 
 /// <summary>A channel account as an adapter sees it: decrypted credentials and where the channel must send notices.</summary>
 public sealed record ChannelAccountContext(

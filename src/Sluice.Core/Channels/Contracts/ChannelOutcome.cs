@@ -1,4 +1,4 @@
-namespace Sluice.Channels;
+namespace Sluice.Channels.Contracts;
 
 /// <summary>What an upstream call or notice says about an order. Unknown never fails an order: it schedules a query.</summary>
 public enum ChannelOutcome

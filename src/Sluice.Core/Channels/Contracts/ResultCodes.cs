@@ -1,6 +1,6 @@
 using System.Collections.Frozen;
 
-namespace Sluice.Channels;
+namespace Sluice.Channels.Contracts;
 
 /// <summary>The flow an upstream answer belongs to: the same raw code can mean different things in different flows.</summary>
 public enum ChannelFlow

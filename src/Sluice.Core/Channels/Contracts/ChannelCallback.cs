@@ -1,4 +1,4 @@
-namespace Sluice.Channels;
+namespace Sluice.Channels.Contracts;
 
 /// <summary>An inbound HTTP request at a channel account's notify endpoint, exactly as received.</summary>
 public sealed record ChannelCallbackRequest(
