@@ -16,6 +16,9 @@ namespace Sluice.Bench;
 public class RoutingBenchmark
 {
     private static readonly string[] Methods = ["alipay_qr", "alipay_wap", "wechat_native", "wechat_jsapi", "wechat_h5", "unionpay_gateway", "bank_card"];
+    private static readonly string[] ThreeCurrencies = ["CNY", "HKD", "USD"];
+    private static readonly string[] ThreeEnvironments = ["h5", "pc_web", "app_sdk"];
+    private static readonly string[] TwoProductCodes = ["retail", "travel"];
     private ChannelInfo[] _channels = [];
     private RoutingRuleSet _rules = RoutingRuleSet.Default;
     private RoutingRuleSet _split = RoutingRuleSet.Default;
@@ -40,10 +43,10 @@ public class RoutingBenchmark
                 Protocol = "sandbox",
                 Status = random.NextDouble() > 0.1 ? ChannelStatus.Online : ChannelStatus.Offline,
                 PaymentMethods = methods.ToFrozenSet(),
-                Currencies = (i % 7 == 0 ? new[] { "CNY", "HKD", "USD" } : ["CNY"]).ToFrozenSet(),
+                Currencies = (i % 7 == 0 ? ThreeCurrencies : ["CNY"]).ToFrozenSet(),
                 LimitCurrency = "CNY",
-                Environments = (i % 3 == 0 ? new[] { "h5", "pc_web", "app_sdk" } : []).ToFrozenSet(),
-                ProductCodes = (i % 5 == 0 ? new[] { "retail", "travel" } : []).ToFrozenSet(),
+                Environments = (i % 3 == 0 ? ThreeEnvironments : []).ToFrozenSet(),
+                ProductCodes = (i % 5 == 0 ? TwoProductCodes : []).ToFrozenSet(),
                 FeeRatePpm = methods.ToFrozenDictionary(m => m, _ => random.Next(2000, 9000)),
                 Weight = random.Next(1, 200),
                 SingleMinMinor = 1,

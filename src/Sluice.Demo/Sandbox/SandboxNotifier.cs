@@ -69,16 +69,10 @@ public sealed partial class SandboxNotifier(
             }
             catch (HttpRequestException ex)
             {
-                LogFailed(logger, notice.OutTradeNo ?? "", ex.HttpRequestError.ToString());
+                logger.SandboxNoticeFailed(notice.OutTradeNo ?? "", ex.HttpRequestError.ToString());
             }
         }
 
-        LogGaveUp(logger, notice.OutTradeNo ?? "");
+        logger.SandboxNoticeGaveUp(notice.OutTradeNo ?? "");
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sandbox notice for {OutTradeNo} failed: {Error}")]
-    private static partial void LogFailed(ILogger logger, string outTradeNo, string error);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sandbox gave up notifying {OutTradeNo}; the gateway must re-query")]
-    private static partial void LogGaveUp(ILogger logger, string outTradeNo);
 }

@@ -111,7 +111,7 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
 
         if (result is null)
         {
-            LogUnhandled(logger, exception, httpContext.Request.Path);
+            logger.UnhandledException(exception, httpContext.Request.Path);
             result = Problems.Of(500, UnifiedCode.InternalError, "An internal error occurred; nothing was changed by this request unless its state says otherwise.");
         }
 
@@ -123,7 +123,4 @@ public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHand
         json.Path is { Length: > 1 } path
             ? $"The body is not valid JSON or a field has the wrong type at '{path}'."
             : "The body is not valid JSON.";
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled exception on {Path}")]
-    private static partial void LogUnhandled(ILogger logger, Exception exception, string path);
 }

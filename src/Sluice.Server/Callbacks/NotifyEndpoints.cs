@@ -89,7 +89,7 @@ public static partial class NotifyEndpoints
 
         if (!parsed.Verified || parsed.Notice is null)
         {
-            LogRejected(logger, account.Id, parsed.RejectionReason ?? "unverified");
+            logger.CallbackRejected(account.Id, parsed.RejectionReason ?? "unverified");
             metrics.CallbacksReceived.Add(1, new KeyValuePair<string, object?>("verified", false));
             db.ChannelCallbacks.Add(log);
             await db.SaveChangesAsync(ct);
@@ -132,7 +132,7 @@ public static partial class NotifyEndpoints
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         activity?.SetTag("sluice.callback.effect", log.Effect);
-        LogApplied(logger, account.Id, notice.OrderId, log.Effect);
+        logger.CallbackApplied(account.Id, notice.OrderId, log.Effect);
         var answer = acknowledgement.Answer(accepted: true);
         return Results.Text(answer.Body, answer.ContentType, Encoding.UTF8, answer.StatusCode);
     }
@@ -154,10 +154,4 @@ public static partial class NotifyEndpoints
 
         return buffer.ToArray();
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rejected callback for channel account {AccountId}: {Reason}")]
-    private static partial void LogRejected(ILogger logger, string accountId, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Callback for channel account {AccountId}, order {OrderId}: {Effect}")]
-    private static partial void LogApplied(ILogger logger, string accountId, string orderId, string effect);
 }

@@ -13,6 +13,7 @@ namespace Sluice.Server.Channels;
 /// each node compares that number with its snapshot's at most once per <see cref="CheckInterval"/> and reloads when it
 /// moved, so a change made on any node is in force on every node within about a second, without a restart.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "A node-lifetime singleton; its SemaphoreSlim never exposes a wait handle, and disposing it under a background check still running at shutdown would only throw.")]
 public sealed partial class ChannelCatalog(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ChannelCatalog> logger)
 {
     public static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
@@ -92,7 +93,7 @@ public sealed partial class ChannelCatalog(IServiceScopeFactory scopes, TimeProv
             {
                 var snapshot = await LoadAsync(db, version, ct);
                 Volatile.Write(ref _snapshot, snapshot);
-                LogReloaded(logger, version, snapshot.Channels.Length, snapshot.Methods.Count);
+                logger.ChannelCatalogLoaded(version, snapshot.Channels.Length, snapshot.Methods.Count);
             }
 
             Volatile.Write(ref _nextCheckTicks, (now + CheckInterval).UtcTicks);
@@ -101,7 +102,7 @@ public sealed partial class ChannelCatalog(IServiceScopeFactory scopes, TimeProv
         {
             // Keep serving the last good snapshot; try again at the next interval.
             Volatile.Write(ref _nextCheckTicks, (clock.GetUtcNow() + CheckInterval).UtcTicks);
-            LogCheckFailed(logger, ex);
+            logger.ChannelCatalogCheckFailed(ex);
         }
         finally
         {
@@ -165,12 +166,6 @@ public sealed partial class ChannelCatalog(IServiceScopeFactory scopes, TimeProv
 
         return w;
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Channel catalog loaded at version {Version}: {Channels} channels, {Methods} payment methods")]
-    private static partial void LogReloaded(ILogger logger, long version, int channels, int methods);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Channel catalog version check failed; serving the last snapshot")]
-    private static partial void LogCheckFailed(ILogger logger, Exception exception);
 }
 
 /// <summary>

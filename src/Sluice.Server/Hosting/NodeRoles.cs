@@ -74,8 +74,11 @@ public sealed partial class NodeRoles
     public override string ToString() => string.Join(",", Names);
 
     /// <summary>Says at start-up what this node does, so an operator reading one node's log knows its share.</summary>
-    public void LogStart(ILogger logger, string nodeId) => LogRoles(logger, nodeId, ToString(), WorkersEnabled);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} has roles {Roles} (background loops enabled: {WorkersEnabled})")]
-    private static partial void LogRoles(ILogger logger, string nodeId, string roles, bool workersEnabled);
+    public void LogStart(ILogger logger, string nodeId)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.NodeRolesStarted(nodeId, ToString(), WorkersEnabled);
+        }
+    }
 }

@@ -24,7 +24,7 @@ public abstract partial class PollingWorkerService(
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                LogRoundFailed(logger, ex, name);
+                logger.WorkerRoundFailed(ex, name);
             }
 
             try
@@ -37,7 +37,4 @@ public abstract partial class PollingWorkerService(
             }
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Worker} round failed; retrying on the next tick")]
-    private static partial void LogRoundFailed(ILogger logger, Exception exception, string worker);
 }

@@ -90,7 +90,7 @@ public sealed partial class ChannelCaller(
         catch (Exception ex) when (!stopping.IsCancellationRequested)
         {
             // An adapter bug (or a timeout it did not catch) must not lose the order: unknown, to be queried.
-            LogAdapterFault(logger, ex, account.Protocol, name, orderId);
+            logger.ChannelAdapterFault(ex, account.Protocol, name, orderId);
             value = answerOf(ChannelResult.Unknown(ex is OperationCanceledException ? ChannelTransport.Timeout : ChannelTransport.AdapterFault, ex.GetType().Name));
         }
 
@@ -120,7 +120,4 @@ public sealed partial class ChannelCaller(
         ChannelFlow.Notify => "notify",
         _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, null),
     };
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Channel adapter {Protocol} threw on {Operation} of {OrderId}; outcome recorded as unknown")]
-    private static partial void LogAdapterFault(ILogger logger, Exception exception, string protocol, string operation, string orderId);
 }

@@ -84,7 +84,11 @@ public sealed partial class OrderTransitions<TOrder, TStatus>(
                 }
 
                 metrics.OrderTransitions.Add(1, new KeyValuePair<string, object?>("kind", kind.Name), new KeyValuePair<string, object?>("to", kind.WireName(target)));
-                LogTransition(logger, kind.Name, order.Id, kind.WireName(from), kind.WireName(target), transition.Source);
+                if (logger.IsEnabled(LogLevel.Debug))
+                {
+                    logger.OrderTransitioned(kind.Name, order.Id, kind.WireName(from), kind.WireName(target), transition.Source);
+                }
+
                 return TransitionResult.Applied;
             }
             catch (DbUpdateConcurrencyException) when (race < MaxRaces)
@@ -169,7 +173,4 @@ public sealed partial class OrderTransitions<TOrder, TStatus>(
             entry.State = EntityState.Detached;
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "{Kind} {OrderId} moved {From} -> {To} ({Source})")]
-    private static partial void LogTransition(ILogger logger, string kind, string orderId, string from, string to, string source);
 }

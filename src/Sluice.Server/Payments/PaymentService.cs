@@ -51,8 +51,12 @@ public sealed partial class PaymentService(
         var first = await ledger.ReserveFirstAsync(db, orderId, candidates, 0, routed.Decision.Request, ct);
         if (first < 0)
         {
-            LogNoChannel(logger, caller.MerchantId, r.PaymentMethod!, r.Amount!.Value, r.Currency!,
-                string.Join("; ", routed.Decision.Explain().Where(l => !l.Eligible).Select(l => $"{l.Channel}: {l.DroppedBy}")));
+            if (logger.IsEnabled(LogLevel.Information))
+            {
+                logger.NoChannelForPayment(caller.MerchantId, r.PaymentMethod!, r.Amount!.Value, r.Currency!,
+                    string.Join("; ", routed.Decision.Explain().Where(l => !l.Eligible).Select(l => $"{l.Channel}: {l.DroppedBy}")));
+            }
+
             return Refusal.Of(RefusalKind.Unprocessable, UnifiedCode.NoChannelAvailable,
                 $"No channel can take this {r.PaymentMethod} payment right now. Operators can see the reasons per channel.");
         }
@@ -299,8 +303,5 @@ public sealed partial class PaymentService(
             "This merchant_order_no already belongs to a payment with different amount, currency, subject or method.",
             new Dictionary<string, object?> { ["payment_id"] = existing?.Id });
 
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "No channel for merchant {MerchantId}: {Method} {Amount} {Currency}; dropped: {Reasons}")]
-    private static partial void LogNoChannel(ILogger logger, string merchantId, string method, long amount, string currency, string reasons);
 
 }

@@ -98,12 +98,9 @@ public sealed partial class RefundOverdueScanner(
         await outbox.StageAsync(db, refund.AppId, refund.NotifyUrl, "refund.overdue", RefundView.From(refund), ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        LogOverdue(logger, refund.Id, why);
+        logger.RefundOverdue(refund.Id, why);
         return true;
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Refund {RefundId} is overdue: {Why}")]
-    private static partial void LogOverdue(ILogger logger, string refundId, string why);
 }
 
 /// <summary>Runs the overdue scan on every node when background workers are enabled.</summary>
@@ -122,7 +119,7 @@ public sealed partial class RefundOverdueService(RefundOverdueScanner scanner, I
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                LogScanFailed(logger, ex);
+                logger.RefundOverdueScanFailed(ex);
             }
         }
         while (await WaitAsync(timer, stoppingToken));
@@ -139,7 +136,4 @@ public sealed partial class RefundOverdueService(RefundOverdueScanner scanner, I
             return false;
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Refund overdue scan failed; retrying on the next tick")]
-    private static partial void LogScanFailed(ILogger logger, Exception exception);
 }

@@ -86,15 +86,15 @@ public sealed partial class RefundPayBackService(
             return Refusal.Of(RefusalKind.Conflict, UnifiedCode.ConcurrentModification, "The refund changed meanwhile (another operator acted on it); read it again.");
         }
 
-        LogPayBack(logger, refund.Id, order.Id, WithdrawalStateMachine.WireName(order.Status));
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.RefundPaidBack(refund.Id, order.Id, WithdrawalStateMachine.WireName(order.Status));
+        }
 
         // The withdrawal's answer may already have moved the refund (same unit of work): read what is stored now.
         var current = await db.Refunds.AsNoTracking().FirstAsync(x => x.Id == id, CancellationToken.None);
         return OrderResult<RefundOrder>.Ok(current);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Refund {RefundId} is paid back through withdrawal {WithdrawalId} ({WithdrawalStatus})")]
-    private static partial void LogPayBack(ILogger logger, string refundId, string withdrawalId, string withdrawalStatus);
 }
 
 /// <summary>

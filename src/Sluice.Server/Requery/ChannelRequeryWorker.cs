@@ -96,7 +96,7 @@ public sealed partial class ChannelRequeryWorker(
             catch (Exception ex) when (!token.IsCancellationRequested)
             {
                 // The row keeps its lease until it expires, then any node takes it up again.
-                LogRowFailed(logger, ex, id);
+                logger.ChannelQueryFailed(ex, id);
             }
         });
 
@@ -131,7 +131,7 @@ public sealed partial class ChannelRequeryWorker(
                 try
                 {
                     await db.SaveChangesAsync(ct);
-                    LogAdopted(logger, handler.Kind, orphan.OrderId);
+                    logger.ChannelQueryAdopted(handler.Kind, orphan.OrderId);
                 }
                 catch (DbUpdateException ex) when (SluiceDatabase.IsUniqueViolation(ex))
                 {
@@ -150,7 +150,7 @@ public sealed partial class ChannelRequeryWorker(
         // or leave the row to whichever node has claimed it since.
         if (!await WorkLeases.RenewAsync(db, WorkLeases.ChannelQueries, rowId, node.Id, clock.GetUtcNow(), options.Value.Workers.LeaseDuration, ct))
         {
-            LogLeaseExpired(logger, rowId);
+            logger.ChannelQueryLeaseExpired(rowId);
             return;
         }
 
@@ -163,7 +163,7 @@ public sealed partial class ChannelRequeryWorker(
         var round = await handler.QueryAsync(scope.ServiceProvider, db, row, ct);
         if (round.Operation.Length > 0)
         {
-            LogHandled(logger, round.Operation, row.Kind, row.OrderId, row.AttemptCount + 1, round.Result, round.Status);
+            logger.ChannelQueryHandled(round.Operation, row.Kind, row.OrderId, row.AttemptCount + 1, round.Result, round.Status);
         }
 
         await RecordAsync(db, row, round, ct);
@@ -216,18 +216,6 @@ public sealed partial class ChannelRequeryWorker(
             .SetProperty(q => q.LeaseExpiresAt, (DateTimeOffset?)null)
             .SetProperty(q => q.UpdatedAt, now), CancellationToken.None);
     }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Lease on channel query {RowId} expired before it was handled; leaving it to the node that claims it")]
-    private static partial void LogLeaseExpired(ILogger logger, string rowId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Kind} {OrderId} was left without the channel's answer; a query is scheduled")]
-    private static partial void LogAdopted(ILogger logger, ChannelQueryKind kind, string orderId);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Channel query {RowId} failed; it is taken up again when its lease expires")]
-    private static partial void LogRowFailed(ILogger logger, Exception exception, string rowId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Supplementary {Operation} of {Kind} {OrderId} (attempt {Attempt}): {Result}; it is {Status}")]
-    private static partial void LogHandled(ILogger logger, string operation, ChannelQueryKind kind, string orderId, int attempt, string result, string status);
 }
 
 /// <summary>Runs the re-query worker on every node; the leases keep them apart.</summary>

@@ -36,6 +36,7 @@ public enum ResultCodeSource
 /// overrides when the catalog it serves (checked at most once a second) has moved, so a change is in force on every node
 /// within about a second. A result no rule maps is unknown (never failed) and counted in <c>unmapped_result_codes</c>.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "A node-lifetime singleton; its SemaphoreSlim never exposes a wait handle, and disposing it under a background check still running at shutdown would only throw.")]
 public sealed partial class ResultCodeMap
 {
     private readonly FrozenDictionary<string, ResultCodeTable> _defaults;
@@ -132,13 +133,13 @@ public sealed partial class ResultCodeMap
             var loaded = new OverrideSet(version, rows.GroupBy(r => r.Protocol, StringComparer.Ordinal)
                 .ToFrozenDictionary(g => g.Key, g => new ResultCodeTable(g.Select(r => r.ToRule())), StringComparer.Ordinal));
             Volatile.Write(ref _overrides, loaded);
-            LogOverridesLoaded(_logger, version, rows.Count);
+            _logger.ResultCodeOverridesLoaded(version, rows.Count);
             return loaded;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Keep the overrides last loaded (the next resolve tries again); the defaults always hold.
-            LogOverridesFailed(_logger, ex);
+            _logger.ResultCodeOverridesFailed(ex);
             return current;
         }
         finally
@@ -151,10 +152,4 @@ public sealed partial class ResultCodeMap
     {
         public ResultCodeTable For(string protocol) => ByProtocol.GetValueOrDefault(protocol) ?? ResultCodeTable.Empty;
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Result-code overrides loaded at catalog version {Version}: {Count} rules")]
-    private static partial void LogOverridesLoaded(ILogger logger, long version, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Loading result-code overrides failed; keeping the rules last loaded")]
-    private static partial void LogOverridesFailed(ILogger logger, Exception exception);
 }

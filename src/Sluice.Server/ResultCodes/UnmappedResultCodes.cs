@@ -38,17 +38,11 @@ public static partial class UnmappedResultCodes
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Counting is for operators; it must never cost the flow that met the code its answer.
-            LogCountFailed(logger, ex, protocol, flowName, code);
+            logger.UnmappedResultCodeCountFailed(ex, protocol, flowName, code);
         }
 
-        LogUnmapped(logger, protocol, flowName, code, sub);
+        logger.UnmappedResultCode(protocol, flowName, code, sub);
     }
 
     private static string Cut(string s, int max) => s.Length <= max ? s : s[..max];
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Unmapped {Protocol} result in flow {Flow}: code {RawCode}, sub-code {RawSubCode}; treated as unknown")]
-    private static partial void LogUnmapped(ILogger logger, string protocol, string flow, string rawCode, string rawSubCode);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Counting an unmapped {Protocol} result ({Flow}, {RawCode}) failed")]
-    private static partial void LogCountFailed(ILogger logger, Exception exception, string protocol, string flow, string rawCode);
 }

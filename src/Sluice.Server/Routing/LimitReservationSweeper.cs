@@ -58,7 +58,7 @@ public sealed partial class LimitReservationSweeper(
             if (await ledger.ReleaseAsync(db, orderId, ct))
             {
                 released++;
-                LogReleased(logger, orderId);
+                logger.OrphanedReservationReleased(orderId);
             }
         }
 
@@ -70,9 +70,6 @@ public sealed partial class LimitReservationSweeper(
 
         return released;
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Daily-limit reservation of order {OrderId} was orphaned (order missing, failed or closed); its amount is given back")]
-    private static partial void LogReleased(ILogger logger, string orderId);
 }
 
 /// <summary>Runs the orphaned-reservation sweep on every node; releasing is a compare-and-set, so nodes never double-release.</summary>

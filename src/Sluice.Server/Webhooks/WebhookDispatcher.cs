@@ -56,7 +56,7 @@ public sealed partial class WebhookDispatcher(
         // that lease. Renew it for this attempt, or leave the delivery to whichever node has claimed it since.
         if (!await WorkLeases.RenewAsync(db, WorkLeases.WebhookDeliveries, deliveryId, node.Id, clock.GetUtcNow(), lease, ct))
         {
-            LogLeaseExpired(logger, deliveryId);
+            logger.WebhookLeaseExpired(deliveryId);
             return;
         }
 
@@ -146,22 +146,13 @@ public sealed partial class WebhookDispatcher(
             // is theirs to write, but the merchant did get this request, so it stays in the attempt log.
             db.Entry(delivery).State = EntityState.Detached;
             await db.SaveChangesAsync(CancellationToken.None);
-            LogLeaseLost(logger, delivery.Id);
+            logger.WebhookLeaseLost(delivery.Id);
             return;
         }
 
         metrics.WebhookAttempts.Add(1, new KeyValuePair<string, object?>("ok", error is null));
-        LogAttempt(logger, delivery.Id, delivery.EventType, attemptNumber, status ?? 0, error ?? "ok");
+        logger.WebhookAttempted(delivery.Id, delivery.EventType, attemptNumber, status ?? 0, error ?? "ok");
     }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Lease on webhook {DeliveryId} expired before its attempt; leaving it to the node that claims it")]
-    private static partial void LogLeaseExpired(ILogger logger, string deliveryId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease on webhook {DeliveryId} was lost while its attempt was in flight; the attempt is logged, the delivery left to its new owner")]
-    private static partial void LogLeaseLost(ILogger logger, string deliveryId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Webhook {DeliveryId} ({EventType}) attempt {Attempt}: HTTP {Status}, {Result}")]
-    private static partial void LogAttempt(ILogger logger, string deliveryId, string eventType, int attempt, int status, string result);
 }
 
 /// <summary>Runs the dispatcher on every node; the leases keep them apart.</summary>

@@ -166,7 +166,11 @@ public sealed partial class WithdrawalService(
             }
         }
 
-        LogCreated(logger, id, spec.MerchantId, WithdrawalStateMachine.WireName(order.Status), order.ChannelCode ?? "-");
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            logger.WithdrawalCreated(id, spec.MerchantId, WithdrawalStateMachine.WireName(order.Status), order.ChannelCode ?? "-");
+        }
+
         if (first >= 0)
         {
             // The withdrawal is acknowledged from here on: whoever asked hanging up must not cut the channel call.
@@ -341,8 +345,5 @@ public sealed partial class WithdrawalService(
     }
 
 
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Withdrawal {WithdrawalId} of merchant {MerchantId} created: {Status} via {Channel}")]
-    private static partial void LogCreated(ILogger logger, string withdrawalId, string merchantId, string status, string channel);
 
 }

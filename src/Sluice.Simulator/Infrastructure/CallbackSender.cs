@@ -141,7 +141,7 @@ public sealed partial class CallbackSender(
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
-            LogSendFailed(logger, p.Callback.Channel, p.Callback.OrderId, ex.Message);
+            logger.CallbackNotDelivered(p.Callback.Channel, p.Callback.OrderId, ex.Message);
         }
 
         var acknowledged = status is not null && p.Callback.IsAcknowledged(status.Value, answer ?? "");
@@ -161,9 +161,6 @@ public sealed partial class CallbackSender(
         var interval = TimeSpan.FromTicks((long)(schedule[p.Attempt - 1].Ticks * options.Value.RetryScale));
         return p with { Attempt = p.Attempt + 1, DueAt = clock.GetUtcNow() + interval };
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Callback from {Channel} about {OrderId} not delivered: {Reason}")]
-    private static partial void LogSendFailed(ILogger logger, string channel, string orderId, string reason);
 
     private sealed record Pending(long Id, SimulatedCallback Callback, bool Forged, int Attempt, DateTimeOffset DueAt);
 }

@@ -35,7 +35,7 @@ public abstract class CatalogTests(GatewayFixture gateway)
         ["status"] = "online",
     };
 
-    private async Task<JsonElement> CreateChannelAsync(HttpClient admin, Dictionary<string, object?> body)
+    private static async Task<JsonElement> CreateChannelAsync(HttpClient admin, Dictionary<string, object?> body)
     {
         var response = await admin.PostAsync("/admin/api/channels", Api.JsonBody(body));
         var json = await response.ReadJsonAsync();
@@ -43,7 +43,7 @@ public abstract class CatalogTests(GatewayFixture gateway)
         return json;
     }
 
-    private async Task<List<JsonElement>> AuditAsync(HttpClient admin, string type, string id) =>
+    private static async Task<List<JsonElement>> AuditAsync(HttpClient admin, string type, string id) =>
         (await (await admin.GetAsync($"/admin/api/audit?entityType={type}&entityId={Uri.EscapeDataString(id)}")).ReadJsonAsync()).EnumerateArray().Reverse().ToList();
 
     private Task<(int Channels, int Windows, int Banks, int Methods, int Audit, long Version)> CountsAsync() =>

@@ -38,6 +38,7 @@ public abstract class RefundPayBackTests(SimulatedChannelsGateway gateway) : IAs
 
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         using var client = Simulator.Client();
         await client.DeleteAsync("control/behaviours?channel=bankpayout");
     }

@@ -24,7 +24,11 @@ public abstract class RefundSimulatorTests(AlipayGatewayFixture gateway, Simulat
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
 
     private Task<(HttpClient Client, string PaymentId)> AlipayPaidAsync(long amount) => gateway.AlipayPaidAsync(simulator, amount, NotifyUrl);
 

@@ -45,6 +45,7 @@ public abstract class RefundRequeryKit(AlipayGatewayFixture gateway, SimulatorHo
 
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         await _merchant.DisposeAsync();
         using var client = simulator.Client();
         await client.DeleteAsync("control/behaviours", Ct);

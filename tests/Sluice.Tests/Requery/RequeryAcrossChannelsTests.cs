@@ -27,9 +27,13 @@ public abstract class RequeryAcrossChannelsTests(AlipayGatewayFixture gateway, S
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        return ValueTask.CompletedTask;
+    }
 
-    private async Task<string> CreateAsync(HttpClient client, string method)
+    private static async Task<string> CreateAsync(HttpClient client, string method)
     {
         using var response = await client.PostAsync("/v1/payments", Api.JsonBody(new Dictionary<string, object?>
         {

@@ -9,14 +9,14 @@ namespace Sluice.Tests.Routing;
 /// <summary>Daily limits hold exactly under concurrency and across nodes: never exceeded, never under-used.</summary>
 public abstract class DailyLimitTests(GatewayFixture gateway)
 {
-    private async Task<bool> ReserveAsync(IServiceProvider services, string orderId, string channel, long amount, long limit)
+    private static async Task<bool> ReserveAsync(IServiceProvider services, string orderId, string channel, long amount, long limit)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SluiceDbContext>();
         return await scope.ServiceProvider.GetRequiredService<DailyLimitLedger>().TryReserveAsync(db, orderId, channel, amount, limit, CancellationToken.None);
     }
 
-    private async Task<bool> ReleaseAsync(IServiceProvider services, string orderId)
+    private static async Task<bool> ReleaseAsync(IServiceProvider services, string orderId)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SluiceDbContext>();

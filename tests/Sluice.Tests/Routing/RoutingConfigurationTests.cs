@@ -31,7 +31,7 @@ public abstract class RoutingConfigurationTests(GatewayFixture gateway)
         response.StatusCode.ShouldBe(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
     }
 
-    private async Task<JsonElement> ExplainAsync(HttpClient admin, object body)
+    private static async Task<JsonElement> ExplainAsync(HttpClient admin, object body)
     {
         var response = await admin.PostAsync("/admin/api/routing/explain", Api.JsonBody(body));
         var json = await response.ReadJsonAsync();

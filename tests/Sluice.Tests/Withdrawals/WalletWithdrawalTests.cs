@@ -16,7 +16,11 @@ public abstract class WalletWithdrawalTests(GatewayFixture gateway) : IAsyncLife
 
     public async ValueTask InitializeAsync() => _merchantEndpoint = await WebhookReceiver.StartAsync();
 
-    public async ValueTask DisposeAsync() => await _merchantEndpoint.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        await _merchantEndpoint.DisposeAsync();
+    }
 
     private Dictionary<string, string> SandboxCredentials(bool reachable = true)
     {

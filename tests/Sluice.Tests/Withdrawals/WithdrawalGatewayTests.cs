@@ -30,6 +30,7 @@ public abstract class WithdrawalGatewayTests(SimulatedChannelsGateway gateway) :
 
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         await _merchantEndpoint.DisposeAsync();
         await Simulator.Client().DeleteAsync("control/behaviours?channel=bankpayout");
     }

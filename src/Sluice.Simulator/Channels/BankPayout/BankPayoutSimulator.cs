@@ -166,7 +166,7 @@ public sealed class BankPayoutSimulator(MerchantRegistry merchants, AnswerBehavi
         await behaviours.BeforeAnswerAsync(ChannelName, key, ct) ?? Answer(request, client, status, answer);
 
     /// <summary>An answer signed with the method and path of the request it answers.</summary>
-    private IResult Answer(HttpRequest request, SimulatedMerchant client, int status, BankPayoutAnswer answer)
+    private SignedResult Answer(HttpRequest request, SimulatedMerchant client, int status, BankPayoutAnswer answer)
     {
         var body = JsonSerializer.SerializeToUtf8Bytes(answer, Json);
         var headers = NewHeaders(client.MerchantId, client.Setting("hmac_secret")!, request.Method, request.Path.Value ?? "", clock.GetUtcNow(), body);

@@ -13,21 +13,24 @@ public sealed partial class WeChatPaySimulator
     {
         if (!DateOnly.TryParseExact(call.Query("bill_date"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            return Task.FromResult(Error(400, Codes.ParamError, "bill_date 格式错误，应为 yyyy-MM-dd"));
+            return Task.FromResult<IResult>(Error(400, Codes.ParamError, "bill_date 格式错误，应为 yyyy-MM-dd"));
         }
 
         var today = DateOnly.FromDateTime(clock.GetUtcNow().ToOffset(WeChatPayProtocol.ChinaOffset).DateTime);
         if (date > today)
         {
-            return Task.FromResult(Error(400, Codes.InvalidRequest, "账单日期不能晚于今天"));
+            return Task.FromResult<IResult>(Error(400, Codes.InvalidRequest, "账单日期不能晚于今天"));
         }
 
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         _book.BillTokens[token] = (call.Mchid, call.Query("sub_mchid"), date);
         var bill = _book.TradeBill(call.Mchid, call.Query("sub_mchid"), date);
         var host = $"{call.Http.Request.Scheme}://{call.Http.Request.Host}";
-        return Task.FromResult(Ok(new WeChatBillAnswer($"{host}/v3/billdownload/file?token={token}", "SHA1",
-            Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(bill))))));
+        // WeChat Pay's bill answer names SHA1 as the file's hash_type: the simulator plays that protocol, not a choice of ours.
+#pragma warning disable CA5350
+        var hash = Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(bill)));
+#pragma warning restore CA5350
+        return Task.FromResult<IResult>(Ok(new WeChatBillAnswer($"{host}/v3/billdownload/file?token={token}", "SHA1", hash)));
     }
 
     /// <summary>The bill file; like WeChat Pay's download, the file answer itself carries no signature.</summary>

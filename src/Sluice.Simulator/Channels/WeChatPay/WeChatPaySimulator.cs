@@ -148,12 +148,12 @@ public sealed partial class WeChatPaySimulator(
     private async Task<IResult> AnswerAsync(Call call, string orderId, IResult answer) =>
         await behaviours.BeforeAnswerAsync(Name, orderId, call.Http.RequestAborted) ?? answer;
 
-    private IResult Ok<T>(T body) => Signed(200, JsonSerializer.Serialize(body, WeChatPayProtocol.Json));
+    private SignedAnswer Ok<T>(T body) => Signed(200, JsonSerializer.Serialize(body, WeChatPayProtocol.Json));
 
-    private IResult Error(int status, string code, string message) =>
+    private SignedAnswer Error(int status, string code, string message) =>
         Signed(status, JsonSerializer.Serialize(new WeChatError(code, message), WeChatPayProtocol.Json));
 
-    private IResult Signed(int status, string body) => new SignedAnswer(status, body, SignatureHeaders(body, PlatformKey).ToList());
+    private SignedAnswer Signed(int status, string body) => new SignedAnswer(status, body, SignatureHeaders(body, PlatformKey).ToList());
 
     private static T? Read<T>(string body)
         where T : class

@@ -304,7 +304,7 @@ public sealed class AlipayAdapterTests(SimulatorHost simulator) : IClassFixture<
     }
 
     /// <summary>alipay.data.dataservice.bill.downloadurl.query, signed as the adapter signs, read back verified.</summary>
-    private async Task<string> BillUrlAsync(AlipayApp app, string date)
+    private static async Task<string> BillUrlAsync(AlipayApp app, string date)
     {
         var parameters = new Dictionary<string, string>
         {

@@ -44,7 +44,7 @@ public abstract class AlipayGatewayTests(AlipayGatewayFixture gateway, Simulator
         return body;
     }
 
-    private Task<JsonElement> StatusAsync(HttpClient client, string id, string status) =>
+    private static Task<JsonElement> StatusAsync(HttpClient client, string id, string status) =>
         Api.EventuallyAsync(() => client.GetPaymentAsync(id), p => p.Str("status") == status, $"payment {id} to be {status}");
 
     private Task<List<Sluice.Channels.ChannelCallbackLog>> CallbacksAsync(string paymentId) =>

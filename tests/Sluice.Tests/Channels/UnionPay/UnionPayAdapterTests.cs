@@ -25,7 +25,7 @@ public sealed class UnionPayAdapterTests(SimulatorHost simulator) : IClassFixtur
     private async Task<ChannelAccountContext> AccountAsync(bool chain = true) =>
         new("ca_unionpay_test", "unionpay-sim", "unionpay", null, await simulator.NewMerchantCredentialsAsync(chain), _notices.Url);
 
-    private ChannelPayRequest Pay(string id, string method = "unionpay_gateway", long amount = 2599) =>
+    private static ChannelPayRequest Pay(string id, string method = "unionpay_gateway", long amount = 2599) =>
         new(id, amount, "CNY", "Adapter test", method, DateTimeOffset.UtcNow.AddMinutes(30), "127.0.0.1", "https://shop.example/return");
 
     private async Task<ReceivedWebhook> NoticeAsync(int count = 1) =>

@@ -21,6 +21,7 @@ public abstract class SimulatedChannelsGateway : GatewayFixture, IAsyncLifetime
 
     async ValueTask IAsyncDisposable.DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         await DisposeAsync();
         await Simulator.DisposeAsync();
     }
@@ -49,6 +50,7 @@ public abstract class UnionPayGatewayTests(SimulatedChannelsGateway gateway) : I
 
     public async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         await _merchantEndpoint.DisposeAsync();
         await Simulator.Client().DeleteAsync("control/behaviours?channel=unionpay");
     }
@@ -95,7 +97,7 @@ public abstract class UnionPayGatewayTests(SimulatedChannelsGateway gateway) : I
         return body;
     }
 
-    private Task<string> StatusAsync(HttpClient merchant, string id) =>
+    private static Task<string> StatusAsync(HttpClient merchant, string id) =>
         Api.EventuallyAsync(async () => (await merchant.GetPaymentAsync(id)).Str("status"), s => s != "pending", "the payment to leave pending");
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class WeChatPayAdapterTests(SimulatorHost simulator) : IClassFixtu
     private static readonly CancellationToken None = CancellationToken.None;
     private WebhookReceiver _notices = null!;
 
-    private WeChatPayChannelAdapter Adapter(TimeProvider? clock = null) => new(new ShortTimeoutHttpClients(), clock ?? TimeProvider.System);
+    private static WeChatPayChannelAdapter Adapter(TimeProvider? clock = null) => new(new ShortTimeoutHttpClients(), clock ?? TimeProvider.System);
 
     public async ValueTask InitializeAsync()
     {
@@ -88,7 +88,7 @@ public sealed class WeChatPayAdapterTests(SimulatorHost simulator) : IClassFixtu
         new WeChatPayProfile().Acknowledgement!.Answer(false).ShouldBe(new ChannelCallbackAnswer(500, "application/json", """{"code":"FAIL","message":"失败"}"""));
     }
 
-    private CallbackParseResult Parse(ChannelAccountContext account, ReceivedWebhook received) =>
+    private static CallbackParseResult Parse(ChannelAccountContext account, ReceivedWebhook received) =>
         Adapter().ParseCallbackAsync(account, new ChannelCallbackRequest("POST", received.Headers, new Dictionary<string, string>(), "application/json", received.Body), None)
             .AsTask().GetAwaiter().GetResult();
 

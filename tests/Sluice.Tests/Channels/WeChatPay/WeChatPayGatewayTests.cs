@@ -30,7 +30,11 @@ public abstract class WeChatPayGatewayTests(GatewayFixture gateway, SimulatorHos
         _hooks = await WebhookReceiver.StartAsync();
     }
 
-    public async ValueTask DisposeAsync() => await _hooks.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        GC.SuppressFinalize(this);
+        await _hooks.DisposeAsync();
+    }
 
     private async Task<WeChatShop> ShopAsync(bool partner = false)
     {
@@ -87,7 +91,7 @@ public abstract class WeChatPayGatewayTests(GatewayFixture gateway, SimulatorHos
     private Task<List<Sluice.Channels.ChannelCallbackLog>> CallbacksAsync(string accountId) =>
         gateway.WithDbAsync(db => db.ChannelCallbacks.AsNoTracking().Where(c => c.ChannelAccountId == accountId).ToListAsync());
 
-    private Task<string> StatusAsync(HttpClient merchant, string id) => merchant.GetPaymentAsync(id).ContinueWith(t => t.Result.Str("status"));
+    private static Task<string> StatusAsync(HttpClient merchant, string id) => merchant.GetPaymentAsync(id).ContinueWith(t => t.Result.Str("status"));
 
     [Fact]
     public async Task A_native_payment_paid_in_the_simulator_succeeds_through_its_encrypted_notice_and_the_merchant_gets_a_webhook()
