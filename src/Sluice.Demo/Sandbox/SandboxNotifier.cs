@@ -11,7 +11,7 @@ namespace Sluice.Demo.Sandbox;
 /// <c>SUCCESS</c>, as real channels do. Like a real channel's, these notices may be lost if the process stops:
 /// re-queries recover such orders.
 /// </summary>
-public sealed partial class SandboxNotifier(
+public sealed class SandboxNotifier(
     IHttpClientFactory httpClients,
     SandboxKeys keys,
     IdGenerator ids,

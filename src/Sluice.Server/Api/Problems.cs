@@ -92,7 +92,7 @@ public static class Problems
 /// Turns request-binding failures (malformed JSON, wrong types, oversized bodies) into 4xx problem details, and any
 /// other unhandled exception into a 500 problem without internals.
 /// </summary>
-public sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
+public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {

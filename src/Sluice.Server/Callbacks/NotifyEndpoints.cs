@@ -14,7 +14,7 @@ namespace Sluice.Server.Callbacks;
 /// Auto-notify: one endpoint per channel account. The adapter verifies the channel's signature before anything in
 /// the body is read; an unverifiable callback is logged and changes nothing. The answer is in the channel's format.
 /// </summary>
-public static partial class NotifyEndpoints
+public static class NotifyEndpoints
 {
     private const int MaxBodyBytes = 64 * 1024;
 

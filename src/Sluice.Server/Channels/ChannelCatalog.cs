@@ -14,7 +14,7 @@ namespace Sluice.Server.Channels;
 /// moved, so a change made on any node is in force on every node within about a second, without a restart.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "A node-lifetime singleton; its SemaphoreSlim never exposes a wait handle, and disposing it under a background check still running at shutdown would only throw.")]
-public sealed partial class ChannelCatalog(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ChannelCatalog> logger)
+public sealed class ChannelCatalog(IServiceScopeFactory scopes, TimeProvider clock, ILogger<ChannelCatalog> logger)
 {
     public static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(1);
 

@@ -9,7 +9,7 @@ namespace Sluice.Server.Hosting;
 /// which run only when <c>Sluice:Workers:Enabled</c> is also true. Every node keeps its own channel catalog snapshot
 /// fresh whatever its roles, and health, readiness and the API reference are always served.
 /// </summary>
-public sealed partial class NodeRoles
+public sealed class NodeRoles
 {
     public const string Section = "Sluice:Roles";
 

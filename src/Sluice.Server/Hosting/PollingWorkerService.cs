@@ -6,7 +6,7 @@ namespace Sluice.Server.Hosting;
 /// The loop of a leased background worker on every node: a round whenever the poll interval ticks, draining while
 /// rounds find due work. The leases in the database keep nodes apart; a failed round is logged and retried next tick.
 /// </summary>
-public abstract partial class PollingWorkerService(
+public abstract class PollingWorkerService(
     string name, Func<CancellationToken, Task<int>> runOnce, IOptions<SluiceOptions> options, TimeProvider clock, ILogger logger)
     : BackgroundService
 {

@@ -19,7 +19,7 @@ public sealed record ChannelAnswer<T>(T Value, ChannelResult Result, ResultResol
 /// <c>ct</c> bounds the channel call only (its running out is an unknown answer); <c>stopping</c>, the node going down,
 /// cancels the caller's work instead, and nothing of it is recorded.
 /// </summary>
-public sealed partial class ChannelCaller(
+public sealed class ChannelCaller(
     SluiceDbContext db,
     ChannelAdapterRegistry adapters,
     ChannelAccountContexts accounts,

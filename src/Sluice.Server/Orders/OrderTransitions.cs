@@ -16,7 +16,7 @@ namespace Sluice.Server.Orders;
 /// refund give-back, pay-back follow, later ledger postings), all in one transaction. A lost race drops only what this
 /// attempt staged, reloads the order and decides again, so duplicate, late and out-of-order reports are harmless.
 /// </summary>
-public sealed partial class OrderTransitions<TOrder, TStatus>(
+public sealed class OrderTransitions<TOrder, TStatus>(
     SluiceDbContext db,
     IOrderKind<TOrder, TStatus> kind,
     IEnumerable<IOrderTransitionHook<TOrder, TStatus>> hooks,

@@ -21,7 +21,7 @@ using static Sluice.Server.ResultCodes.ChannelAnswers;
 namespace Sluice.Server.Payments;
 
 /// <summary>The payment flows: create (choose a channel account, ask the channel), apply channel outcomes, close.</summary>
-public sealed partial class PaymentService(
+public sealed class PaymentService(
     SluiceDbContext db,
     PaymentRouter router,
     DailyLimitLedger ledger,

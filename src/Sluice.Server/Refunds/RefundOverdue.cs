@@ -44,7 +44,7 @@ public sealed class RefundOptions
 /// timeline line and the <c>refund.overdue</c> webhook, so every refund is flagged and notified once, whichever node
 /// and however many nodes scan at the same moment.
 /// </summary>
-public sealed partial class RefundOverdueScanner(
+public sealed class RefundOverdueScanner(
     IServiceScopeFactory scopes, WebhookOutbox outbox, IOptions<RefundOptions> options, ChannelAdapterRegistry channels, TimeProvider clock,
     ILogger<RefundOverdueScanner> logger)
 {
@@ -104,7 +104,7 @@ public sealed partial class RefundOverdueScanner(
 }
 
 /// <summary>Runs the overdue scan on every node when background workers are enabled.</summary>
-public sealed partial class RefundOverdueService(RefundOverdueScanner scanner, IOptions<SluiceOptions> options, TimeProvider clock, ILogger<RefundOverdueService> logger)
+public sealed class RefundOverdueService(RefundOverdueScanner scanner, IOptions<SluiceOptions> options, TimeProvider clock, ILogger<RefundOverdueService> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -31,7 +31,7 @@ public sealed record PayBackView(string WithdrawalId, string PayeeType, string P
 /// transaction with the refund's compare-and-set exception → paying_back and the audit line, so operators acting at
 /// once open one withdrawal. <see cref="RefundPayBackFollower"/> moves the refund when the withdrawal ends.
 /// </summary>
-public sealed partial class RefundPayBackService(
+public sealed class RefundPayBackService(
     SluiceDbContext db,
     WithdrawalService withdrawals,
     OrderTransitions<RefundOrder, RefundStatus> orders,

@@ -48,7 +48,7 @@ public interface IChannelQueryHandler
 /// claims them once the lease has expired), renews each lease just before acting, then hands the row to its kind's
 /// <see cref="IChannelQueryHandler"/>. Until the order is terminal the row is rescheduled by its protocol's schedule.
 /// </summary>
-public sealed partial class ChannelRequeryWorker(
+public sealed class ChannelRequeryWorker(
     IServiceScopeFactory scopes,
     IEnumerable<IChannelQueryHandler> handlers,
     RequerySchedules schedules,

@@ -37,7 +37,7 @@ public enum ResultCodeSource
 /// within about a second. A result no rule maps is unknown (never failed) and counted in <c>unmapped_result_codes</c>.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "A node-lifetime singleton; its SemaphoreSlim never exposes a wait handle, and disposing it under a background check still running at shutdown would only throw.")]
-public sealed partial class ResultCodeMap
+public sealed class ResultCodeMap
 {
     private readonly FrozenDictionary<string, ResultCodeTable> _defaults;
     private readonly ChannelCatalog _catalog;

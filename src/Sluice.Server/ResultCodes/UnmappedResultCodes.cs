@@ -9,7 +9,7 @@ namespace Sluice.Server.ResultCodes;
 /// (<c>INSERT ... ON CONFLICT DO UPDATE SET count = count + 1</c>, the same statement on SQLite and PostgreSQL), so racing
 /// answers on any number of nodes are counted exactly.
 /// </summary>
-public static partial class UnmappedResultCodes
+public static class UnmappedResultCodes
 {
     private const int MaxKeyLength = 128;
 

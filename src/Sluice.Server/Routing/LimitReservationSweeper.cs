@@ -15,7 +15,7 @@ namespace Sluice.Server.Routing;
 /// than <see cref="Grace"/> whose order is missing, failed or closed; releasing is the ledger's compare-and-set, so two
 /// nodes sweeping at once give each amount back exactly once.
 /// </summary>
-public sealed partial class LimitReservationSweeper(
+public sealed class LimitReservationSweeper(
     IServiceScopeFactory scopes, DailyLimitLedger ledger, TimeProvider clock, ILogger<LimitReservationSweeper> logger)
 {
     /// <summary>

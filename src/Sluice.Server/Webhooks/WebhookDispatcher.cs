@@ -14,7 +14,7 @@ namespace Sluice.Server.Webhooks;
 /// posts each payload signed with the app's secret, logs the attempt and schedules the next one with exponential
 /// back-off, until the merchant answers 2xx or the schedule (more than 24 hours) is exhausted.
 /// </summary>
-public sealed partial class WebhookDispatcher(
+public sealed class WebhookDispatcher(
     IServiceScopeFactory scopes,
     IHttpClientFactory httpClients,
     AppWebhookSettings apps,

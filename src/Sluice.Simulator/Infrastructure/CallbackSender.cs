@@ -34,7 +34,7 @@ public sealed record CallbackAttempt(
 /// Sends channels' callbacks with each channel's retry schedule until the merchant acknowledges or the schedule ends,
 /// applying the lose / duplicate / out-of-order / forged behaviours. Lost callbacks are listed with no attempts.
 /// </summary>
-public sealed partial class CallbackSender(
+public sealed class CallbackSender(
     IHttpClientFactory httpClients,
     TimeProvider clock,
     BehaviourBook behaviours,
