@@ -37,7 +37,7 @@ public static class NotifyEndpoints
         PaymentService payments,
         Sluice.Server.Refunds.RefundService refunds,
         WithdrawalService withdrawals,
-        ResultCodeMap resultCodes,
+        ResultCodeResolver resultCodes,
         TimeProvider clock,
         SluiceMetrics metrics,
         ILoggerFactory loggers,
@@ -103,7 +103,7 @@ public static class NotifyEndpoints
         // The state change, its webhook and the callback's log row commit together or not at all.
         // The notice's effect is the result-code map's, not the adapter's; a code no rule maps changes nothing and is counted.
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var resolution = await resultCodes.ResolveAsync(db, account.Protocol, ChannelFlow.Notify, notice.Report.Result, ct);
+        var resolution = await resultCodes.ResolveAsync(account.Protocol, ChannelFlow.Notify, notice.Report.Result, ct);
         log.Outcome = resolution.Effect.ToString().ToLowerInvariant();
         if (notice.Kind == ChannelNoticeKind.Payment)
         {

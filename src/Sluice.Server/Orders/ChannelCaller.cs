@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Sluice.Channels;
-using Sluice.Data;
 using Sluice.Server.ChannelAccounts;
 using Sluice.Server.Hosting;
 using Sluice.Server.ResultCodes;
@@ -20,11 +19,10 @@ public sealed record ChannelAnswer<T>(T Value, ChannelResult Result, ResultResol
 /// cancels the caller's work instead, and nothing of it is recorded.
 /// </summary>
 public sealed class ChannelCaller(
-    SluiceDbContext db,
     ChannelAdapterRegistry adapters,
     ChannelAccountContexts accounts,
     ChannelHealthMonitor health,
-    ResultCodeMap resultCodes,
+    ResultCodeResolver resultCodes,
     SluiceMetrics metrics,
     ILogger<ChannelCaller> logger)
 {
@@ -103,7 +101,7 @@ public sealed class ChannelCaller(
         activity?.SetTag("sluice.channel.raw_code", result.RawCode);
 
         // The map's resolution is read with the caller's token gone: an answer that came is always resolved.
-        var resolution = await resultCodes.ResolveAsync(db, account.Protocol, operation, result, CancellationToken.None);
+        var resolution = await resultCodes.ResolveAsync(account.Protocol, operation, result, CancellationToken.None);
         return new ChannelAnswer<T>(value, result, resolution);
     }
 

@@ -1,5 +1,4 @@
 using Sluice.Channels;
-using Sluice.Data;
 using Sluice.Server.Routing;
 
 namespace Sluice.Server.Orders;
@@ -14,7 +13,7 @@ public sealed record FailoverOutcome<T>(ChannelAnswer<T> Answer, ChannelAccount 
 /// reserved, giving back its share of the last one's, with a <c>failover</c> timeline row under the order's
 /// compare-and-set. After any other answer, above all an unknown one, the order stays with the channel that may hold it.
 /// </summary>
-public sealed class ChannelFailover(SluiceDbContext db, DailyLimitLedger ledger)
+public sealed class ChannelFailover(DailyLimitLedger ledger)
 {
     /// <returns>The last answer, or null when a report moved the order while it was being re-routed (it is reloaded: no longer ours to route).</returns>
     public async Task<FailoverOutcome<T>?> RunAsync<TOrder, TStatus, T>(
@@ -34,7 +33,7 @@ public sealed class ChannelFailover(SluiceDbContext db, DailyLimitLedger ledger)
             var answer = await call(account);
             var notTaken = answer.Resolution.Effect == ChannelOutcome.Failed && answer.Result.NotTakenByChannel;
             var next = notTaken && i < candidates.Count - 1
-                ? await ledger.ReserveNextAsync(db, order.Id, candidates, i, routed.Decision.Request, ct)
+                ? await ledger.ReserveNextAsync(order.Id, candidates, i, routed.Decision.Request, ct)
                 : -1;
             if (next < 0)
             {

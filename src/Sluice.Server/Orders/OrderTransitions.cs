@@ -21,6 +21,7 @@ public sealed class OrderTransitions<TOrder, TStatus>(
     IOrderKind<TOrder, TStatus> kind,
     IEnumerable<IOrderTransitionHook<TOrder, TStatus>> hooks,
     WebhookOutbox outbox,
+    ChannelQueryBook queries,
     TimeProvider clock,
     SluiceMetrics metrics,
     ILogger<OrderTransitions<TOrder, TStatus>> logger)
@@ -61,12 +62,12 @@ public sealed class OrderTransitions<TOrder, TStatus>(
             db.Add(kind.NewEvent(order.Id, transition.EventKind, transition.Source, kind.WireName(from), kind.WireName(target), transition.Detail, now));
             if (kind.Announces(target))
             {
-                await outbox.StageAsync(db, order.AppId, order.NotifyUrl, kind.Name + "." + kind.WireName(target), kind.EventData(order), ct);
+                await outbox.StageAsync(order.AppId, order.NotifyUrl, kind.Name + "." + kind.WireName(target), kind.EventData(order), ct);
             }
 
             if (kind.EndsQueries(target))
             {
-                await ChannelQueryBook.SettleAsync(db, kind.QueryKind, order.Id, now, ct);
+                await queries.SettleAsync(kind.QueryKind, order.Id, now, ct);
             }
 
             try

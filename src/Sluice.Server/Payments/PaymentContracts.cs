@@ -42,7 +42,7 @@ public sealed record FailureView(string Code, string Message)
 }
 
 /// <summary>A payment as merchants see it: unified codes only, never a channel's raw codes.</summary>
-public sealed record PaymentView(
+public record PaymentView(
     string Id,
     string Object,
     string MerchantOrderNo,

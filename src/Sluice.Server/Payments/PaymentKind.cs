@@ -2,6 +2,7 @@ using Sluice.Channels;
 using Sluice.Data;
 using Sluice.Payments;
 using Sluice.Server.Orders;
+using Sluice.Server.Webhooks;
 using Sluice.Server.Routing;
 
 namespace Sluice.Server.Payments;
@@ -27,7 +28,7 @@ public sealed class PaymentKind : IOrderKind<PaymentOrder, PaymentStatus>
     public OrderEvent NewEvent(string orderId, string kind, string source, string? fromStatus, string? toStatus, string? detail, DateTimeOffset at) =>
         new PaymentEvent { PaymentId = orderId, Kind = kind, Source = source, FromStatus = fromStatus, ToStatus = toStatus, Detail = detail, CreatedAt = at };
 
-    public object EventData(PaymentOrder order) => PaymentView.From(order);
+    public object EventData(PaymentOrder order) => PaymentEventData.Of(order);
 }
 
 /// <summary>A payment that will never be paid (failed, closed) gives its share of the channel's daily limit back, once.</summary>
@@ -36,5 +37,5 @@ public sealed class PaymentLimitRelease(DailyLimitLedger ledger) : IOrderTransit
     public bool AppliesTo(PaymentOrder order, PaymentStatus target) => target is PaymentStatus.Failed or PaymentStatus.Closed;
 
     public Task OnAppliedAsync(SluiceDbContext db, PaymentOrder order, StateChange<PaymentStatus> change, CancellationToken ct) =>
-        ledger.ReleaseAsync(db, order.Id, ct);
+        ledger.ReleaseAsync(order.Id, ct);
 }

@@ -38,7 +38,7 @@ public sealed class PaymentService(
     public async Task<OrderResult<PaymentOrder>> CreateAsync(MerchantCaller caller, CreatePaymentRequest r, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var routed = await router.RouteAsync(db, caller.MerchantId, new RoutingRequest(
+        var routed = await router.RouteAsync(caller.MerchantId, new RoutingRequest(
             ChannelBusinessType.Payment, r.PaymentMethod!, r.Amount!.Value, r.Currency!, now,
             ProductCode: r.ProductCode, Environment: r.PaymentEnvironment, BankCode: r.BankCode,
             CardType: PaymentValidation.CardTypeOf(r.CardType), CardNumberHash: cards.Of(r.CardNumber), BuyerId: r.BuyerId, SellerId: r.SellerId,
@@ -48,7 +48,7 @@ public sealed class PaymentService(
 
         // The chosen channel's daily limit is reserved before the order exists; a channel whose limit another request
         // just took is passed over for the next one before any channel is asked.
-        var first = await ledger.ReserveFirstAsync(db, orderId, candidates, 0, routed.Decision.Request, ct);
+        var first = await ledger.ReserveFirstAsync(orderId, candidates, 0, routed.Decision.Request, ct);
         if (first < 0)
         {
             if (logger.IsEnabled(LogLevel.Information))
@@ -98,7 +98,7 @@ public sealed class PaymentService(
         {
             // This order number exists (a retry, or a concurrent request won): answer like a retry of that request.
             db.ChangeTracker.Clear();
-            await ledger.ReleaseAsync(db, orderId, CancellationToken.None);
+            await ledger.ReleaseAsync(orderId, CancellationToken.None);
             var winner = await FindByOrderNoAsync(caller.AppId, r.MerchantOrderNo!, ct);
             return winner is not null && SameOrder(winner, r) ? OrderResult<PaymentOrder>.Ok(winner) : DuplicateOrderNo(winner);
         }
@@ -138,7 +138,7 @@ public sealed class PaymentService(
         {
             case ChannelOutcome.Pending:
                 // The payer has yet to pay: should the channel's notice be lost, a query (committed with this state) finds out.
-                queries.Schedule(db, ChannelQueryKind.Payment, order.Id, account, order.ExpiresAt);
+                queries.Schedule(ChannelQueryKind.Payment, order.Id, account, order.ExpiresAt);
                 await orders.ApplyAsync(order, new(PaymentStatus.Pending, "channel_pay", result.RawCode), o =>
                 {
                     Record(o);
@@ -163,7 +163,7 @@ public sealed class PaymentService(
             default:
                 // Unknown (or a code no rule maps): the channel may hold the order. Never fail it; keep it created for a re-query.
                 Record(order);
-                queries.Schedule(db, ChannelQueryKind.Payment, order.Id, account, order.ExpiresAt);
+                queries.Schedule(ChannelQueryKind.Payment, order.Id, account, order.ExpiresAt);
                 orders.NoteUnknown(order, "channel_pay", result, resolution);
                 await orders.SaveAsync(order, ct);
                 break;

@@ -18,7 +18,7 @@ public sealed record CreateRefundRequest(
 
 
 /// <summary>A refund as merchants see it: unified codes only, never a channel's raw codes.</summary>
-public sealed record RefundView(
+public record RefundView(
     string Id,
     string Object,
     string PaymentId,

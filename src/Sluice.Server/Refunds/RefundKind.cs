@@ -4,6 +4,7 @@ using Sluice.Data;
 using Sluice.Payments;
 using Sluice.Refunds;
 using Sluice.Server.Orders;
+using Sluice.Server.Webhooks;
 
 namespace Sluice.Server.Refunds;
 
@@ -28,7 +29,7 @@ public sealed class RefundKind : IOrderKind<RefundOrder, RefundStatus>
     public OrderEvent NewEvent(string orderId, string kind, string source, string? fromStatus, string? toStatus, string? detail, DateTimeOffset at) =>
         new RefundEvent { RefundId = orderId, Kind = kind, Source = source, FromStatus = fromStatus, ToStatus = toStatus, Detail = detail, CreatedAt = at };
 
-    public object EventData(RefundOrder order) => RefundView.From(order);
+    public object EventData(RefundOrder order) => RefundEventData.Of(order);
 }
 
 /// <summary>

@@ -45,7 +45,7 @@ public sealed class RefundOptions
 /// and however many nodes scan at the same moment.
 /// </summary>
 public sealed class RefundOverdueScanner(
-    IServiceScopeFactory scopes, WebhookOutbox outbox, IOptions<RefundOptions> options, ChannelAdapterRegistry channels, TimeProvider clock,
+    IServiceScopeFactory scopes, IOptions<RefundOptions> options, ChannelAdapterRegistry channels, TimeProvider clock,
     ILogger<RefundOverdueScanner> logger)
 {
     private const int BatchSize = 200;
@@ -73,7 +73,7 @@ public sealed class RefundOverdueScanner(
             var why = refund.Status == RefundStatus.Exception
                 ? "cannot take its original route: " + refund.ExceptionReason
                 : refund.CreatedAt + timeout <= now ? $"not final {timeout} after creation (the channel's refund timeout)" : null;
-            if (why is not null && await FlagAsync(db, refund, why, now, ct))
+            if (why is not null && await FlagAsync(db, scope.ServiceProvider.GetRequiredService<WebhookOutbox>(), refund, why, now, ct))
             {
                 flagged++;
             }
@@ -82,7 +82,7 @@ public sealed class RefundOverdueScanner(
         return flagged;
     }
 
-    private async Task<bool> FlagAsync(SluiceDbContext db, RefundOrder refund, string why, DateTimeOffset now, CancellationToken ct)
+    private async Task<bool> FlagAsync(SluiceDbContext db, WebhookOutbox outbox, RefundOrder refund, string why, DateTimeOffset now, CancellationToken ct)
     {
         db.ChangeTracker.Clear();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -95,7 +95,7 @@ public sealed class RefundOverdueScanner(
 
         refund.OverdueAt = now;
         db.RefundEvents.Add(new RefundEvent { RefundId = refund.Id, Kind = "overdue", Source = "refund_overdue", Detail = why, CreatedAt = now });
-        await outbox.StageAsync(db, refund.AppId, refund.NotifyUrl, "refund.overdue", RefundView.From(refund), ct);
+        await outbox.StageAsync(refund.AppId, refund.NotifyUrl, "refund.overdue", RefundEventData.Of(refund), ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         logger.RefundOverdue(refund.Id, why);

@@ -232,7 +232,7 @@ public sealed partial class RefundService(
                 var unknown = resolution.Effect != ChannelOutcome.Pending;
                 if (IsOpen(refund.Status) && await db.ChannelAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == refund.ChannelAccountId, ct) is { } account)
                 {
-                    await queries.ScheduleAsync(db, ChannelQueryKind.Refund, refund.Id, account, null, ct);
+                    await queries.ScheduleAsync(ChannelQueryKind.Refund, refund.Id, account, null, ct);
                 }
 
                 if (refund.Status == RefundStatus.Created)

@@ -7,20 +7,20 @@ using Sluice.Payments;
 namespace Sluice.Server.Requery;
 
 /// <summary>
-/// Writes the rows of supplementary queries. Both calls only stage changes on the caller's unit of work, so a row is
-/// committed in the same transaction as the order state it follows.
+/// Writes the rows of supplementary queries on the scope's unit of work: staged rows commit in the same transaction as
+/// the order state they follow; leases on one order's row are taken and given up at once.
 /// </summary>
-public sealed class ChannelQueryBook(RequerySchedules schedules, IdGenerator ids, TimeProvider clock)
+public sealed class ChannelQueryBook(SluiceDbContext db, RequerySchedules schedules, IdGenerator ids, TimeProvider clock)
 {
     /// <summary>Schedules the first query of a new order the channel has not settled (pending, or an unknown answer).</summary>
-    public void Schedule(SluiceDbContext db, ChannelQueryKind kind, string orderId, ChannelAccount account, DateTimeOffset? expiresAt)
+    public void Schedule(ChannelQueryKind kind, string orderId, ChannelAccount account, DateTimeOffset? expiresAt)
     {
         if (db.ChannelQueries.Local.Any(q => q.Kind == kind && q.OrderId == orderId))
         {
             return;
         }
 
-        Stage(db, kind, orderId, account, schedules.NextAt(account.Protocol, 0, clock.GetUtcNow(), expiresAt));
+        Stage(kind, orderId, account, schedules.NextAt(account.Protocol, 0, clock.GetUtcNow(), expiresAt));
     }
 
     /// <summary>
@@ -29,7 +29,7 @@ public sealed class ChannelQueryBook(RequerySchedules schedules, IdGenerator ids
     /// channel call), so no other node takes it up before that lease has expired.
     /// </summary>
     public ChannelQuery Stage(
-        SluiceDbContext db, ChannelQueryKind kind, string orderId, ChannelAccount? account, DateTimeOffset dueAt, (string Owner, DateTimeOffset Until)? leasedBy = null)
+        ChannelQueryKind kind, string orderId, ChannelAccount? account, DateTimeOffset dueAt, (string Owner, DateTimeOffset Until)? leasedBy = null)
     {
         var now = clock.GetUtcNow();
         var row = new ChannelQuery
@@ -54,14 +54,14 @@ public sealed class ChannelQueryBook(RequerySchedules schedules, IdGenerator ids
     /// Leases an order's pending row to <paramref name="owner"/> unless another node holds it (a merchant's live
     /// refresh works under the same lease as the worker). True when this call took it.
     /// </summary>
-    public static async Task<bool> TryLeaseAsync(
-        SluiceDbContext db, ChannelQueryKind kind, string orderId, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken ct) =>
+    public async Task<bool> TryLeaseAsync(
+        ChannelQueryKind kind, string orderId, string owner, DateTimeOffset now, TimeSpan lease, CancellationToken ct) =>
         await db.ChannelQueries
             .Where(q => q.Kind == kind && q.OrderId == orderId && q.Status == ChannelQueryStatus.Pending && (q.LeaseExpiresAt == null || q.LeaseExpiresAt < now))
             .ExecuteUpdateAsync(s => s.SetProperty(q => q.LeaseOwner, owner).SetProperty(q => q.LeaseExpiresAt, now + lease), ct) == 1;
 
     /// <summary>Gives up <paramref name="owner"/>'s lease on an order's row, leaving it due when it was.</summary>
-    public static Task ReleaseAsync(SluiceDbContext db, ChannelQueryKind kind, string orderId, string owner, CancellationToken ct) =>
+    public Task ReleaseAsync(ChannelQueryKind kind, string orderId, string owner, CancellationToken ct) =>
         db.ChannelQueries.Where(q => q.Kind == kind && q.OrderId == orderId && q.LeaseOwner == owner)
             .ExecuteUpdateAsync(s => s.SetProperty(q => q.LeaseOwner, (string?)null).SetProperty(q => q.LeaseExpiresAt, (DateTimeOffset?)null), ct);
 
@@ -69,13 +69,13 @@ public sealed class ChannelQueryBook(RequerySchedules schedules, IdGenerator ids
     /// Schedules the query of an order that may have had a row before: a pending row stays as it is; a done one (a
     /// refund an operator resent from the exception queue) is reopened from the start of its protocol's schedule.
     /// </summary>
-    public async Task ScheduleAsync(SluiceDbContext db, ChannelQueryKind kind, string orderId, ChannelAccount account, DateTimeOffset? expiresAt, CancellationToken ct)
+    public async Task ScheduleAsync(ChannelQueryKind kind, string orderId, ChannelAccount account, DateTimeOffset? expiresAt, CancellationToken ct)
     {
         var row = db.ChannelQueries.Local.FirstOrDefault(q => q.Kind == kind && q.OrderId == orderId)
             ?? await db.ChannelQueries.FirstOrDefaultAsync(q => q.Kind == kind && q.OrderId == orderId, ct);
         if (row is null)
         {
-            Schedule(db, kind, orderId, account, expiresAt);
+            Schedule(kind, orderId, account, expiresAt);
             return;
         }
 
@@ -94,7 +94,7 @@ public sealed class ChannelQueryBook(RequerySchedules schedules, IdGenerator ids
     }
 
     /// <summary>Marks an order's pending query done because the order has become terminal.</summary>
-    public static async Task SettleAsync(SluiceDbContext db, ChannelQueryKind kind, string orderId, DateTimeOffset now, CancellationToken ct)
+    public async Task SettleAsync(ChannelQueryKind kind, string orderId, DateTimeOffset now, CancellationToken ct)
     {
         var row = db.ChannelQueries.Local.FirstOrDefault(q => q.Kind == kind && q.OrderId == orderId)
             ?? await db.ChannelQueries.FirstOrDefaultAsync(q => q.Kind == kind && q.OrderId == orderId && q.Status == ChannelQueryStatus.Pending, ct);

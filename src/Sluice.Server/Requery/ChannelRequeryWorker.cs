@@ -52,7 +52,6 @@ public sealed class ChannelRequeryWorker(
     IServiceScopeFactory scopes,
     IEnumerable<IChannelQueryHandler> handlers,
     RequerySchedules schedules,
-    ChannelQueryBook queries,
     TimeProvider clock,
     NodeIdentity node,
     IOptions<SluiceOptions> options,
@@ -81,7 +80,7 @@ public sealed class ChannelRequeryWorker(
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<SluiceDbContext>();
-            await AdoptOrphansAsync(db, ct);
+            await AdoptOrphansAsync(scope.ServiceProvider, db, ct);
             claimed = await WorkLeases.ClaimAsync(db, WorkLeases.ChannelQueries, node.Id, clock.GetUtcNow(), options.Value.Workers.LeaseDuration, BatchSize, ct);
         }
 
@@ -108,7 +107,7 @@ public sealed class ChannelRequeryWorker(
     /// was recorded. Two nodes adopting one order collide on the unique (kind, order) index, and the loser leaves it to
     /// the winner.
     /// </summary>
-    private async Task AdoptOrphansAsync(SluiceDbContext db, CancellationToken ct)
+    private async Task AdoptOrphansAsync(IServiceProvider scope, SluiceDbContext db, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         if (now.UtcTicks < Interlocked.Read(ref _nextOrphanSweep))
@@ -127,7 +126,7 @@ public sealed class ChannelRequeryWorker(
                     continue;
                 }
 
-                await queries.ScheduleAsync(db, handler.Kind, orphan.OrderId, account, orphan.ExpiresAt, ct);
+                await scope.GetRequiredService<ChannelQueryBook>().ScheduleAsync(handler.Kind, orphan.OrderId, account, orphan.ExpiresAt, ct);
                 try
                 {
                     await db.SaveChangesAsync(ct);

@@ -9,7 +9,7 @@ public static class RequeryFeature
     {
         services.Configure<RequeryOptions>(configuration.GetSection(RequeryOptions.Section));
         services.AddSingleton<RequerySchedules>();
-        services.AddSingleton<ChannelQueryBook>();
+        services.AddScoped<ChannelQueryBook>();
         services.AddSingleton<IChannelQueryHandler, PaymentQueryHandler>();
         services.AddSingleton<IChannelQueryHandler, Refunds.RefundQueryHandler>();
         services.AddSingleton<ChannelRequeryWorker>();

@@ -42,12 +42,11 @@ public sealed class ResultCodeMap
     private readonly FrozenDictionary<string, ResultCodeTable> _defaults;
     private readonly ChannelCatalog _catalog;
     private readonly IServiceScopeFactory _scopes;
-    private readonly TimeProvider _clock;
     private readonly ILogger<ResultCodeMap> _logger;
     private readonly SemaphoreSlim _reload = new(1, 1);
     private OverrideSet _overrides = new(long.MinValue, FrozenDictionary<string, ResultCodeTable>.Empty);
 
-    public ResultCodeMap(ChannelAdapterRegistry adapters, ChannelCatalog catalog, IServiceScopeFactory scopes, TimeProvider clock, ILogger<ResultCodeMap> logger)
+    public ResultCodeMap(ChannelAdapterRegistry adapters, ChannelCatalog catalog, IServiceScopeFactory scopes, ILogger<ResultCodeMap> logger)
     {
         _defaults = adapters.Protocols.ToFrozenDictionary(
             p => p,
@@ -55,7 +54,6 @@ public sealed class ResultCodeMap
             StringComparer.Ordinal);
         _catalog = catalog;
         _scopes = scopes;
-        _clock = clock;
         _logger = logger;
     }
 
@@ -66,19 +64,13 @@ public sealed class ResultCodeMap
     public ResultCodeTable DefaultsFor(string protocol) => _defaults.GetValueOrDefault(protocol) ?? ResultCodeTable.Empty;
 
     /// <summary>
-    /// Resolves a channel result of <paramref name="flow"/> for <paramref name="protocol"/>; a result no rule maps is
-    /// counted as unmapped on <paramref name="db"/> (in its transaction, if one is open).
+    /// Looks a channel result of <paramref name="flow"/> up for <paramref name="protocol"/> in the overrides in force and
+    /// the defaults (<see cref="ResultCodeResolver"/> also counts a result no rule maps).
     /// </summary>
-    public async ValueTask<ResultResolution> ResolveAsync(SluiceDbContext db, string protocol, ChannelFlow flow, ChannelResult result, CancellationToken ct)
+    public async ValueTask<ResultResolution> LookUpAsync(string protocol, ChannelFlow flow, ChannelResult result, CancellationToken ct)
     {
         var overrides = await OverridesAsync(ct);
-        var resolution = Resolve(overrides.For(protocol), DefaultsFor(protocol), flow, result.RawCode, result.RawSubCode);
-        if (!resolution.Mapped)
-        {
-            await UnmappedResultCodes.CountAsync(db, protocol, flow, result, _clock.GetUtcNow(), _logger, ct);
-        }
-
-        return resolution;
+        return Resolve(overrides.For(protocol), DefaultsFor(protocol), flow, result.RawCode, result.RawSubCode);
     }
 
     /// <summary>The lookup itself: at each step an override before a default.</summary>

@@ -13,7 +13,7 @@ namespace Sluice.Server.Routing;
 /// reservation that fits succeeds, so it is never under-used. Releasing is a compare-and-set on the reservation, so an
 /// order's amount comes back exactly once.
 /// </summary>
-public sealed class DailyLimitLedger(TimeProvider clock)
+public sealed class DailyLimitLedger(SluiceDbContext db, TimeProvider clock)
 {
     /// <summary>Daily limits count natural days in China Standard Time, as Chinese channels do.</summary>
     public static readonly TimeZoneInfo BusinessZone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
@@ -26,7 +26,7 @@ public sealed class DailyLimitLedger(TimeProvider clock)
         TimeZoneInfo.ConvertTime(instant, BusinessZone).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     /// <summary>Reserves <paramref name="amount"/> of <paramref name="channelCode"/>'s daily limit for an order.</summary>
-    public async Task<bool> TryReserveAsync(SluiceDbContext db, string orderId, string channelCode, long amount, long dailyLimit, CancellationToken ct)
+    public async Task<bool> TryReserveAsync(string orderId, string channelCode, long amount, long dailyLimit, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var day = BusinessDayOf(now);
@@ -59,7 +59,7 @@ public sealed class DailyLimitLedger(TimeProvider clock)
     /// is passed over before any channel is asked. Shared by payments and withdrawals.
     /// </summary>
     public async Task<int> ReserveFirstAsync(
-        SluiceDbContext db, string orderId, IReadOnlyList<(ChannelInfo Channel, ChannelAccount Account)> candidates, int start, RoutingRequest request, CancellationToken ct)
+        string orderId, IReadOnlyList<(ChannelInfo Channel, ChannelAccount Account)> candidates, int start, RoutingRequest request, CancellationToken ct)
     {
         for (var i = start; i < candidates.Count; i++)
         {
@@ -70,19 +70,19 @@ public sealed class DailyLimitLedger(TimeProvider clock)
             }
 
             var channelOk = channel.DailyLimitMinor is not { } limit
-                || await TryReserveAsync(db, orderId, channel.Code, request.Amount, limit, ct);
+                || await TryReserveAsync(orderId, channel.Code, request.Amount, limit, ct);
             var card = request.CardType ?? CardType.Debit;
             var bankOk = channelOk
                 && (request.BankCode is null
                     || !channel.Banks.TryGetValue((request.BankCode, card), out var bank)
                     || bank.DailyLimitMinor is not { } bankLimit
-                    || await TryReserveAsync(db, orderId, DailyLimitLedger.BankKey(channel.Code, request.BankCode, card), request.Amount, bankLimit, ct));
+                    || await TryReserveAsync(orderId, DailyLimitLedger.BankKey(channel.Code, request.BankCode, card), request.Amount, bankLimit, ct));
             if (bankOk)
             {
                 return i;
             }
 
-            await ReleaseAsync(db, orderId, ct);
+            await ReleaseAsync(orderId, ct);
         }
 
         return -1;
@@ -93,14 +93,14 @@ public sealed class DailyLimitLedger(TimeProvider clock)
     /// reserves the next candidate that fits (its index), or -1.
     /// </summary>
     public async Task<int> ReserveNextAsync(
-        SluiceDbContext db, string orderId, IReadOnlyList<(ChannelInfo Channel, ChannelAccount Account)> candidates, int current, RoutingRequest request, CancellationToken ct)
+        string orderId, IReadOnlyList<(ChannelInfo Channel, ChannelAccount Account)> candidates, int current, RoutingRequest request, CancellationToken ct)
     {
-        await ReleaseAsync(db, orderId, ct);
-        return await ReserveFirstAsync(db, orderId, candidates, current + 1, request, ct);
+        await ReleaseAsync(orderId, ct);
+        return await ReserveFirstAsync(orderId, candidates, current + 1, request, ct);
     }
 
     /// <summary>Gives every amount an order reserved (channel and bank) back to its day. Safe to call any number of times.</summary>
-    public async Task<bool> ReleaseAsync(SluiceDbContext db, string orderId, CancellationToken ct)
+    public async Task<bool> ReleaseAsync(string orderId, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var transaction = await OwnTransactionAsync(db, ct);
@@ -135,7 +135,7 @@ public sealed class DailyLimitLedger(TimeProvider clock)
         transaction?.CommitAsync(ct) ?? Task.CompletedTask;
 
     /// <summary>The amount reserved today per channel, for routing's daily-limit filter.</summary>
-    public async Task<Dictionary<string, long>> UsedTodayAsync(SluiceDbContext db, CancellationToken ct)
+    public async Task<Dictionary<string, long>> UsedTodayAsync(CancellationToken ct)
     {
         var day = BusinessDayOf(clock.GetUtcNow());
         return await db.ChannelDailyUsage.AsNoTracking().Where(u => u.BusinessDay == day)

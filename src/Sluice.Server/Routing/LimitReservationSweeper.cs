@@ -16,7 +16,7 @@ namespace Sluice.Server.Routing;
 /// nodes sweeping at once give each amount back exactly once.
 /// </summary>
 public sealed class LimitReservationSweeper(
-    IServiceScopeFactory scopes, DailyLimitLedger ledger, TimeProvider clock, ILogger<LimitReservationSweeper> logger)
+    IServiceScopeFactory scopes, TimeProvider clock, ILogger<LimitReservationSweeper> logger)
 {
     /// <summary>
     /// How old a reservation must be before it counts as orphaned: far longer than creating an order takes, so a
@@ -42,6 +42,7 @@ public sealed class LimitReservationSweeper(
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<SluiceDbContext>();
+        var ledger = scope.ServiceProvider.GetRequiredService<DailyLimitLedger>();
         var cutoff = now - Grace;
         var orphans = await db.LimitReservations.AsNoTracking()
             .Where(r => r.ReleasedAt == null && r.ReservedAt < cutoff
@@ -55,7 +56,7 @@ public sealed class LimitReservationSweeper(
         var released = 0;
         foreach (var orderId in orphans)
         {
-            if (await ledger.ReleaseAsync(db, orderId, ct))
+            if (await ledger.ReleaseAsync(orderId, ct))
             {
                 released++;
                 logger.OrphanedReservationReleased(orderId);

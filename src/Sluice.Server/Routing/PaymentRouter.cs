@@ -31,18 +31,18 @@ public sealed record RoutedRequest(RoutingDecision Decision, RoutingFacts Facts,
 /// Routes with the engine over the current channel catalog and the merchant's facts: its enabled accounts that take
 /// the method, today's limit usage, recent channel health; by the merchant's rule set (or one named for an explanation).
 /// </summary>
-public sealed class PaymentRouter(ChannelCatalog catalog, ChannelAccountContexts accounts, DailyLimitLedger ledger, ChannelHealthMonitor health)
+public sealed class PaymentRouter(SluiceDbContext db, ChannelCatalog catalog, ChannelAccountContexts accounts, DailyLimitLedger ledger, ChannelHealthMonitor health)
 {
     private static readonly Dictionary<string, long> NothingUsed = new(StringComparer.Ordinal);
     private LimitsOf _limits = new(ChannelCatalogSnapshot.Empty, false);
 
-    public async Task<RoutedRequest> RouteAsync(SluiceDbContext db, string merchantId, RoutingRequest request, CancellationToken ct, RoutingRuleSet? ruleSet = null)
+    public async Task<RoutedRequest> RouteAsync(string merchantId, RoutingRequest request, CancellationToken ct, RoutingRuleSet? ruleSet = null)
     {
         var snapshot = await catalog.GetAsync(ct);
         var usable = (await accounts.EnabledForMerchantAsync(db, merchantId, ct)).Where(a => a.Supports(request.PaymentMethod)).ToList();
 
         // Today's usage is read only when some channel has a daily limit at all.
-        var used = HasDailyLimits(snapshot) ? await ledger.UsedTodayAsync(db, ct) : NothingUsed;
+        var used = HasDailyLimits(snapshot) ? await ledger.UsedTodayAsync(ct) : NothingUsed;
         var facts = new RoutingFacts(usable, used, health.Health);
         var rules = ruleSet ?? snapshot.RuleSetFor(merchantId);
         return new RoutedRequest(RoutingEngine.Decide(request, snapshot.Channels, rules, facts), facts, snapshot, rules);

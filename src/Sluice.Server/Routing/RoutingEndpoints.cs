@@ -111,7 +111,7 @@ public static class RoutingEndpoints
             return Problems.Validation(UnifiedCode.InvalidField, "rule_set", $"No routing rule set is named '{r.RuleSet}'.");
         }
 
-        var routed = await router.RouteAsync(db, r.MerchantId, new RoutingRequest(
+        var routed = await router.RouteAsync(r.MerchantId, new RoutingRequest(
             businessType.Value, r.PaymentMethod, r.Amount.Value, r.Currency!, r.At ?? clock.GetUtcNow(),
             ProductCode: r.ProductCode, Environment: r.PaymentEnvironment, BankCode: r.BankCode, CardType: PaymentValidation.CardTypeOf(r.CardType),
             CardNumberHash: cards.Of(r.CardNumber), BuyerId: r.BuyerId, SellerId: r.SellerId), ct, ruleSet);

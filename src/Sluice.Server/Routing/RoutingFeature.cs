@@ -9,9 +9,9 @@ public static class RoutingFeature
     public static IServiceCollection AddPaymentRouting(this IServiceCollection services, NodeRoles roles)
     {
         services.AddSingleton<ChannelHealthMonitor>();
-        services.AddSingleton<DailyLimitLedger>();
+        services.AddScoped<DailyLimitLedger>();
         services.AddSingleton<LimitReservationSweeper>();
-        services.AddSingleton<PaymentRouter>();
+        services.AddScoped<PaymentRouter>();
         if (roles.Runs(NodeRoles.LimitSweep))
         {
             services.AddHostedService<LimitReservationSweeperService>();

@@ -68,7 +68,7 @@ public sealed class PayeeAccounts(CredentialProtector protector, byte[] masterKe
 }
 
 /// <summary>A withdrawal as merchants see it: the payee account masked, unified codes only.</summary>
-public sealed record WithdrawalView(
+public record WithdrawalView(
     string Id,
     string Object,
     string MerchantWithdrawalNo,

@@ -2,6 +2,7 @@ using Sluice.Channels;
 using Sluice.Data;
 using Sluice.Payments;
 using Sluice.Server.Orders;
+using Sluice.Server.Webhooks;
 using Sluice.Server.Refunds;
 using Sluice.Server.Routing;
 using Sluice.Withdrawals;
@@ -29,7 +30,7 @@ public sealed class WithdrawalKind : IOrderKind<WithdrawalOrder, WithdrawalStatu
     public OrderEvent NewEvent(string orderId, string kind, string source, string? fromStatus, string? toStatus, string? detail, DateTimeOffset at) =>
         new WithdrawalEvent { WithdrawalId = orderId, Kind = kind, Source = source, FromStatus = fromStatus, ToStatus = toStatus, Detail = detail, CreatedAt = at };
 
-    public object EventData(WithdrawalOrder order) => WithdrawalView.From(order);
+    public object EventData(WithdrawalOrder order) => WithdrawalEventData.Of(order);
 }
 
 /// <summary>Money that will not go out through that channel today (failed, held again) gives its share of the daily limit back, once.</summary>
@@ -38,5 +39,5 @@ public sealed class WithdrawalLimitRelease(DailyLimitLedger ledger) : IOrderTran
     public bool AppliesTo(WithdrawalOrder order, WithdrawalStatus target) => target is WithdrawalStatus.Failed or WithdrawalStatus.Held;
 
     public Task OnAppliedAsync(SluiceDbContext db, WithdrawalOrder order, StateChange<WithdrawalStatus> change, CancellationToken ct) =>
-        ledger.ReleaseAsync(db, order.Id, ct);
+        ledger.ReleaseAsync(order.Id, ct);
 }

@@ -31,7 +31,7 @@ public sealed partial class WithdrawalService
             }
 
             var routed = await RouteAsync(order.MerchantId, order.AppId + "/" + order.MerchantWithdrawalNo, WithdrawalView.MethodOf(order.PayeeType), order.Amount, order.Currency, now, ct);
-            var first = await ledger.ReserveFirstAsync(db, order.Id, routed.Candidates, 0, routed.Decision.Request, ct);
+            var first = await ledger.ReserveFirstAsync(order.Id, routed.Candidates, 0, routed.Decision.Request, ct);
             if (first < 0)
             {
                 order.HoldReason = HoldReasonOf(routed);
@@ -48,7 +48,7 @@ public sealed partial class WithdrawalService
                 }, ct);
             if (moved != TransitionResult.Applied)
             {
-                await ledger.ReleaseAsync(db, order.Id, ct);
+                await ledger.ReleaseAsync(order.Id, ct);
                 return "skipped_" + WithdrawalStateMachine.WireName(order.Status);
             }
 
@@ -90,7 +90,7 @@ public sealed partial class WithdrawalService
     {
         var order = await db.Withdrawals.FirstOrDefaultAsync(w => w.Id == id && w.AppId == appId, ct);
         if (order is not { Status: WithdrawalStatus.Pending, ChannelAccountId: not null }
-            || !await ChannelQueryBook.TryLeaseAsync(db, ChannelQueryKind.Withdrawal, id, node.Id, clock.GetUtcNow(), timeout + LeaseDuration, ct))
+            || !await queries.TryLeaseAsync(ChannelQueryKind.Withdrawal, id, node.Id, clock.GetUtcNow(), timeout + LeaseDuration, ct))
         {
             return order;
         }
@@ -103,7 +103,7 @@ public sealed partial class WithdrawalService
         }
         finally
         {
-            await ChannelQueryBook.ReleaseAsync(db, ChannelQueryKind.Withdrawal, id, node.Id, CancellationToken.None);
+            await queries.ReleaseAsync(ChannelQueryKind.Withdrawal, id, node.Id, CancellationToken.None);
         }
 
         return order;
@@ -138,7 +138,7 @@ public sealed partial class WithdrawalService
         var mine = db.ChannelQueries.Where(q => q.Kind == ChannelQueryKind.Withdrawal && q.OrderId == order.Id && q.LeaseOwner == node.Id);
         if (move is null)
         {
-            await ChannelQueryBook.ReleaseAsync(db, ChannelQueryKind.Withdrawal, order.Id, node.Id, ct);
+            await queries.ReleaseAsync(ChannelQueryKind.Withdrawal, order.Id, node.Id, ct);
             return;
         }
 

@@ -88,7 +88,7 @@ public sealed partial class WithdrawalService(
         var now = clock.GetUtcNow();
         var routed = await RouteAsync(spec.MerchantId, spec.AppId + "/" + spec.MerchantWithdrawalNo, WithdrawalView.MethodOf(spec.PayeeType), spec.Amount, spec.Currency, now, ct);
         var id = ids.Next("wdr");
-        var first = await ledger.ReserveFirstAsync(db, id, routed.Candidates, 0, routed.Decision.Request, ct);
+        var first = await ledger.ReserveFirstAsync(id, routed.Candidates, 0, routed.Decision.Request, ct);
         var order = new WithdrawalOrder
         {
             Id = id,
@@ -115,12 +115,12 @@ public sealed partial class WithdrawalService(
             // No withdrawal channel can take it now: held, visible with its reason, re-routed by the worker.
             order.Status = WithdrawalStatus.Held;
             order.HoldReason = HoldReasonOf(routed);
-            queries.Stage(db, ChannelQueryKind.Withdrawal, id, null, now + Options.HoldRetryInterval);
+            queries.Stage(ChannelQueryKind.Withdrawal, id, null, now + Options.HoldRetryInterval);
             db.WithdrawalEvents.Add(new WithdrawalEvent
             {
                 WithdrawalId = id, Kind = "held", Source = source, ToStatus = "held", Detail = order.HoldReason, CreatedAt = now,
             });
-            await outbox.StageAsync(db, order.AppId, order.NotifyUrl, "withdrawal.held", WithdrawalView.From(order), ct);
+            await outbox.StageAsync(order.AppId, order.NotifyUrl, "withdrawal.held", WithdrawalEventData.Of(order), ct);
         }
         else
         {
@@ -130,7 +130,7 @@ public sealed partial class WithdrawalService(
             order.Status = WithdrawalStatus.Created;
             order.ChannelCode = channel.Code;
             order.ChannelAccountId = account.Id;
-            queries.Stage(db, ChannelQueryKind.Withdrawal, id, account, schedules.NextAt(account.Protocol, 0, now, null), (node.Id, now + LeaseDuration));
+            queries.Stage(ChannelQueryKind.Withdrawal, id, account, schedules.NextAt(account.Protocol, 0, now, null), (node.Id, now + LeaseDuration));
             db.PaymentRouting.Add(routed.RecordFor(id, now));
         }
 
@@ -143,7 +143,7 @@ public sealed partial class WithdrawalService(
                 {
                     await transaction!.RollbackAsync(CancellationToken.None);
                     db.ChangeTracker.Clear();
-                    await ledger.ReleaseAsync(db, id, CancellationToken.None);
+                    await ledger.ReleaseAsync(id, CancellationToken.None);
                     return (null, false);
                 }
 
@@ -161,7 +161,7 @@ public sealed partial class WithdrawalService(
                 }
 
                 db.ChangeTracker.Clear();
-                await ledger.ReleaseAsync(db, id, CancellationToken.None);
+                await ledger.ReleaseAsync(id, CancellationToken.None);
                 return (null, true);
             }
         }
@@ -319,7 +319,7 @@ public sealed partial class WithdrawalService(
 
     private async Task<RoutedRequest> RouteAsync(string merchantId, string routingKey, string method, long amount, string currency, DateTimeOffset now, CancellationToken ct) =>
         // The payee's bank code is not a routing filter: payout channels pay into any bank.
-        await router.RouteAsync(db, merchantId, new RoutingRequest(ChannelBusinessType.Withdrawal, method, amount, currency, now, RoutingKey: routingKey), ct);
+        await router.RouteAsync(merchantId, new RoutingRequest(ChannelBusinessType.Withdrawal, method, amount, currency, now, RoutingKey: routingKey), ct);
 
     private static string HoldReasonOf(RoutedRequest routed)
     {

@@ -106,7 +106,7 @@ public abstract class RefundPayBackTests(SimulatedChannelsGateway gateway) : IAs
         var db = scope.ServiceProvider.GetRequiredService<SluiceDbContext>();
         var refund = await db.Refunds.FirstAsync(r => r.Id == refundId, Ct);
         var result = new ChannelResult(ChannelOutcome.Succeeded, "10000", "REFUND_SUCCESS", "Success");
-        var resolution = await scope.ServiceProvider.GetRequiredService<ResultCodeMap>().ResolveAsync(db, "alipay", ChannelFlow.Notify, result, Ct);
+        var resolution = await scope.ServiceProvider.GetRequiredService<ResultCodeResolver>().ResolveAsync("alipay", ChannelFlow.Notify, result, Ct);
         resolution.Effect.ShouldBe(ChannelOutcome.Succeeded);
         return (await scope.ServiceProvider.GetRequiredService<RefundService>().ApplyReportAsync(refund, new ChannelReport(result), resolution, "channel_notify", Ct)).WireName;
     }

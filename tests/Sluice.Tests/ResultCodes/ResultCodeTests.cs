@@ -66,6 +66,29 @@ public abstract class ResultCodeTests(GatewayFixture gateway)
         gateway.WithDbAsync(db => db.CatalogVersions.Select(v => v.Version).FirstAsync());
 
     [Fact]
+    public async Task A_declines_webhook_carries_the_payment_as_the_api_shows_it_plus_its_version_and_the_chinese_message()
+    {
+        using var merchant = gateway.Merchant();
+        var created = await PayAsync(merchant, $"PAYMENT_DECLINED/{Unique("RISK")}");
+        var id = created.Str("id");
+
+        var payloads = await gateway.WithDbAsync(db => db.WebhookDeliveries.AsNoTracking()
+            .Where(d => d.Payload.Contains(id)).OrderBy(d => d.CreatedAt).Select(d => new { d.EventType, d.Payload }).ToListAsync());
+        var failed = payloads.ShouldHaveSingleItem();
+        failed.EventType.ShouldBe("payment.failed");
+        var data = JsonDocument.Parse(failed.Payload).RootElement.GetProperty("data");
+
+        data.Str("id").ShouldBe(id);
+        data.Str("status").ShouldBe("failed");
+        data.GetProperty("failure").Str("code").ShouldBe(created.GetProperty("failure").Str("code"));
+        data.GetProperty("failure").Str("message").ShouldBe("The payment channel declined this payment.");
+        data.Str("failure_message_zh").ShouldNotBeNullOrWhiteSpace("a webhook has no Accept-Language: it carries both messages");
+        data.GetProperty("version").GetInt32().ShouldBeGreaterThan(0);
+        var stored = await gateway.WithDbAsync(db => db.Payments.AsNoTracking().FirstAsync(p => p.Id == id));
+        data.GetProperty("version").GetInt32().ShouldBe(stored.Version, "the event was taken at the payment's latest version");
+    }
+
+    [Fact]
     public async Task Merchants_see_only_the_unified_code_and_message_of_a_decline_in_their_language_while_operators_see_the_raw_codes()
     {
         using var merchant = gateway.Merchant();
@@ -150,15 +173,13 @@ public abstract class ResultCodeTests(GatewayFixture gateway)
     [Fact]
     public async Task Fifty_racing_unmapped_answers_are_counted_exactly_fifty()
     {
-        var map = gateway.Services.GetRequiredService<ResultCodeMap>();
         var code = Unique("RACE_");
         var result = new ChannelResult(ChannelOutcome.Failed, code, null, "raced");
 
         await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => Task.Run(async () =>
         {
             await using var scope = gateway.Services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<SluiceDbContext>();
-            var resolution = await map.ResolveAsync(db, "sandbox", ChannelFlow.Query, result, CancellationToken.None);
+            var resolution = await scope.ServiceProvider.GetRequiredService<ResultCodeResolver>().ResolveAsync("sandbox", ChannelFlow.Query, result, CancellationToken.None);
             resolution.Effect.ShouldBe(ChannelOutcome.Unknown);
         })));
 

@@ -12,15 +12,13 @@ public abstract class DailyLimitTests(GatewayFixture gateway)
     private static async Task<bool> ReserveAsync(IServiceProvider services, string orderId, string channel, long amount, long limit)
     {
         await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<SluiceDbContext>();
-        return await scope.ServiceProvider.GetRequiredService<DailyLimitLedger>().TryReserveAsync(db, orderId, channel, amount, limit, CancellationToken.None);
+        return await scope.ServiceProvider.GetRequiredService<DailyLimitLedger>().TryReserveAsync(orderId, channel, amount, limit, CancellationToken.None);
     }
 
     private static async Task<bool> ReleaseAsync(IServiceProvider services, string orderId)
     {
         await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<SluiceDbContext>();
-        return await scope.ServiceProvider.GetRequiredService<DailyLimitLedger>().ReleaseAsync(db, orderId, CancellationToken.None);
+        return await scope.ServiceProvider.GetRequiredService<DailyLimitLedger>().ReleaseAsync(orderId, CancellationToken.None);
     }
 
     private Task<long> ReservedAsync(string channel) =>
