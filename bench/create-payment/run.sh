@@ -134,6 +134,8 @@ BASE="http://127.0.0.1:$GW_PORT"
   for kv in ${GW_ENV:-}; do export "$kv"; done
   [ "${PERF:-0}" = 1 ] && export DOTNET_PerfMapEnabled=1
   export Sluice__Admin__BootstrapToken="bench-$RANDOM$RANDOM"
+  # The benchmark pays through the sandbox channel and its demo seed, which PostgreSQL nodes leave off unless asked.
+  export Sluice__Demo__Enabled=true
   exec dotnet Sluice.Server.dll
 ) >"$RESULTS/gateway.log" 2>&1 &
 GW_PID=$!

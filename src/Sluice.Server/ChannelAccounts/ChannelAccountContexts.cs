@@ -1,9 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Sluice.Channels;
-using Sluice.Data;
 using Sluice.Security;
 using Sluice.Server.Hosting;
 
@@ -35,20 +33,14 @@ public sealed class ChannelAccountContexts(CredentialProtector protector, IOptio
         return context;
     }
 
-    /// <summary>The merchant's enabled channel accounts, oldest first.</summary>
-    public async Task<IReadOnlyList<ChannelAccount>> EnabledForMerchantAsync(SluiceDbContext db, string merchantId, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        if (_byMerchant.TryGetValue(merchantId, out var cached) && cached.ValidUntil > now)
-        {
-            return cached.Accounts;
-        }
+    /// <summary>The merchant's enabled channel accounts as this node last read them, while that is less than <see cref="MerchantAccountsTtl"/> old.</summary>
+    public IReadOnlyList<ChannelAccount>? EnabledForMerchant(string merchantId) =>
+        _byMerchant.TryGetValue(merchantId, out var cached) && cached.ValidUntil > clock.GetUtcNow() ? cached.Accounts : null;
 
-        var accounts = await db.ChannelAccounts.AsNoTracking()
-            .Where(a => a.MerchantId == merchantId && a.Enabled)
-            .OrderBy(a => a.CreatedAt).ThenBy(a => a.Id)
-            .ToListAsync(ct);
-        _byMerchant[merchantId] = (now + MerchantAccountsTtl, accounts);
+    /// <summary>Keeps a merchant's enabled accounts as just read (by the router, on its unit of work) for <see cref="MerchantAccountsTtl"/>.</summary>
+    public IReadOnlyList<ChannelAccount> RememberEnabledForMerchant(string merchantId, IReadOnlyList<ChannelAccount> accounts)
+    {
+        _byMerchant[merchantId] = (clock.GetUtcNow() + MerchantAccountsTtl, accounts);
         return accounts;
     }
 

@@ -17,17 +17,21 @@ public sealed class RefundQueryHandler : IChannelQueryHandler
 {
     public ChannelQueryKind Kind => ChannelQueryKind.Refund;
 
-    public async Task<IReadOnlyList<OrphanOrder>> OrphansAsync(SluiceDbContext db, DateTimeOffset before, CancellationToken ct) =>
-        await db.Refunds.AsNoTracking()
+    public async Task<IReadOnlyList<OrphanOrder>> OrphansAsync(IServiceProvider scope, DateTimeOffset before, CancellationToken ct)
+    {
+        var db = scope.GetRequiredService<SluiceDbContext>();
+        return await db.Refunds.AsNoTracking()
             .Where(r => (r.Status == RefundStatus.Created || r.Status == RefundStatus.Pending) && r.UpdatedAt < before
                 && !db.ChannelQueries.Any(q => q.Kind == ChannelQueryKind.Refund && q.OrderId == r.Id && q.Status == ChannelQueryStatus.Pending)
                 && db.ChannelAccounts.Any(a => a.Id == r.ChannelAccountId))
             .OrderBy(r => r.UpdatedAt).Take(100)
             .Select(r => new OrphanOrder(r.Id, r.ChannelAccountId, null))
-            .ToListAsync(ct);
+                .ToListAsync(ct);
+    }
 
-    public async Task<ChannelQueryRound> QueryAsync(IServiceProvider scope, SluiceDbContext db, ChannelQuery row, CancellationToken ct)
+    public async Task<ChannelQueryRound> QueryAsync(IServiceProvider scope, ChannelQuery row, CancellationToken ct)
     {
+        var db = scope.GetRequiredService<SluiceDbContext>();
         var refund = await db.Refunds.FirstOrDefaultAsync(r => r.Id == row.OrderId, ct);
         if (refund is null || !RefundService.IsOpen(refund.Status))
         {

@@ -32,14 +32,14 @@ public interface IChannelQueryHandler
 {
     ChannelQueryKind Kind { get; }
 
-    /// <summary>Orders of this kind left open without a pending query row since before <paramref name="before"/>.</summary>
-    Task<IReadOnlyList<OrphanOrder>> OrphansAsync(SluiceDbContext db, DateTimeOffset before, CancellationToken ct);
+    /// <summary>Orders of this kind left open without a pending query row since before <paramref name="before"/>, read on <paramref name="scope"/>'s unit of work.</summary>
+    Task<IReadOnlyList<OrphanOrder>> OrphansAsync(IServiceProvider scope, DateTimeOffset before, CancellationToken ct);
 
     /// <summary>
-    /// Asks the channel about the row's order with the services of <paramref name="scope"/> (whose database context is
-    /// <paramref name="db"/>). An order found terminal (or missing) is done without asking.
+    /// Asks the channel about the row's order with the services (and the unit of work) of <paramref name="scope"/>. An
+    /// order found terminal (or missing) is done without asking.
     /// </summary>
-    Task<ChannelQueryRound> QueryAsync(IServiceProvider scope, SluiceDbContext db, ChannelQuery row, CancellationToken ct);
+    Task<ChannelQueryRound> QueryAsync(IServiceProvider scope, ChannelQuery row, CancellationToken ct);
 }
 
 /// <summary>
@@ -118,7 +118,7 @@ public sealed class ChannelRequeryWorker(
         Interlocked.Exchange(ref _nextOrphanSweep, (now + TimeSpan.FromMinutes(1)).UtcTicks);
         foreach (var handler in _handlers.Values)
         {
-            foreach (var orphan in await handler.OrphansAsync(db, now - OrphanAfter, ct))
+            foreach (var orphan in await handler.OrphansAsync(scope, now - OrphanAfter, ct))
             {
                 var account = await db.ChannelAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == orphan.ChannelAccountId, ct);
                 if (account is null)
@@ -159,7 +159,7 @@ public sealed class ChannelRequeryWorker(
             return;
         }
 
-        var round = await handler.QueryAsync(scope.ServiceProvider, db, row, ct);
+        var round = await handler.QueryAsync(scope.ServiceProvider, row, ct);
         if (round.Operation.Length > 0)
         {
             logger.ChannelQueryHandled(round.Operation, row.Kind, row.OrderId, row.AttemptCount + 1, round.Result, round.Status);

@@ -15,16 +15,20 @@ public sealed class PaymentQueryHandler(TimeProvider clock) : IChannelQueryHandl
 {
     public ChannelQueryKind Kind => ChannelQueryKind.Payment;
 
-    public async Task<IReadOnlyList<OrphanOrder>> OrphansAsync(SluiceDbContext db, DateTimeOffset before, CancellationToken ct) =>
-        await db.Payments.AsNoTracking()
+    public async Task<IReadOnlyList<OrphanOrder>> OrphansAsync(IServiceProvider scope, DateTimeOffset before, CancellationToken ct)
+    {
+        var db = scope.GetRequiredService<SluiceDbContext>();
+        return await db.Payments.AsNoTracking()
             .Where(p => p.Status == PaymentStatus.Created && p.CreatedAt < before
                 && !db.ChannelQueries.Any(q => q.Kind == ChannelQueryKind.Payment && q.OrderId == p.Id))
             .OrderBy(p => p.CreatedAt).Take(100)
             .Select(p => new OrphanOrder(p.Id, p.ChannelAccountId!, p.ExpiresAt))
-            .ToListAsync(ct);
+                .ToListAsync(ct);
+    }
 
-    public async Task<ChannelQueryRound> QueryAsync(IServiceProvider scope, SluiceDbContext db, ChannelQuery row, CancellationToken ct)
+    public async Task<ChannelQueryRound> QueryAsync(IServiceProvider scope, ChannelQuery row, CancellationToken ct)
     {
+        var db = scope.GetRequiredService<SluiceDbContext>();
         var order = await db.Payments.FirstOrDefaultAsync(p => p.Id == row.OrderId, ct);
         if (order is null || PaymentStateMachine.IsTerminal(order.Status))
         {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using Sluice.Channels;
 using Sluice.Data;
 using Sluice.Routing;
@@ -39,7 +40,10 @@ public sealed class PaymentRouter(SluiceDbContext db, ChannelCatalog catalog, Ch
     public async Task<RoutedRequest> RouteAsync(string merchantId, RoutingRequest request, CancellationToken ct, RoutingRuleSet? ruleSet = null)
     {
         var snapshot = await catalog.GetAsync(ct);
-        var usable = (await accounts.EnabledForMerchantAsync(db, merchantId, ct)).Where(a => a.Supports(request.PaymentMethod)).ToList();
+        var enabled = accounts.EnabledForMerchant(merchantId)
+            ?? accounts.RememberEnabledForMerchant(merchantId, await db.ChannelAccounts.AsNoTracking()
+                .Where(a => a.MerchantId == merchantId && a.Enabled).OrderBy(a => a.CreatedAt).ThenBy(a => a.Id).ToListAsync(ct));
+        var usable = enabled.Where(a => a.Supports(request.PaymentMethod)).ToList();
 
         // Today's usage is read only when some channel has a daily limit at all.
         var used = HasDailyLimits(snapshot) ? await ledger.UsedTodayAsync(ct) : NothingUsed;

@@ -17,7 +17,6 @@ namespace Sluice.Server.Webhooks;
 public sealed class WebhookDispatcher(
     IServiceScopeFactory scopes,
     IHttpClientFactory httpClients,
-    AppWebhookSettings apps,
     TimeProvider clock,
     NodeIdentity node,
     IOptions<SluiceOptions> options,
@@ -66,7 +65,7 @@ public sealed class WebhookDispatcher(
             return;
         }
 
-        var secret = (await apps.ForAsync(db, delivery.AppId, ct))?.WebhookSecret
+        var secret = (await scope.ServiceProvider.GetRequiredService<AppWebhookSettingsReader>().ForAsync(delivery.AppId, ct))?.WebhookSecret
             ?? throw new InvalidOperationException($"Webhook delivery {delivery.Id} belongs to app {delivery.AppId}, which does not exist.");
         var attemptNumber = delivery.AttemptCount + 1;
         var roundAttempt = delivery.RoundAttemptCount + 1;

@@ -11,14 +11,14 @@ namespace Sluice.Server.Webhooks;
 /// Adds webhook deliveries to the same unit of work as the state change they announce, so an event is delivered
 /// if and only if its change was committed (transactional outbox).
 /// </summary>
-public sealed class WebhookOutbox(SluiceDbContext db, IdGenerator ids, AppWebhookSettings apps, TimeProvider clock)
+public sealed class WebhookOutbox(SluiceDbContext db, IdGenerator ids, AppWebhookSettingsReader apps, TimeProvider clock)
 {
     public sealed record WebhookEvent(string Id, string Type, DateTimeOffset CreatedAt, object Data);
 
     /// <summary>Stages one delivery of <paramref name="type"/> to the order's notify URL or the app's default.</summary>
     public async Task StageAsync(string appId, string? orderNotifyUrl, string type, object data, CancellationToken ct)
     {
-        var url = orderNotifyUrl ?? (await apps.ForAsync(db, appId, ct))?.NotifyUrl;
+        var url = orderNotifyUrl ?? (await apps.ForAsync(appId, ct))?.NotifyUrl;
         if (string.IsNullOrEmpty(url))
         {
             return;

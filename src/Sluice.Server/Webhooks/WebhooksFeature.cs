@@ -9,6 +9,7 @@ public static class WebhooksFeature
     public static IServiceCollection AddWebhooks(this IServiceCollection services, NodeRoles roles)
     {
         services.AddSingleton<AppWebhookSettings>();
+        services.AddScoped<AppWebhookSettingsReader>();
         services.AddScoped<WebhookOutbox>();
         services.AddSingleton<WebhookDispatcher>();
         services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(10))

@@ -16,11 +16,12 @@ public sealed class WithdrawalQueryHandler : IChannelQueryHandler
 {
     public ChannelQueryKind Kind => ChannelQueryKind.Withdrawal;
 
-    public Task<IReadOnlyList<OrphanOrder>> OrphansAsync(SluiceDbContext db, DateTimeOffset before, CancellationToken ct) =>
+    public Task<IReadOnlyList<OrphanOrder>> OrphansAsync(IServiceProvider scope, DateTimeOffset before, CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<OrphanOrder>>([]);
 
-    public async Task<ChannelQueryRound> QueryAsync(IServiceProvider scope, SluiceDbContext db, ChannelQuery row, CancellationToken ct)
+    public async Task<ChannelQueryRound> QueryAsync(IServiceProvider scope, ChannelQuery row, CancellationToken ct)
     {
+        var db = scope.GetRequiredService<SluiceDbContext>();
         var order = await db.Withdrawals.FirstOrDefaultAsync(w => w.Id == row.OrderId, ct);
         if (order is null || WithdrawalStateMachine.IsTerminal(order.Status))
         {
