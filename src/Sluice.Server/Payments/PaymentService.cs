@@ -302,6 +302,4 @@ public sealed class PaymentService(
         Refusal.Of(RefusalKind.Conflict, UnifiedCode.DuplicateOrderNo,
             "This merchant_order_no already belongs to a payment with different amount, currency, subject or method.",
             new Dictionary<string, object?> { ["payment_id"] = existing?.Id });
-
-
 }

@@ -343,7 +343,4 @@ public sealed partial class WithdrawalService(
         o.RecordFailure(resolution);
         o.FailedAt = o.UpdatedAt;
     }
-
-
-
 }
