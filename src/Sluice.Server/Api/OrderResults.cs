@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Sluice.Server.Idempotency;
 using Sluice.Server.Orders;
 
@@ -6,7 +7,8 @@ namespace Sluice.Server.Api;
 /// <summary>A service's <see cref="OrderResult{TOrder}"/> at the HTTP edge: 201 with its location, 200, or the refusal's problem.</summary>
 public static class OrderResults
 {
-    public static IResult ToHttp<TOrder, TView>(OrderResult<TOrder> outcome, Func<TOrder, TView> view, Func<TView, string> location)
+    public static Results<Created<TView>, Ok<TView>, ProblemHttpResult> ToHttp<TOrder, TView>(
+        OrderResult<TOrder> outcome, Func<TOrder, TView> view, Func<TView, string> location)
         where TOrder : class
     {
         if (outcome.Refusal is { } refusal)

@@ -97,13 +97,14 @@ public static class PaymentEndpoints
         return order is null ? Problems.NotFound("payment") : TypedResults.Ok(ForCaller(PaymentView.From(order), http));
     }
 
-    private static async Task<IResult> CloseAsync(string id, HttpContext http, PaymentService payments, CancellationToken ct) =>
+    private static async Task<Results<Created<PaymentView>, Ok<PaymentView>, ProblemHttpResult>> CloseAsync(
+        string id, HttpContext http, PaymentService payments, CancellationToken ct) =>
         ToResult(await payments.CloseAsync(http.User.Caller(), id, ct), http);
 
     private static PaymentView ForCaller(PaymentView payment, HttpContext http) => payment.Localized(MessageLanguage.PrefersChinese(http.Request));
 
     /// <summary>The outcome as an HTTP result; a failure's message in the language the request prefers.</summary>
-    private static IResult ToResult(OrderResult<PaymentOrder> outcome, HttpContext http) =>
+    private static Results<Created<PaymentView>, Ok<PaymentView>, ProblemHttpResult> ToResult(OrderResult<PaymentOrder> outcome, HttpContext http) =>
         OrderResults.ToHttp(outcome, o => ForCaller(PaymentView.From(o), http), Location);
 
     private static string Location(PaymentView payment) => $"/v1/payments/{payment.Id}";

@@ -95,7 +95,7 @@ public static class RefundEndpoints
 
     private static RefundView ForCaller(RefundView refund, HttpContext http) => refund.Localized(MessageLanguage.PrefersChinese(http.Request));
 
-    public static IResult ToResult(OrderResult<RefundOrder> outcome, HttpContext http) =>
+    public static Results<Created<RefundView>, Ok<RefundView>, ProblemHttpResult> ToResult(OrderResult<RefundOrder> outcome, HttpContext http) =>
         OrderResults.ToHttp(outcome, o => ForCaller(RefundView.From(o), http), Location);
 
     private static string Location(RefundView refund) => $"/v1/refunds/{refund.Id}";

@@ -155,7 +155,7 @@ public static class WithdrawalEndpoints
 
     private static WithdrawalView ForCaller(WithdrawalView withdrawal, HttpContext http) => withdrawal.Localized(MessageLanguage.PrefersChinese(http.Request));
 
-    private static IResult ToResult(OrderResult<WithdrawalOrder> outcome, HttpContext http) =>
+    private static Results<Created<WithdrawalView>, Ok<WithdrawalView>, ProblemHttpResult> ToResult(OrderResult<WithdrawalOrder> outcome, HttpContext http) =>
         OrderResults.ToHttp(outcome, o => ForCaller(WithdrawalView.From(o), http), Location);
 
     private static string Location(WithdrawalView withdrawal) => $"/v1/withdrawals/{withdrawal.Id}";
