@@ -106,7 +106,7 @@ public sealed class ChannelCaller(
     }
 
     /// <summary>The call's name in spans and metrics.</summary>
-    public static string NameOf(ChannelFlow operation) => operation switch
+    private static string NameOf(ChannelFlow operation) => operation switch
     {
         ChannelFlow.Pay => "pay",
         ChannelFlow.Query => "query",

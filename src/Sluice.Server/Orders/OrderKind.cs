@@ -24,8 +24,6 @@ public interface IOrderKind<in TOrder, TStatus>
     /// </summary>
     bool CanTransition(TStatus from, TStatus to, bool exceptional);
 
-    bool IsTerminal(TStatus status);
-
     string WireName(TStatus status);
 
     /// <summary>Whether reaching <paramref name="status"/> is the merchant's news (a webhook is staged).</summary>

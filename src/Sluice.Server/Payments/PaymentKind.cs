@@ -16,8 +16,6 @@ public sealed class PaymentKind : IOrderKind<PaymentOrder, PaymentStatus>
 
     public bool CanTransition(PaymentStatus from, PaymentStatus to, bool exceptional) => PaymentStateMachine.CanTransition(from, to);
 
-    public bool IsTerminal(PaymentStatus status) => PaymentStateMachine.IsTerminal(status);
-
     public string WireName(PaymentStatus status) => PaymentStateMachine.WireName(status);
 
     // Every state change is announced: payment.pending as well as the terminal ones.

@@ -17,8 +17,6 @@ public sealed class RefundKind : IOrderKind<RefundOrder, RefundStatus>
 
     public bool CanTransition(RefundStatus from, RefundStatus to, bool exceptional) => RefundStateMachine.CanTransition(from, to, exceptional);
 
-    public bool IsTerminal(RefundStatus status) => RefundStateMachine.IsTerminal(status);
-
     public string WireName(RefundStatus status) => RefundStateMachine.WireName(status);
 
     public bool Announces(RefundStatus status) => true;

@@ -60,6 +60,26 @@ public sealed class ChannelQueryBook(SluiceDbContext db, RequerySchedules schedu
             .Where(q => q.Kind == kind && q.OrderId == orderId && q.Status == ChannelQueryStatus.Pending && (q.LeaseExpiresAt == null || q.LeaseExpiresAt < now))
             .ExecuteUpdateAsync(s => s.SetProperty(q => q.LeaseOwner, owner).SetProperty(q => q.LeaseExpiresAt, now + lease), ct) == 1;
 
+    /// <summary>
+    /// Moves an order's pending row where the order went (<see cref="QueryRowMove"/>: another channel account, or none
+    /// while a withdrawal is held), its schedule started over, and gives up <paramref name="owner"/>'s lease on it.
+    /// </summary>
+    public Task MoveAsync(ChannelQueryKind kind, string orderId, string owner, QueryRowMove move, string? lastResult, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        return db.ChannelQueries
+            .Where(q => q.Kind == kind && q.OrderId == orderId && q.LeaseOwner == owner && q.Status == ChannelQueryStatus.Pending)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(q => q.ChannelAccountId, move.ChannelAccountId)
+                .SetProperty(q => q.Protocol, move.Protocol)
+                .SetProperty(q => q.AttemptCount, 0)
+                .SetProperty(q => q.NextQueryAt, move.NextAt)
+                .SetProperty(q => q.LastResult, q => lastResult ?? q.LastResult)
+                .SetProperty(q => q.LeaseOwner, (string?)null)
+                .SetProperty(q => q.LeaseExpiresAt, (DateTimeOffset?)null)
+                .SetProperty(q => q.UpdatedAt, now), ct);
+    }
+
     /// <summary>Gives up <paramref name="owner"/>'s lease on an order's row, leaving it due when it was.</summary>
     public Task ReleaseAsync(ChannelQueryKind kind, string orderId, string owner, CancellationToken ct) =>
         db.ChannelQueries.Where(q => q.Kind == kind && q.OrderId == orderId && q.LeaseOwner == owner)

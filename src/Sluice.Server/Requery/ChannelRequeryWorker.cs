@@ -165,7 +165,7 @@ public sealed class ChannelRequeryWorker(
             logger.ChannelQueryHandled(round.Operation, row.Kind, row.OrderId, row.AttemptCount + 1, round.Result, round.Status);
         }
 
-        await RecordAsync(db, row, round, ct);
+        await RecordAsync(scope.ServiceProvider, db, row, round, ct);
         _handled.Add(1, new KeyValuePair<string, object?>("protocol", row.Protocol), new KeyValuePair<string, object?>("kind", row.Kind.ToString().ToLowerInvariant()),
             new KeyValuePair<string, object?>("done", round.Done));
     }
@@ -174,7 +174,7 @@ public sealed class ChannelRequeryWorker(
     /// Writes the round's outcome while this node still holds the lease. A row a notice has settled meanwhile stays
     /// done; a rescheduled row is written only while it is still pending.
     /// </summary>
-    private async Task RecordAsync(SluiceDbContext db, ChannelQuery row, ChannelQueryRound round, CancellationToken ct)
+    private async Task RecordAsync(IServiceProvider scope, SluiceDbContext db, ChannelQuery row, ChannelQueryRound round, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var attempts = row.AttemptCount + 1;
@@ -194,15 +194,7 @@ public sealed class ChannelRequeryWorker(
 
         if (round.Move is { } move)
         {
-            await mine.Where(q => q.Status == ChannelQueryStatus.Pending).ExecuteUpdateAsync(s => s
-                .SetProperty(q => q.ChannelAccountId, move.ChannelAccountId)
-                .SetProperty(q => q.Protocol, move.Protocol)
-                .SetProperty(q => q.AttemptCount, 0)
-                .SetProperty(q => q.NextQueryAt, move.NextAt)
-                .SetProperty(q => q.LastResult, lastResult)
-                .SetProperty(q => q.LeaseOwner, (string?)null)
-                .SetProperty(q => q.LeaseExpiresAt, (DateTimeOffset?)null)
-                .SetProperty(q => q.UpdatedAt, now), CancellationToken.None);
+            await scope.GetRequiredService<ChannelQueryBook>().MoveAsync(row.Kind, row.OrderId, node.Id, move, lastResult, CancellationToken.None);
             return;
         }
 

@@ -18,8 +18,6 @@ public sealed class WithdrawalKind : IOrderKind<WithdrawalOrder, WithdrawalStatu
 
     public bool CanTransition(WithdrawalStatus from, WithdrawalStatus to, bool exceptional) => WithdrawalStateMachine.CanTransition(from, to, exceptional);
 
-    public bool IsTerminal(WithdrawalStatus status) => WithdrawalStateMachine.IsTerminal(status);
-
     public string WireName(WithdrawalStatus status) => WithdrawalStateMachine.WireName(status);
 
     // "created" is internal (routed, not yet confirmed by the channel); every other state is the merchant's news.

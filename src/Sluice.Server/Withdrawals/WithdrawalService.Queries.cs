@@ -135,18 +135,8 @@ public sealed partial class WithdrawalService
     private async Task FollowWithQueryRowAsync(WithdrawalOrder order, string rowAccountId, CancellationToken ct)
     {
         var move = await NextLookAsync(order, rowAccountId, ct);
-        var mine = db.ChannelQueries.Where(q => q.Kind == ChannelQueryKind.Withdrawal && q.OrderId == order.Id && q.LeaseOwner == node.Id);
-        if (move is null)
-        {
-            await queries.ReleaseAsync(ChannelQueryKind.Withdrawal, order.Id, node.Id, ct);
-            return;
-        }
-
-        await mine.ExecuteUpdateAsync(s => s
-            .SetProperty(q => q.ChannelAccountId, move.ChannelAccountId)
-            .SetProperty(q => q.Protocol, move.Protocol)
-            .SetProperty(q => q.NextQueryAt, move.NextAt)
-            .SetProperty(q => q.LeaseOwner, (string?)null)
-            .SetProperty(q => q.LeaseExpiresAt, (DateTimeOffset?)null), ct);
+        await (move is null
+            ? queries.ReleaseAsync(ChannelQueryKind.Withdrawal, order.Id, node.Id, ct)
+            : queries.MoveAsync(ChannelQueryKind.Withdrawal, order.Id, node.Id, move, null, ct));
     }
 }
