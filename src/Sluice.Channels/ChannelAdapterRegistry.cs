@@ -105,6 +105,11 @@ public sealed class ChannelAdapterRegistry
                 throw new InvalidOperationException($"Channel '{profile.Protocol}' takes notices but its profile has no acknowledgement.");
             }
 
+            if (profile.Acknowledgement is { Refused.StatusCode: < 400 or > 499 })
+            {
+                throw new InvalidOperationException($"Channel '{profile.Protocol}': a refused notice must be answered with a 4xx (a 5xx means the gateway is broken).");
+            }
+
             var own = new ResultCodeTable(profile.ResultCodes);
             var refusals = CallFlows
                 .Where(f => !profile.Flows.Contains(f) && own.Find(f, ChannelFlowNotSupportedException.RawCode, null) is null)

@@ -30,5 +30,5 @@ public sealed class SandboxProfile : IChannelProfile
     public TimeSpan? RefundOverdueTimeout => TimeSpan.FromHours(1);
 
     public NotifyAcknowledgement? Acknowledgement { get; } =
-        new(new(200, "text/plain", SandboxProtocol.NoticeAnswer), new(500, "text/plain", "FAIL"));
+        new(new(200, "text/plain", SandboxProtocol.NoticeAnswer), new(400, "text/plain", "FAIL"));
 }

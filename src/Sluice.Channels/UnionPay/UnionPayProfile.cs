@@ -39,5 +39,5 @@ public sealed class UnionPayProfile : IChannelProfile
     public TimeSpan? RefundOverdueTimeout => TimeSpan.FromDays(7);
 
     /// <summary>HTTP 200 <c>ok</c> stops UnionPay resending; anything else (HTTP 500) makes it resend.</summary>
-    public NotifyAcknowledgement? Acknowledgement { get; } = new(new(200, "text/plain", "ok"), new(500, "text/plain", "fail"));
+    public NotifyAcknowledgement? Acknowledgement { get; } = new(new(200, "text/plain", "ok"), new(400, "text/plain", "fail"));
 }

@@ -45,5 +45,5 @@ public sealed class WeChatPayProfile : IChannelProfile
 
     /// <summary>204 with no body when accepted (WeChat Pay takes 200 or 204); otherwise 500 with the documented FAIL body.</summary>
     public NotifyAcknowledgement? Acknowledgement { get; } =
-        new(new(204, "application/json", ""), new(500, "application/json", """{"code":"FAIL","message":"失败"}"""));
+        new(new(204, "application/json", ""), new(400, "application/json", """{"code":"FAIL","message":"失败"}"""));
 }

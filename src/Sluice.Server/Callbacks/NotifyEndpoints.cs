@@ -69,7 +69,18 @@ public static class NotifyEndpoints
         using var activity = SluiceTracing.Source.StartActivity("channel.callback", System.Diagnostics.ActivityKind.Server);
         activity?.SetTag("sluice.channel.protocol", account.Protocol);
         activity?.SetTag("sluice.channel.account_id", account.Id);
-        var parsed = await callbacks.ParseCallbackAsync(context, callback, ct);
+        CallbackParseResult parsed;
+        try
+        {
+            parsed = await callbacks.ParseCallbackAsync(context, callback, ct);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            // An adapter that throws on a body it cannot read refuses the notice in the channel's format: a 4xx, never a 500.
+            logger.CallbackAdapterFault(ex, account.Protocol, account.Id);
+            parsed = CallbackParseResult.Rejected("unreadable notice (" + ex.GetType().Name + ")");
+        }
+
         activity?.SetTag("sluice.callback.verified", parsed.Verified);
 
         // Past verification the notice is processed to the end even if the channel hangs up, so it is never half-applied.

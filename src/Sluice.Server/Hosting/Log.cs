@@ -64,6 +64,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 1602, Level = LogLevel.Information, Message = "Callback for channel account {AccountId}, order {OrderId}: {Effect}")]
     public static partial void CallbackApplied(this ILogger logger, string accountId, string orderId, string effect);
 
+    // Channel messages and routing health (4200-4299)
+    [LoggerMessage(EventId = 4201, Level = LogLevel.Error, Message = "Channel adapter {Protocol} threw reading a notice for channel account {AccountId}; the notice is refused and the channel sends it again")]
+    public static partial void CallbackAdapterFault(this ILogger logger, Exception exception, string protocol, string accountId);
+
     // Channel catalog and routing
     [LoggerMessage(EventId = 1701, Level = LogLevel.Information, Message = "Channel catalog loaded at version {Version}: {Channels} channels, {Methods} payment methods")]
     public static partial void ChannelCatalogLoaded(this ILogger logger, long version, int channels, int methods);

@@ -53,7 +53,7 @@ public abstract class CallbackTests(GatewayFixture gateway)
 
         foreach (var response in new[] { unsigned, forged, replayedLate })
         {
-            response.StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
             (await response.Content.ReadAsStringAsync()).ShouldBe("FAIL");
         }
 

@@ -135,7 +135,7 @@ public abstract class UnionPayGatewayTests(SimulatedChannelsGateway gateway) : I
         await Simulator.PayAsync(id);
         var attempts = await Api.EventuallyAsync(() => Task.FromResult(Simulator.Callbacks.Attempts(id)), a => a.Count >= 2, "UnionPay to resend the refused notice");
 
-        attempts.ShouldAllBe(a => a.Forged && a.StatusCode == 500 && !a.Acknowledged);
+        attempts.ShouldAllBe(a => a.Forged && a.StatusCode == 400 && !a.Acknowledged);
         (await merchant.GetPaymentAsync(id)).Str("status").ShouldBe("pending");
         var logs = await gateway.WithDbAsync(db => db.ChannelCallbacks.AsNoTracking().Where(c => c.ChannelAccountId == shop.ChannelAccountId).ToListAsync());
         logs.Count.ShouldBeGreaterThanOrEqualTo(2);

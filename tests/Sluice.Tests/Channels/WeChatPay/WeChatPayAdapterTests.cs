@@ -85,7 +85,7 @@ public sealed class WeChatPayAdapterTests(SimulatorHost simulator) : IClassFixtu
         notice.Notice.Report.Amount.ShouldBe(1234);
         notice.Notice.NoticeId.ShouldStartWith("EV-");
         new WeChatPayProfile().Acknowledgement!.Answer(true).StatusCode.ShouldBe(204);
-        new WeChatPayProfile().Acknowledgement!.Answer(false).ShouldBe(new ChannelCallbackAnswer(500, "application/json", """{"code":"FAIL","message":"失败"}"""));
+        new WeChatPayProfile().Acknowledgement!.Answer(false).ShouldBe(new ChannelCallbackAnswer(400, "application/json", """{"code":"FAIL","message":"失败"}"""));
     }
 
     private static CallbackParseResult Parse(ChannelAccountContext account, ReceivedWebhook received) =>

@@ -169,11 +169,11 @@ public abstract class WeChatPayGatewayTests(GatewayFixture gateway, SimulatorHos
         foreach (var request in handMade)
         {
             using var response = await http.SendAsync(request);
-            response.StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+            response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
             (await response.Content.ReadAsStringAsync()).ShouldBe("""{"code":"FAIL","message":"失败"}""");
         }
 
-        simulator.Callbacks.Attempts(id).ShouldAllBe(a => a.Forged && !a.Acknowledged && a.StatusCode == 500);
+        simulator.Callbacks.Attempts(id).ShouldAllBe(a => a.Forged && !a.Acknowledged && a.StatusCode == 400);
         (await StatusAsync(merchant, id)).ShouldBe("pending");
         var logs = await CallbacksAsync(shop.AccountId);
         logs.ShouldAllBe(l => !l.Verified && l.Effect == "rejected");
