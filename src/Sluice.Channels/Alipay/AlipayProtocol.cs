@@ -160,17 +160,16 @@ public static class AlipayProtocol
         return form;
     }
 
-    /// <summary>Parameters as a URL query / form body, each key and value URL-encoded (UTF-8), in the order given.</summary>
-    public static string ToQuery(IEnumerable<KeyValuePair<string, string>> parameters)
+    /// <summary>A request's parameters as a URL query / form body: blank ones left out, as they are not signed either.</summary>
+    public static string ToQuery(IEnumerable<KeyValuePair<string, string>> parameters) =>
+        ToForm(parameters.Where(static p => !string.IsNullOrEmpty(p.Value)));
+
+    /// <summary>Every parameter (empty ones too, as Alipay's notices carry them) URL-encoded (UTF-8), in the order given.</summary>
+    public static string ToForm(IEnumerable<KeyValuePair<string, string>> parameters)
     {
         var query = new StringBuilder();
         foreach (var (key, value) in parameters)
         {
-            if (string.IsNullOrEmpty(value))
-            {
-                continue;
-            }
-
             if (query.Length > 0)
             {
                 query.Append('&');

@@ -7,25 +7,25 @@ namespace Sluice.Channels.Alipay;
 /// <summary>
 /// Alipay's RSA2 signatures (SHA256withRSA, PKCS#1 v1.5, base64) as its SDKs compute them:
 /// a request is signed over every non-empty parameter except <c>sign</c>, sorted by key (ordinal, i.e. ASCII), joined
-/// as <c>k=v</c> with <c>&amp;</c>, values not URL-encoded; an answer's signature covers the raw JSON text of its
-/// <c>{method}_response</c> (or <c>error_response</c>) node exactly as it appears in the body; a notice is verified over
-/// its decoded parameters except <c>sign</c> and <c>sign_type</c>, built the same way.
+/// as <c>k=v</c> with <c>&amp;</c>, values not URL-encoded (the SDKs' <c>getSignContent</c>); an answer's signature covers
+/// the raw JSON text of its <c>{method}_response</c> (or <c>error_response</c>) node exactly as it appears in the body;
+/// a notice is verified over <b>every</b> decoded parameter except <c>sign</c> and <c>sign_type</c>, empty values kept
+/// (<c>rsaCheckV1</c>'s <c>getSignCheckContentV1</c>: a notice's <c>passback_params=</c> is part of what Alipay signed).
 /// </summary>
 public static class AlipaySignature
 {
     /// <summary>The string a request is signed over: every non-empty parameter but <c>sign</c>, sorted, <c>k=v&amp;...</c>.</summary>
     public static string RequestSignContent(IEnumerable<KeyValuePair<string, string>> parameters) =>
-        SignContent(parameters, static key => key == "sign");
+        SignContent(parameters.Where(static p => p.Key != "sign" && !string.IsNullOrEmpty(p.Key) && !string.IsNullOrEmpty(p.Value)));
 
-    /// <summary>The string a notice is verified over: every non-empty parameter but <c>sign</c> and <c>sign_type</c>.</summary>
+    /// <summary>The string a notice is verified over: every parameter but <c>sign</c> and <c>sign_type</c>, empty values kept.</summary>
     public static string NoticeSignContent(IEnumerable<KeyValuePair<string, string>> parameters) =>
-        SignContent(parameters, static key => key is "sign" or "sign_type");
+        SignContent(parameters.Where(static p => p.Key is not ("sign" or "sign_type")));
 
-    private static string SignContent(IEnumerable<KeyValuePair<string, string>> parameters, Func<string, bool> excluded)
+    private static string SignContent(IEnumerable<KeyValuePair<string, string>> parameters)
     {
         var content = new StringBuilder();
-        foreach (var (key, value) in parameters.Where(p => !excluded(p.Key) && !string.IsNullOrEmpty(p.Key) && !string.IsNullOrEmpty(p.Value))
-                     .OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var (key, value) in parameters.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             if (content.Length > 0)
             {

@@ -58,10 +58,15 @@ public static class UnionPayProtocol
             ? new DateTimeOffset(local, BeijingOffset).ToUniversalTime()
             : null;
 
-    /// <summary>The sign string: non-empty fields except <c>signature</c>, sorted by key, <c>k=v</c> joined with <c>&amp;</c>.</summary>
+    /// <summary>
+    /// The string a message is signed and verified over, as the ACP SDK's <c>coverMap2String</c> builds it: every field
+    /// except <c>signature</c>, <b>empty values kept</b> (a notice's <c>reserved=</c> is signed), sorted by key,
+    /// <c>k=v</c> joined with <c>&amp;</c>. A request is signed over the same string once its blank fields are dropped
+    /// (<see cref="SignInPlace"/>, as the SDK's <c>signData</c> does), so they are not sent either.
+    /// </summary>
     public static string SignString(IEnumerable<KeyValuePair<string, string>> fields) =>
         string.Join('&', fields
-            .Where(f => f.Key != "signature" && !string.IsNullOrEmpty(f.Value))
+            .Where(f => f.Key != "signature")
             .OrderBy(f => f.Key, StringComparer.Ordinal)
             .Select(f => f.Key + "=" + f.Value));
 
@@ -69,6 +74,7 @@ public static class UnionPayProtocol
     public static string Digest(IEnumerable<KeyValuePair<string, string>> fields) =>
         Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(SignString(fields))));
 
+    /// <summary>Signs the fields exactly as they are (empty values included), as UnionPay signs its answers and notices.</summary>
     public static string Sign(IEnumerable<KeyValuePair<string, string>> fields, RSA key) =>
         Convert.ToBase64String(key.SignData(System.Text.Encoding.UTF8.GetBytes(Digest(fields)), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
 
@@ -88,12 +94,25 @@ public static class UnionPayProtocol
     public static string CertId(X509Certificate2 certificate) =>
         new BigInteger(certificate.SerialNumberBytes.Span, isUnsigned: true, isBigEndian: true).ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>Signs <paramref name="fields"/> in place: sets <c>certId</c> and <c>signature</c>.</summary>
+    /// <summary>
+    /// Signs a request in place as the SDK's <c>signData</c> does: blank fields are dropped (neither signed nor sent),
+    /// then <c>certId</c> and <c>signature</c> are set.
+    /// </summary>
     public static void SignInPlace(IDictionary<string, string> fields, X509Certificate2 certificate, RSA key)
     {
+        DropBlanks(fields);
         fields["certId"] = CertId(certificate);
         fields.Remove("signature");
         fields["signature"] = Sign(fields, key);
+    }
+
+    /// <summary>Removes a request's blank fields, which the SDK's <c>signData</c> neither signs nor sends.</summary>
+    public static void DropBlanks(IDictionary<string, string> fields)
+    {
+        foreach (var blank in fields.Where(f => string.IsNullOrWhiteSpace(f.Value)).Select(f => f.Key).ToList())
+        {
+            fields.Remove(blank);
+        }
     }
 
     /// <summary>Form-urlencodes the fields (values percent-encoded as UTF-8), as ACP requests and answers are sent.</summary>

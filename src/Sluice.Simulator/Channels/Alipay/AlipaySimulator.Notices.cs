@@ -54,6 +54,8 @@ public sealed partial class AlipaySimulator
                 ["point_amount"] = "0.00",
                 ["subject"] = trade.Subject,
                 ["gmt_create"] = BeijingTime(trade.CreatedAt),
+                // Alipay sends an empty passback_params when the order gave none, and signs it: a verifier must keep it.
+                ["passback_params"] = "",
             };
             if (trade.PaidAt is { } paid)
             {
@@ -78,7 +80,7 @@ public sealed partial class AlipaySimulator
                 };
                 return new HttpRequestMessage(HttpMethod.Post, url)
                 {
-                    Content = new StringContent(ToQuery(signed), Encoding.UTF8, "application/x-www-form-urlencoded"),
+                    Content = new StringContent(ToForm(signed), Encoding.UTF8, "application/x-www-form-urlencoded"),
                 };
             },
             (status, body) => status == StatusCodes.Status200OK && body.Trim() == NoticeAccepted,

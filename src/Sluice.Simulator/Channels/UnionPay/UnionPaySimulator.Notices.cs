@@ -55,6 +55,8 @@ public sealed partial class UnionPaySimulator
             ["settleDate"] = order.SettleDate,
             ["traceNo"] = order.QueryId[^6..],
             ["traceTime"] = order.TraceTime,
+            // UnionPay's notices carry empty fields (reserved=) and sign them, as coverMap2String keeps empty values.
+            ["reserved"] = "",
         };
         if (order.OrigQryId is not null)
         {

@@ -208,6 +208,30 @@ rjyft4dIyrlFNro7uTgf5Ww95dH1H9sRkijLyYhZ2gmKlnjSpSH+0eHnzJv1qvFG
         new AlipayProfile().Acknowledgement!.Answer(false).Body.ShouldNotBe("success");
     }
 
+    [Fact]
+    public async Task A_notice_with_empty_fields_is_verified_with_them_kept_as_rsaCheckV1_does()
+    {
+        // The notice above with Alipay's empty passback_params= and body=, signed independently with openssl over the
+        // decoded parameters but sign and sign_type, sorted, empty values kept (the SDKs' getSignCheckContentV1).
+        const string signature = "uOGLpezqzBQMUHbmk+GiwGaRbGH1EToJcEU/wyynA+Nlbu+CcOSIphxQ9m2LZrgTzmb6mdNEafEJba/RKkpGveP8W8nftyui17N9WelEgsldfyiYvEsPu2MkmKW7qOidboKdoWTw1T0uTe4J87wAWAaa7F8NkgU2f9KEcr0+VLv1fdqXagF9XVug2Zj1lVIW/yFnVZ2bI6v7k7t0Z88f/sNt+4QWOzfb9RNFabqk2pOfZtRbnsBaXXCJ1mFtA7NQDUFMzMZj48hd2VvyvftOp6TyZdH0XCXmnJ055ILW+yYOu4lHa7lhsQRd6MCmBPab+VvYOwQ5UIy4cPE5LZoa6A==";
+        var body = NoticeBody(signature) + "&passback_params=&body=";
+        var form = AlipayProtocol.ParseForm(body);
+        var adapter = new AlipayChannelAdapter(new NoHttp(), TimeProvider.System);
+        var account = new ChannelAccountContext("ca_1", "alipay", "alipay", null, new Dictionary<string, string>
+        {
+            ["app_id"] = "2014072300007148", ["alipay_public_key"] = Bare(PublicKeyPem), ["merchant_private_key"] = PrivateKeyPkcs8Pem,
+            ["gateway_url"] = "http://127.0.0.1:9/gateway.do",
+        }, new Uri("http://127.0.0.1/notify/ca_1"));
+
+        AlipaySignature.NoticeSignContent(form).ShouldContain("&body=&buyer_id=");
+        AlipaySignature.NoticeSignContent(form).ShouldContain("&passback_params=&subject=");
+        AlipaySignature.RequestSignContent(form).ShouldNotContain("passback_params", Case.Sensitive, "a request drops blanks");
+        var parsed = await adapter.ParseCallbackAsync(account, new ChannelCallbackRequest("POST", new Dictionary<string, string>(), new Dictionary<string, string>(),
+            "application/x-www-form-urlencoded; charset=utf-8", Encoding.UTF8.GetBytes(body)), CancellationToken.None);
+        parsed.Verified.ShouldBeTrue(parsed.RejectionReason);
+        parsed.Notice!.Report.Amount.ShouldBe(2599);
+    }
+
     [Theory]
     [InlineData(2599L, "25.99")]
     [InlineData(1L, "0.01")]

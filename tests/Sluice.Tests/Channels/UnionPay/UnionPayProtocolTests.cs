@@ -79,7 +79,7 @@ public sealed class UnionPayProtocolTests
 
         UnionPayProtocol.Verify(amount, key).ShouldBeFalse();
         UnionPayProtocol.Verify(added, key).ShouldBeFalse();
-        UnionPayProtocol.Verify(empty, key).ShouldBeTrue("empty fields are not signed");
+        UnionPayProtocol.Verify(empty, key).ShouldBeFalse("an empty field is signed too (coverMap2String keeps it)");
         UnionPayProtocol.Verify(noSignature, key).ShouldBeFalse();
     }
 
@@ -116,6 +116,33 @@ public sealed class UnionPayProtocolTests
         """;
 
     [Fact]
+    public void A_notice_with_an_empty_field_verifies_over_the_field_kept_empty_as_coverMap2String_builds_it()
+    {
+        // A back notice as UnionPay sends it, with its empty reserved=; signed independently in the shell over the string
+        // below, empty field included: printf '%s' "$(printf '<sign string>' | sha256sum | cut -c1-64)" > d;
+        // openssl dgst -sha256 -sign key.pem d | base64 -w0
+        var fields = new Dictionary<string, string>
+        {
+            ["version"] = "5.1.0", ["encoding"] = "UTF-8", ["signMethod"] = "01", ["accessType"] = "0", ["bizType"] = "000201",
+            ["txnType"] = "01", ["txnSubType"] = "01", ["merId"] = "777290058110048", ["orderId"] = "pay01JD00000000AAAAAAAAAAAAAAAA",
+            ["txnTime"] = "20261124160000", ["txnAmt"] = "2599", ["currencyCode"] = "156", ["queryId"] = "782611241600000000018",
+            ["reqReserved"] = "pay_01JD00000000AAAAAAAAAAAAAAAA", ["respCode"] = "00", ["respMsg"] = "success", ["reserved"] = "",
+            ["traceNo"] = "000018", ["traceTime"] = "1124160000", ["settleAmt"] = "2599", ["settleCurrencyCode"] = "156", ["settleDate"] = "1124",
+            ["signature"] = "XKIM40GfZrLE41971wU0eACPefE4gYNXsendA1+vEtzjVqEZ3rQOI/A1/2twdAP5Kp+uSUNEorf2waMOE9FIIZe91twzLk+xlHvHEL2el+thGtWq282AoO0dgEBPqghjWYTaN6a6tmWGJMWthKMzyI1iF8reN7RAcgI9FPOqmhG2/pXQuji0zo7fQTChQUMOXQDEK1RvBHPOVEmKrc4BpHiw8xaRnKQX+RBjSFh4hW/Uzjomr73NynnvcIy4YTxU7besng0G8eEUMal/T8VEfKfRPwERmmBaP/e7TZu2TGON14pZsbcvsqC4j73o54DY97Z1smC2epibOa8ZhDSA0g==",
+        };
+        using var key = RSA.Create();
+        key.ImportFromPem(OpensslKey);
+        var withoutTheEmptyField = new Dictionary<string, string>(fields);
+        withoutTheEmptyField.Remove("reserved");
+
+        UnionPayProtocol.SignString(fields).ShouldContain("&reqReserved=pay_01JD00000000AAAAAAAAAAAAAAAA&reserved=&respCode=00&");
+        UnionPayProtocol.Digest(fields).ShouldBe("0b449320e4352d1b6d5fe98bbcaa981d3d36073d6a22aa627652d22dcc3beea8");
+        UnionPayProtocol.Verify(fields, key).ShouldBeTrue();
+        UnionPayProtocol.Verify(withoutTheEmptyField, key).ShouldBeFalse("the empty field was signed");
+        UnionPayProtocol.Sign(fields, key).ShouldBe(fields["signature"]);
+    }
+
+    [Fact]
     public void Signing_matches_openssl_over_the_hex_digest_of_the_sorted_sign_string()
     {
         // No signing vector with its private key is published (UnionPay's test certificates are distributed as .pfx
@@ -130,7 +157,9 @@ public sealed class UnionPayProtocolTests
         };
         using var key = RSA.Create();
         key.ImportFromPem(OpensslKey);
+        UnionPayProtocol.DropBlanks(fields);
 
+        fields.ShouldNotContainKey("frontUrl", "a request's blank field is neither signed nor sent");
         UnionPayProtocol.SignString(fields).ShouldBe(
             "accessType=0&bizType=000201&channelType=07&currencyCode=156&encoding=UTF-8&merId=777290058110048&orderId=pay01JD00000000AAAAAAAAAAAAAAAA"
             + "&reqReserved=pay_01JD00000000AAAAAAAAAAAAAAAA&signMethod=01&txnAmt=2599&txnSubType=01&txnTime=20261124160000&txnType=01&version=5.1.0");
