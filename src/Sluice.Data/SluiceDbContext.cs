@@ -20,6 +20,7 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<Merchant> Merchants => Set<Merchant>();
     public DbSet<MerchantApp> Apps => Set<MerchantApp>();
     public DbSet<AppApiKey> ApiKeys => Set<AppApiKey>();
+    public DbSet<RequestNonce> RequestNonces => Set<RequestNonce>();
     public DbSet<ChannelAccount> ChannelAccounts => Set<ChannelAccount>();
     public DbSet<ChannelCallbackLog> ChannelCallbacks => Set<ChannelCallbackLog>();
     public DbSet<PaymentOrder> Payments => Set<PaymentOrder>();

@@ -28,6 +28,10 @@ builder.WebHost.ConfigureKestrel(k =>
 {
     k.Limits.MaxRequestBodySize = 1024 * 1024;
     k.AddServerHeader = false;
+
+    // Every header byte decodes (Latin-1), so a non-ASCII header is refused by RequestTextGuard with a problem body
+    // instead of Kestrel's bare 400. A NUL in the path (%00) is still refused by Kestrel itself, before any middleware.
+    k.RequestHeaderEncodingSelector = _ => System.Text.Encoding.Latin1;
 });
 
 var options = builder.Configuration.GetSection(SluiceOptions.Section).Get<SluiceOptions>() ?? new SluiceOptions();
@@ -85,6 +89,7 @@ await app.Services.GetRequiredService<ChannelCatalog>().RefreshAsync(Cancellatio
 
 app.UseExceptionHandler();
 app.UseStatusCodePages(ctx => Problems.ForBareStatus(ctx.HttpContext));
+app.UseRequestTextGuard();
 app.UseAuthentication();
 app.UseAuthorization();
 

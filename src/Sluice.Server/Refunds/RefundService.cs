@@ -59,7 +59,7 @@ public sealed partial class RefundService(
         {
             return Refusal.Of(RefusalKind.Conflict, UnifiedCode.PaymentNotRefundable,
                 $"Only a succeeded payment can be refunded; this one is {PaymentStateMachine.WireName(payment.Status)}.",
-                new Dictionary<string, object?> { ["status"] = PaymentStateMachine.WireName(payment.Status) });
+                new Dictionary<string, object?> { ["payment_status"] = PaymentStateMachine.WireName(payment.Status) });
         }
 
         if (!string.Equals(payment.Currency, r.Currency, StringComparison.Ordinal))

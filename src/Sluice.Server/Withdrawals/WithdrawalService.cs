@@ -228,7 +228,7 @@ public sealed partial class WithdrawalService(
     private static Refusal NotCancellable(WithdrawalOrder order) =>
         Refusal.Of(RefusalKind.Conflict, UnifiedCode.WithdrawalNotCancellable,
             $"Only a held withdrawal (no channel has it) can be cancelled; this one is {WithdrawalStateMachine.WireName(order.Status)}.",
-            new Dictionary<string, object?> { ["status"] = WithdrawalStateMachine.WireName(order.Status) });
+            new Dictionary<string, object?> { ["withdrawal_status"] = WithdrawalStateMachine.WireName(order.Status) });
 
     /// <summary>
     /// Applies what a channel reported (a query or a verified notice) with the effect the result-code map resolved.

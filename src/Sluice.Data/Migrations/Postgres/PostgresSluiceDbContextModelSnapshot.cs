@@ -781,6 +781,10 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasColumnType("character varying(255)")
                         .HasColumnName("key");
 
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_expires_at");
+
                     b.Property<string>("Operation")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -931,6 +935,11 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasColumnType("character varying(2048)")
                         .HasColumnName("notify_url");
 
+                    b.Property<string>("RequestSigningSecretCiphertext")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("request_signing_secret_ciphertext");
+
                     b.Property<string>("WebhookSecretCiphertext")
                         .IsRequired()
                         .HasMaxLength(512)
@@ -944,6 +953,31 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasDatabaseName("ix_apps_merchant_id");
 
                     b.ToTable("apps", (string)null);
+                });
+
+            modelBuilder.Entity("Sluice.Merchants.RequestNonce", b =>
+                {
+                    b.Property<string>("AppId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("app_id");
+
+                    b.Property<string>("Nonce")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("nonce");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.HasKey("AppId", "Nonce")
+                        .HasName("pk_request_nonces");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_request_nonces_expires_at");
+
+                    b.ToTable("request_nonces", (string)null);
                 });
 
             modelBuilder.Entity("Sluice.Merchants.ServiceProvider", b =>
