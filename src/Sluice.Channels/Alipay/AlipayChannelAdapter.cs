@@ -194,9 +194,10 @@ public sealed class AlipayChannelAdapter(IHttpClientFactory httpClients, TimePro
         var refundNo = form.GetValueOrDefault("out_biz_no");
         if (!string.IsNullOrEmpty(refundNo) || !string.IsNullOrEmpty(form.GetValueOrDefault("gmt_refund")))
         {
+            // Its refund_fee is the trade's total refunded so far, not this refund's amount: it is not reported as one.
             var refund = new ChannelResult(ChannelOutcome.Succeeded, Codes.Success, States.RefundSuccess, $"refund notice, trade {tradeStatus}", tradeNo);
             return CallbackParseResult.Accepted(new ChannelNotice(ChannelNoticeKind.Refund, string.IsNullOrEmpty(refundNo) ? outTradeNo : refundNo,
-                new ChannelReport(refund, ParseYuan(form.GetValueOrDefault("refund_fee")), "CNY", ParseBeijingTime(form.GetValueOrDefault("gmt_refund"))),
+                new ChannelReport(refund, null, null, ParseBeijingTime(form.GetValueOrDefault("gmt_refund"))),
                 notifyId));
         }
 

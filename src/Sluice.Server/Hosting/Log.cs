@@ -68,6 +68,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 4201, Level = LogLevel.Error, Message = "Channel adapter {Protocol} threw reading a notice for channel account {AccountId}; the notice is refused and the channel sends it again")]
     public static partial void CallbackAdapterFault(this ILogger logger, Exception exception, string protocol, string accountId);
 
+    [LoggerMessage(EventId = 4202, Level = LogLevel.Warning, Message = "A reported success for {Kind} {OrderId} ({Source}) is not believed: {Why}; the order stays open for its re-query")]
+    public static partial void SuccessAmountRefused(this ILogger logger, string kind, string orderId, string source, string why);
+
     // Channel catalog and routing
     [LoggerMessage(EventId = 1701, Level = LogLevel.Information, Message = "Channel catalog loaded at version {Version}: {Channels} channels, {Methods} payment methods")]
     public static partial void ChannelCatalogLoaded(this ILogger logger, long version, int channels, int methods);

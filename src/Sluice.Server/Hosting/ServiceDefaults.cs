@@ -95,6 +95,7 @@ public sealed class SluiceMetrics
         CallbacksReceived = meter.CreateCounter<long>("sluice.callbacks.received");
         WebhookAttempts = meter.CreateCounter<long>("sluice.webhooks.attempts");
         ChannelCallDuration = meter.CreateHistogram<double>("sluice.channel.call.duration", unit: "ms");
+        AmountMismatches = meter.CreateCounter<long>("sluice.channel.amount_mismatches");
     }
 
     public Counter<long> PaymentsCreated { get; }
@@ -102,4 +103,7 @@ public sealed class SluiceMetrics
     public Counter<long> CallbacksReceived { get; }
     public Counter<long> WebhookAttempts { get; }
     public Histogram<double> ChannelCallDuration { get; }
+
+    /// <summary>Reported successes not believed because their amount is missing, unreadable or another than the order's.</summary>
+    public Counter<long> AmountMismatches { get; }
 }

@@ -120,20 +120,40 @@ public sealed class OrderTransitions<TOrder, TStatus>(
         new(resolution.Mapped ? ReportEffect.NoChange : ReportEffect.UnmappedResultCode, kind.WireName(order.Status));
 
     /// <summary>
-    /// A reported success is believed only for the order's amount and currency: one that differs changes nothing and
-    /// leaves an <c>amount_mismatch</c> row on the timeline. Null when the report agrees with the order.
+    /// A reported success is believed only for the order's amount and currency: one that differs changes nothing, and
+    /// neither does one without a readable amount when <paramref name="amountRequired"/> (every protocol's payment
+    /// query and notice carry one, so a missing amount there is a broken or forged answer). The order stays as it is,
+    /// open for its re-query, with an <c>amount_mismatch</c> row on the timeline that operators see. Null when the
+    /// report agrees with the order.
     /// </summary>
-    public async Task<ReportOutcome?> RefuseMismatchedAmountAsync(TOrder order, ChannelReport report, string source, CancellationToken ct)
+    public async Task<ReportOutcome?> RefuseMismatchedAmountAsync(TOrder order, ChannelReport report, string source, bool amountRequired, CancellationToken ct)
     {
-        if (report.Amount is not { } amount
-            || (amount == order.Amount && string.Equals(report.Currency ?? order.Currency, order.Currency, StringComparison.Ordinal)))
+        if (AmountDisagreement(order, report, amountRequired) is not { } why)
         {
             return null;
         }
 
-        Note(order, "amount_mismatch", source, $"channel reported {amount} {report.Currency}, {kind.Name} is {order.Amount} {order.Currency}");
+        Note(order, AmountMismatchEvent, source, why);
         await db.SaveChangesAsync(ct);
+        metrics.AmountMismatches.Add(1, new KeyValuePair<string, object?>("kind", kind.Name));
+        logger.SuccessAmountRefused(kind.Name, order.Id, source, why);
         return new ReportOutcome(ReportEffect.AmountMismatch, kind.WireName(order.Status));
+    }
+
+    /// <summary>The timeline row's kind of a success that was not believed for its amount.</summary>
+    public const string AmountMismatchEvent = "amount_mismatch";
+
+    /// <summary>Why a reported success does not prove the order's amount, or null when it does.</summary>
+    public string? AmountDisagreement(TOrder order, ChannelReport report, bool amountRequired)
+    {
+        if (report.Amount is not { } amount)
+        {
+            return amountRequired ? $"channel reported success without a readable amount, {kind.Name} is {order.Amount} {order.Currency}" : null;
+        }
+
+        return amount == order.Amount && string.Equals(report.Currency ?? order.Currency, order.Currency, StringComparison.Ordinal)
+            ? null
+            : $"channel reported {amount} {report.Currency}, {kind.Name} is {order.Amount} {order.Currency}";
     }
 
     /// <summary>Stages the timeline row of an answer whose outcome is unknown (timeout, 5xx) or whose code no rule maps.</summary>

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Sluice.Data;
+using Sluice.Payments;
 using Sluice.Server.Api;
+using Sluice.Server.Orders;
 
 namespace Sluice.Server.Payments;
 
@@ -22,7 +24,13 @@ public static class AdminPaymentEndpoints
 
         List<OrderEventView> events = [OrderEventView.CreatedFrom(o, $"channel account {o.ChannelAccountId} ({o.ChannelCode})"),
             .. (await db.PaymentEvents.AsNoTracking().Where(e => e.PaymentId == id).OrderBy(e => e.Id).ToListAsync(ct)).Select(OrderEventView.Of)];
+        var unbelieved = PaymentStateMachine.IsTerminal(o.Status)
+            ? null
+            : events.LastOrDefault(e => e.Kind == OrderTransitions<PaymentOrder, PaymentStatus>.AmountMismatchEvent);
         return TypedResults.Ok(new AdminPaymentView(PaymentView.From(o), o.AppId, o.MerchantId, o.ChannelAccountId, o.ChannelTradeNo,
-            o.LastChannelOutcome, o.RawCode, o.RawSubCode, o.RawMessage, o.ResultCode ?? o.FailureCode, events));
+            o.LastChannelOutcome, o.RawCode, o.RawSubCode, o.RawMessage, o.ResultCode ?? o.FailureCode, events)
+        {
+            Attention = unbelieved is null ? null : $"success not believed ({unbelieved.Source}, {unbelieved.At:O}): {unbelieved.Detail}",
+        });
     }
 }

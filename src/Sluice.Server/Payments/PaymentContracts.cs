@@ -99,5 +99,12 @@ public sealed record AdminPaymentView(
     string? RawSubCode,
     string? RawMessage,
     string? UnifiedCode,
-    IReadOnlyList<OrderEventView> Events);
+    IReadOnlyList<OrderEventView> Events)
+{
+    /// <summary>
+    /// Why the payment needs an operator's eye while it is open: the last reported success that was not believed (its
+    /// amount missing, unreadable or another than the order's). Null once the payment is settled or when none was.
+    /// </summary>
+    public string? Attention { get; init; }
+}
 

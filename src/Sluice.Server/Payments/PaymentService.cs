@@ -147,10 +147,16 @@ public sealed class PaymentService(
                 }, ct);
                 break;
             case ChannelOutcome.Succeeded:
-                await orders.ApplyAsync(order, new(PaymentStatus.Succeeded, "channel_pay", result.RawCode), o =>
+                // A pay answer carries no amount, and a success is believed only for the order's amount: the channel
+                // took the order, and its query (or notice), which names the amount, settles it.
+                queries.Schedule(ChannelQueryKind.Payment, order.Id, account, order.ExpiresAt);
+                orders.Note(order, OrderTransitions<PaymentOrder, PaymentStatus>.AmountMismatchEvent, "channel_pay",
+                    orders.AmountDisagreement(order, new ChannelReport(result), amountRequired: true));
+                await orders.ApplyAsync(order, new(PaymentStatus.Pending, "channel_pay", result.RawCode), o =>
                 {
                     Record(o);
-                    o.PaidAt = clock.GetUtcNow();
+                    o.PayUrl = pay.Action?.Value;
+                    o.PayActionType = pay.Action?.Type;
                 }, ct);
                 break;
             case ChannelOutcome.Failed:
@@ -269,7 +275,8 @@ public sealed class PaymentService(
     /// <summary>
     /// Applies what a channel reported (a query or a verified notice) to an order, with the effect the result-code map
     /// resolved for it (<see cref="ResultCodeMap.ResolveAsync"/>). Amount and currency must match the order before success
-    /// is believed. Returns the effect for the callback log.
+    /// is believed (a success without a readable amount is not: the order stays open for its re-query). Returns the effect
+    /// for the callback log.
     /// </summary>
     public async Task<ReportOutcome> ApplyReportAsync(PaymentOrder order, ChannelReport report, ResultResolution resolution, string source, CancellationToken ct)
     {
@@ -277,7 +284,7 @@ public sealed class PaymentService(
         switch (resolution.Effect)
         {
             case ChannelOutcome.Succeeded:
-                return await orders.RefuseMismatchedAmountAsync(order, report, source, ct)
+                return await orders.RefuseMismatchedAmountAsync(order, report, source, amountRequired: true, ct)
                     ?? await orders.ReportAsync(order, new(PaymentStatus.Succeeded, source, result.RawCode), o =>
                     {
                         o.PaidAt = report.CompletedAt?.ToUniversalTime() ?? clock.GetUtcNow(); // PostgreSQL timestamptz takes UTC only

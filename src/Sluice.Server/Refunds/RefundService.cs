@@ -207,6 +207,15 @@ public sealed partial class RefundService(
 
         switch (resolution.Effect)
         {
+            case ChannelOutcome.Succeeded when await orders.RefuseMismatchedAmountAsync(refund, report, source, amountRequired: false, ct) is { } refused:
+                // Another amount than the refund's: not believed. The channel has taken the refund; it stays open for its query.
+                if (refund.Status == RefundStatus.Created)
+                {
+                    await ScheduleQueryAsync(refund, ct);
+                    await orders.ApplyAsync(refund, new(RefundStatus.Pending, source, result.RawCode) { OnlyFrom = RefundStatus.Created }, x => x.RecordAnswer(result, resolution), ct);
+                }
+
+                return refused with { Status = RefundStateMachine.WireName(refund.Status) };
             case ChannelOutcome.Succeeded:
                 return await orders.ReportAsync(refund, new(RefundStatus.Succeeded, source, result.RawCode), x =>
                 {
@@ -230,10 +239,7 @@ public sealed partial class RefundService(
                 // word (a notice or a re-query); an unknown outcome is recorded, never taken for a failure. Should the
                 // notice be lost, a query row (committed with this state) asks the channel on its protocol's schedule.
                 var unknown = resolution.Effect != ChannelOutcome.Pending;
-                if (IsOpen(refund.Status) && await db.ChannelAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == refund.ChannelAccountId, ct) is { } account)
-                {
-                    await queries.ScheduleAsync(ChannelQueryKind.Refund, refund.Id, account, null, ct);
-                }
+                await ScheduleQueryAsync(refund, ct);
 
                 if (refund.Status == RefundStatus.Created)
                 {
@@ -248,6 +254,15 @@ public sealed partial class RefundService(
 
                 await db.SaveChangesAsync(ct);
                 return orders.Unchanged(refund, resolution);
+        }
+    }
+
+    /// <summary>Stages the refund's query row (on its account's schedule) while the channel's word on it is awaited.</summary>
+    private async Task ScheduleQueryAsync(RefundOrder refund, CancellationToken ct)
+    {
+        if (IsOpen(refund.Status) && await db.ChannelAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == refund.ChannelAccountId, ct) is { } account)
+        {
+            await queries.ScheduleAsync(ChannelQueryKind.Refund, refund.Id, account, null, ct);
         }
     }
 

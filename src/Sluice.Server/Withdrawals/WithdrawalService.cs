@@ -247,7 +247,7 @@ public sealed partial class WithdrawalService(
         switch (resolution.Effect)
         {
             case ChannelOutcome.Succeeded:
-                return await orders.RefuseMismatchedAmountAsync(order, report, source, ct)
+                return await orders.RefuseMismatchedAmountAsync(order, report, source, amountRequired: false, ct)
                     ?? await orders.ReportAsync(order, new(WithdrawalStatus.Succeeded, source, result.RawCode), o =>
                 {
                     Record(o);
@@ -309,7 +309,14 @@ public sealed partial class WithdrawalService(
         var (report, result, resolution) = answer;
         if (resolution.Effect is ChannelOutcome.Succeeded or ChannelOutcome.Failed or ChannelOutcome.Pending)
         {
-            await ApplyReportAsync(order, report, resolution, "channel_withdraw", ct);
+            var applied = await ApplyReportAsync(order, report, resolution, "channel_withdraw", ct);
+            if (applied.Effect == ReportEffect.AmountMismatch)
+            {
+                // A success for another amount is not believed, but the channel has the payout: pending, to be queried.
+                await orders.ApplyAsync(order, new(WithdrawalStatus.Pending, "channel_withdraw", result.RawCode) { OnlyFrom = WithdrawalStatus.Created },
+                    o => o.RecordAnswer(result, resolution), ct);
+            }
+
             return;
         }
 

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Sluice.Channels.Sandbox;
 using Sluice.Demo.Sandbox;
+using Sluice.Payments;
 using Sluice.Security;
 using Sluice.Server.ChannelAccounts;
 using Sluice.Tests.Infrastructure;
@@ -107,6 +108,31 @@ public abstract class CallbackTests(GatewayFixture gateway)
         (await merchant.GetPaymentAsync(id)).Str("status").ShouldBe("pending");
         var effects = await gateway.WithDbAsync(db => db.ChannelCallbacks.Where(c => c.OrderId == id).Select(c => c.Effect).ToListAsync());
         effects.ShouldBe(["amount_mismatch", "amount_mismatch"]);
+    }
+
+    [Fact]
+    public async Task A_signed_success_without_an_amount_never_settles_the_order_and_is_shown_to_operators()
+    {
+        using var merchant = gateway.Merchant();
+        var id = (await merchant.CreatePaymentAsync(OrderNo())).Str("id");
+        var withoutAmount = Notice(id, "SUCCESS", 2599) with { Amount = null, Currency = null };
+
+        (await SendSignedAsync(withoutAmount)).ShouldBeTrue();
+
+        (await merchant.GetPaymentAsync(id)).Str("status").ShouldBe("pending");
+        (await gateway.WebhookEventsForAsync(id)).ShouldBe(["payment.pending"]);
+        (await gateway.WithDbAsync(db => db.ChannelCallbacks.Where(c => c.OrderId == id).Select(c => c.Effect).ToListAsync())).ShouldBe(["amount_mismatch"]);
+        (await gateway.WithDbAsync(db => db.ChannelQueries.CountAsync(q => q.OrderId == id && q.Status == ChannelQueryStatus.Pending))).ShouldBe(1);
+        using var admin = gateway.Admin();
+        var view = await (await admin.GetAsync($"/admin/api/payments/{id}")).ReadJsonAsync();
+        view.Str("attention").ShouldContain("without a readable amount");
+        view.GetProperty("events").EnumerateArray().Count(e => e.Str("kind") == "amount_mismatch").ShouldBe(1);
+
+        // The channel's word with the order's amount settles it, and the operator's attention is gone.
+        (await SendSignedAsync(Notice(id, "SUCCESS", 2599))).ShouldBeTrue();
+        (await merchant.GetPaymentAsync(id)).Str("status").ShouldBe("succeeded");
+        var settled = await (await admin.GetAsync($"/admin/api/payments/{id}")).ReadJsonAsync();
+        settled.GetProperty("attention").ValueKind.ShouldBe(JsonValueKind.Null);
     }
 
     [Fact]
