@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Sluice.Data;
 using Sluice.Errors;
@@ -86,7 +87,7 @@ public static class LedgerEndpoints
     }
 
     private static async Task<Results<Ok<List<LedgerAccountView>>, ProblemHttpResult>> AccountsAsync(
-        string? ownerId, string? type, string? currency, SluiceDbContext db, CancellationToken ct)
+        [FromQuery(Name = "owner_id")] string? ownerId, string? type, string? currency, SluiceDbContext db, CancellationToken ct)
     {
         var query = db.LedgerAccounts.AsNoTracking();
         if (type is not null)
@@ -114,7 +115,7 @@ public static class LedgerEndpoints
     }
 
     private static async Task<Results<Ok<JournalPageView>, ProblemHttpResult>> EntriesAsync(
-        string? orderId, string? account, string? from, string? to, long? cursor, int? limit, SluiceDbContext db, CancellationToken ct)
+        [FromQuery(Name = "order_id")] string? orderId, string? account, string? from, string? to, long? cursor, int? limit, SluiceDbContext db, CancellationToken ct)
     {
         if (limit is < 1 or > 500)
         {

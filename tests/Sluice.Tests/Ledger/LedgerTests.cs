@@ -209,7 +209,7 @@ public abstract class LedgerTests(LedgerGateway gateway)
             return response.StatusCode;
         }));
 
-        answers.Count(s => s == HttpStatusCode.Created).ShouldBe(10);
+        answers.Count(s => s == HttpStatusCode.Created).ShouldBe(10, string.Join("\n", gateway.Logs.Lines.Where(l => l.Contains("Exception", StringComparison.Ordinal)).TakeLast(2)));
         answers.Count(s => s == HttpStatusCode.UnprocessableEntity).ShouldBe(20);
         (await BalanceAsync(shop.Client)).Available.ShouldBe(0);
         await BooksBalanceAsync();
