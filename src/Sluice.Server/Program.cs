@@ -10,6 +10,7 @@ using Sluice.Server.ChannelAccounts;
 using Sluice.Server.Channels;
 using Sluice.Server.Hosting;
 using Sluice.Server.Idempotency;
+using Sluice.Server.Ledger;
 using Sluice.Server.Merchants;
 using Sluice.Server.Orders;
 using Sluice.Server.Payments;
@@ -63,6 +64,7 @@ builder.Services.AddOrderKernel();
 builder.Services.AddPayments();
 builder.Services.AddRefunds(builder.Configuration, roles);
 builder.Services.AddWithdrawals(builder.Configuration, masterKey);
+builder.Services.AddLedger(builder.Configuration, roles);
 builder.Services.AddRequery(builder.Configuration, roles);
 builder.Services.AddWebhooks(roles);
 if (demo)
@@ -105,6 +107,7 @@ var routes = new SluiceRoutes(
 routes.MapPayments();
 routes.MapRefunds();
 routes.MapWithdrawals();
+routes.MapLedger();
 routes.MapCallbacks();
 routes.MapMerchants();
 routes.MapAudit();

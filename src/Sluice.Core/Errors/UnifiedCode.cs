@@ -56,4 +56,7 @@ public static class UnifiedCode
 
     /// <summary>An operator action on a refund that its state (or its channel) does not allow.</summary>
     public const string RefundActionNotAllowed = "refund_action_not_allowed";
+
+    /// <summary>The balance a refund or withdrawal is reserved from is short of its amount (beyond the merchant's negative-balance limit).</summary>
+    public const string InsufficientBalance = "insufficient_balance";
 }

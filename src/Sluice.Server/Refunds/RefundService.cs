@@ -30,6 +30,7 @@ public sealed partial class RefundService(
     ChannelCaller channels,
     OrderTransitions<RefundOrder, RefundStatus> orders,
     ChannelQueryBook queries,
+    Sluice.Server.Ledger.LedgerPostings postings,
     Sluice.Common.IdGenerator ids,
     TimeProvider clock)
 {
@@ -107,6 +108,17 @@ public sealed partial class RefundService(
                     $"The refund exceeds what is left to refund on this payment ({current} {payment.Currency}).",
                     new Dictionary<string, object?> { ["refundable_amount"] = current });
             }
+
+            // The ledger reserves the amount from its bearer in the same transaction (refunds in transit).
+            var (from, covered) = await postings.ReserveRefundAsync(db, refund, ct);
+            if (!covered)
+            {
+                await transaction.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                return Sluice.Server.Ledger.LedgerRefusals.InsufficientBalance(from);
+            }
+
+            refund.ReservedFrom = from;
 
             db.Refunds.Add(refund);
             try
