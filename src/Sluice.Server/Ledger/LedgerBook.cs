@@ -49,10 +49,13 @@ public sealed class LedgerBook(TimeProvider clock)
             PostedAt = clock.GetUtcNow(),
         };
 
-        // Reservations first: a refused one leaves the other balances untouched.
-        foreach (var line in spec.Lines.Where(l => l.Amount != 0).OrderBy(l => l.Limit is null))
+        // Balance rows are locked in one global order (their codes, ordinal) by every entry, so two transactions
+        // never wait for each other's rows in a cycle (PostgreSQL would abort one as a deadlock).
+        var lines = spec.Lines.Where(l => l.Amount != 0)
+            .Select(l => (Line: l, Account: LedgerAccount.CodeOf(l.Type, l.OwnerId, spec.Currency)))
+            .OrderBy(l => l.Account, StringComparer.Ordinal);
+        foreach (var (line, account) in lines)
         {
-            var account = LedgerAccount.CodeOf(line.Type, line.OwnerId, spec.Currency);
             await EnsureAccountAsync(db, account, line.Type, line.OwnerId, spec.Currency, ct);
             if (!await MoveAsync(db, account, line, ct))
             {

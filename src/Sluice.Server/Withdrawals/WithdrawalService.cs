@@ -149,7 +149,14 @@ public sealed partial class WithdrawalService(
         {
             try
             {
+                // The row is inserted (its merchant_withdrawal_no is unique) before the balance is reserved, so a racing
+                // duplicate never waits on a row lock while it holds a balance row.
                 var refused = alongside is not null && !await alongside(order);
+                if (!refused)
+                {
+                    await db.SaveChangesAsync(ct);
+                }
+
                 var isShort = !refused && reserves && !await postings.ReserveWithdrawalAsync(db, order, ct);
                 if (refused || isShort)
                 {
@@ -158,8 +165,6 @@ public sealed partial class WithdrawalService(
                     await ledger.ReleaseAsync(id, CancellationToken.None);
                     return (null, false, isShort);
                 }
-
-                await db.SaveChangesAsync(ct);
                 if (transaction is not null)
                 {
                     await transaction.CommitAsync(ct);

@@ -90,14 +90,14 @@ public abstract class LedgerTests(LedgerGateway gateway)
         return await gateway.Services.GetRequiredService<SettlementWorker>().RunOnceAsync(Ct);
     }
 
-    private Dictionary<string, string> WalletCredentials()
+    private Dictionary<string, string> WalletCredentials(bool reachable = true)
     {
         var merchantNo = "SBXL" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
         return new Dictionary<string, string>
         {
             ["merchant_no"] = merchantNo,
             ["api_secret"] = gateway.Services.GetRequiredService<SandboxKeys>().SecretFor(merchantNo),
-            ["base_url"] = gateway.BaseAddress.ToString(),
+            ["base_url"] = reachable ? gateway.BaseAddress.ToString() : $"http://127.0.0.1:{GatewayFixture.FreePort()}/",
         };
     }
 
@@ -125,6 +125,34 @@ public abstract class LedgerTests(LedgerGateway gateway)
         postings[$"merchant_pending:{shop.MerchantId}:CNY"].ShouldBe(-9_990);
         postings["fee_income:CNY"].ShouldBe(-60);
         postings[$"channel_receivable:{shop.Sandbox.AccountId}:CNY"].ShouldBe(10_050 - Fees.Of(10_050, channelRate));
+        await BooksBalanceAsync();
+
+        // The day's journal export has the entry's lines, debits and credits apart.
+        using var admin = gateway.Admin();
+        var csv = await admin.GetStringAsync($"/admin/api/ledger/journal.csv?date={gateway.Clock.GetUtcNow():yyyy-MM-dd}", Ct);
+        csv.ShouldStartWith("entry_id,posted_at,key,kind,order_kind,order_id,merchant_id,account,debit,credit,currency\n");
+        csv.ShouldContain($",payment:{payment.Str("id")}:succeeded,payment_succeeded,payment,{payment.Str("id")},{shop.MerchantId},merchant_pending:{shop.MerchantId}:CNY,0,9990,CNY\n");
+    }
+
+    [Fact]
+    public async Task A_held_withdrawal_an_operator_cancels_gives_its_amount_back_to_available()
+    {
+        var shop = await ShopAsync();
+        await gateway.WithdrawalChannelAsync(shop.MerchantId, "sandbox", "withdraw_wallet", WalletCredentials(reachable: false), feePpm: 0);
+        await shop.Client.PaidPaymentAsync(2_000);
+        await SettleAsync(TimeSpan.FromDays(2));
+        using var created = await WithdrawAsync(shop.Client, 1_500);
+        var held = await created.ReadJsonAsync();
+        held.Str("status").ShouldBe("held");
+        (await BalanceAsync(shop.Client)).Available.ShouldBe(500);
+
+        using var admin = gateway.Admin();
+        using var cancel = await admin.PostAsync($"/admin/api/withdrawals/{held.Str("id")}/cancel", Api.JsonBody(new { note = "payee asked to stop" }), Ct);
+
+        cancel.StatusCode.ShouldBe(HttpStatusCode.OK, await cancel.Content.ReadAsStringAsync(Ct));
+        (await BalanceAsync(shop.Client)).Available.ShouldBe(2_000);
+        var kinds = (await EntriesAsync("order_id=" + held.Str("id"))).GetProperty("data").EnumerateArray().Select(e => e.Str("kind")).ToList();
+        kinds.ShouldBe(["withdrawal_requested", "withdrawal_cancelled"]);
         await BooksBalanceAsync();
     }
 
