@@ -243,6 +243,92 @@ public abstract class LedgerTests(LedgerGateway gateway)
         await BooksBalanceAsync();
     }
 
+    /// <summary>
+    /// Random sequences of payments, partial refunds (both bearers, both stages), withdrawals and settlements: after
+    /// every step the merchant's balances are what the posting rules say, a refused request changes nothing, the
+    /// balances never go below the merchant's limit (0 here), and the books balance.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Random_sequences_keep_the_books_balanced_and_every_balance_as_the_rules_say(int seed)
+    {
+        var random = new Random(seed);
+        var shop = await ShopAsync();
+        await gateway.WithdrawalChannelAsync(shop.MerchantId, "sandbox", "withdraw_wallet", WalletCredentials(), feePpm: 0);
+        var payments = new List<(string Id, long Amount, long Refunded, bool Settled)>();
+        long pending = 0, available = 0;
+        for (var step = 0; step < 18; step++)
+        {
+            var roll = random.Next(100);
+            var what = $"seed {seed} step {step}";
+            if (roll < 30 || payments.Count == 0)
+            {
+                var amount = random.Next(100, 5_000);
+                payments.Add(((await shop.Client.PaidPaymentAsync(amount)).Str("id"), amount, 0, false));
+                pending += amount;
+                what += $": paid {amount}";
+            }
+            else if (roll < 65)
+            {
+                var i = random.Next(payments.Count);
+                var p = payments[i];
+                if (p.Refunded == p.Amount)
+                {
+                    continue;
+                }
+
+                var amount = random.NextInt64(1, p.Amount - p.Refunded + 1);
+                var platform = random.Next(4) == 0;
+                var pre = random.Next(2) == 0;
+                using var response = await shop.Client.PostRefundAsync(RefundBody(p.Id, amount, bearer: platform ? "platform" : "merchant", stage: pre ? "pre_delivery" : "post_delivery"));
+                var body = await response.ReadJsonAsync();
+                var fromPending = !platform && pre && !p.Settled;
+                var covered = platform || (fromPending ? pending >= amount : available >= amount);
+                what += $": refund {amount} of {p.Id} ({(platform ? "platform" : "merchant")}, {(pre ? "pre" : "post")}) -> {(int)response.StatusCode}";
+                ((int)response.StatusCode).ShouldBe(covered ? 201 : 422, what + " " + body);
+                if (covered)
+                {
+                    body.Str("reserved_from").ShouldBe(platform ? "platform_refund_expense" : fromPending ? "merchant_pending" : "merchant_available", what);
+                    payments[i] = p with { Refunded = p.Refunded + amount };
+                    if (fromPending)
+                    {
+                        pending -= amount;
+                    }
+                    else if (!platform)
+                    {
+                        available -= amount;
+                    }
+                }
+            }
+            else if (roll < 85)
+            {
+                var amount = random.NextInt64(1, Math.Max(available, 1) * 2);
+                using var response = await WithdrawAsync(shop.Client, amount);
+                var covered = available >= amount;
+                what += $": withdraw {amount} -> {(int)response.StatusCode}";
+                ((int)response.StatusCode).ShouldBe(covered ? 201 : 422, what);
+                if (covered)
+                {
+                    available -= amount;
+                }
+            }
+            else
+            {
+                await SettleAsync(TimeSpan.FromDays(1));
+                available += pending;
+                pending = 0;
+                payments = [.. payments.Select(p => p with { Settled = true })];
+                what += ": settled";
+            }
+
+            (await BalanceAsync(shop.Client)).ShouldBe((pending, available), what);
+            pending.ShouldBeGreaterThanOrEqualTo(0, what);
+            available.ShouldBeGreaterThanOrEqualTo(0, what);
+            await BooksBalanceAsync();
+        }
+    }
+
     [Fact]
     public async Task Entries_are_cursor_paginated_and_bad_filters_are_refused()
     {
