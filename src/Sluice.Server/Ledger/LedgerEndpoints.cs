@@ -69,6 +69,9 @@ public static class LedgerEndpoints
         admin.MapGet("/journal.csv", JournalCsvAsync)
             .WithSummary("One day's journal (UTC, ?date=YYYY-MM-DD) as CSV, one line per posting")
             .WithDescription("Columns: entry_id, posted_at, key, kind, order_kind, order_id, merchant_id, account, debit, credit, currency.");
+        admin.MapPost("/backfill", BackfillAsync)
+            .WithSummary("Posts the history of orders created before the ledger, up to max (1 to 1000, default 200) of each kind")
+            .WithDescription("Idempotent and resumable: run it until done is true.");
         admin.MapGet("/check", CheckAsync).WithSummary("Recomputes every balance from the journal and lists any account whose stored balance differs");
         admin.MapGet("/merchants/{merchantId}/settings", GetSettingsAsync).WithSummary("A merchant's fee rate, settlement delay, time zone and negative-balance limit");
         admin.MapPut("/merchants/{merchantId}/settings", PutSettingsAsync).WithSummary("Sets a merchant's ledger settings (audited)");
@@ -216,6 +219,11 @@ public static class LedgerEndpoints
         var text = value[0] is '=' or '+' or '-' or '@' ? "'" + value : value;
         return text.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
     }
+
+    private static async Task<Results<Ok<BackfillView>, ProblemHttpResult>> BackfillAsync(int? max, SluiceDbContext db, LedgerBackfill backfill, CancellationToken ct) =>
+        max is < 1 or > 1000
+            ? Problems.Validation(UnifiedCode.InvalidField, "max", "max is 1 to 1000.")
+            : TypedResults.Ok(await backfill.RunAsync(db, max ?? 200, ct));
 
     private static async Task<Ok<LedgerCheckView>> CheckAsync(SluiceDbContext db, CancellationToken ct) =>
         TypedResults.Ok(await LedgerCheck.RunAsync(db, ct));

@@ -189,6 +189,33 @@ public abstract class LedgerTests(LedgerGateway gateway)
     }
 
     [Fact]
+    public async Task A_refund_the_channel_refuses_gives_its_reservation_back_to_the_balance_it_came_from()
+    {
+        var shop = await ShopAsync();
+        var payment = await shop.Client.PaidPaymentAsync(6_000);
+        var paymentId = payment.Str("id");
+        // The sandbox channel now believes the payment was for 1 000: it refuses a larger refund definitively.
+        await gateway.WithDbAsync(db => db.SandboxTransactions.Where(t => t.Kind == "payment" && t.OutTradeNo == paymentId)
+            .ExecuteUpdateAsync(x => x.SetProperty(t => t.Amount, 1_000L), Ct));
+
+        using var response = await shop.Client.PostRefundAsync(RefundBody(paymentId, 4_000, stage: "pre_delivery"));
+        var refund = await response.ReadJsonAsync();
+
+        ((int)response.StatusCode).ShouldBe(201, refund.ToString());
+        refund.Str("status").ShouldBe("failed");
+        refund.Str("reserved_from").ShouldBe("merchant_pending");
+        (await BalanceAsync(shop.Client)).ShouldBe((6_000L, 0L));
+        (await gateway.StoredPaymentAsync(paymentId)).RefundedAmount.ShouldBe(0);
+        var kinds = (await EntriesAsync("order_id=" + refund.Str("id"))).GetProperty("data").EnumerateArray().Select(e => e.Str("kind")).ToList();
+        kinds.ShouldBe(["refund_requested", "refund_released"]);
+
+        // Released to pending, so the whole payment settles.
+        await SettleAsync(TimeSpan.FromDays(1));
+        (await BalanceAsync(shop.Client)).ShouldBe((0L, 6_000L));
+        await BooksBalanceAsync();
+    }
+
+    [Fact]
     public async Task Settlement_moves_pending_to_available_on_the_next_day_once_and_only_available_can_be_withdrawn()
     {
         var shop = await ShopAsync();
@@ -327,6 +354,48 @@ public abstract class LedgerTests(LedgerGateway gateway)
             available.ShouldBeGreaterThanOrEqualTo(0, what);
             await BooksBalanceAsync();
         }
+    }
+
+    [Fact]
+    public async Task The_backfill_posts_orders_from_before_the_ledger_once_however_often_it_runs()
+    {
+        var shop = await ShopAsync();
+        var now = gateway.Clock.GetUtcNow();
+        var paymentId = "pay_old" + Guid.NewGuid().ToString("N")[..20];
+        var refundId = "rfd_old" + Guid.NewGuid().ToString("N")[..20];
+        await gateway.WithDbAsync(async db =>
+        {
+            db.Payments.Add(new Sluice.Payments.PaymentOrder
+            {
+                Id = paymentId, AppId = shop.Sandbox.Merchant.AppId, MerchantId = shop.MerchantId, Amount = 5_000, Currency = "CNY",
+                MerchantOrderNo = NewNo("OLD"), Subject = "Before the ledger", PaymentMethod = "alipay_qr", ChannelCode = "sandbox",
+                ChannelAccountId = shop.Sandbox.AccountId, Status = Sluice.Payments.PaymentStatus.Succeeded, RefundedAmount = 1_000,
+                PaidAt = now, ExpiresAt = now.AddHours(2), CreatedAt = now, UpdatedAt = now,
+            });
+            db.Refunds.Add(new Sluice.Refunds.RefundOrder
+            {
+                Id = refundId, PaymentId = paymentId, AppId = shop.Sandbox.Merchant.AppId, MerchantId = shop.MerchantId, Amount = 1_000,
+                Currency = "CNY", MerchantRefundNo = NewNo("OLDR"), MerchantOrderNo = "old", ChannelAccountId = shop.Sandbox.AccountId,
+                ChannelCode = "sandbox", Bearer = Sluice.Refunds.RefundBearer.Merchant, Stage = Sluice.Refunds.RefundStage.PreDelivery,
+                Status = Sluice.Refunds.RefundStatus.Succeeded, CreatedAt = now, UpdatedAt = now,
+            });
+            return await db.SaveChangesAsync(Ct);
+        });
+        using var admin = gateway.Admin();
+
+        var first = await (await admin.PostAsync("/admin/api/ledger/backfill", null, Ct)).ReadJsonAsync();
+        var second = await (await admin.PostAsync("/admin/api/ledger/backfill", null, Ct)).ReadJsonAsync();
+
+        first.GetProperty("payments").GetInt32().ShouldBeGreaterThanOrEqualTo(1, first.ToString());
+        first.GetProperty("refunds").GetInt32().ShouldBeGreaterThanOrEqualTo(1, first.ToString());
+        second.GetProperty("payments").GetInt32().ShouldBe(0, second.ToString());
+        second.GetProperty("refunds").GetInt32().ShouldBe(0, second.ToString());
+        second.GetProperty("done").GetBoolean().ShouldBeTrue();
+        (await BalanceAsync(shop.Client)).ShouldBe((4_000L, 0L));
+        var kinds = (await EntriesAsync("order_id=" + refundId)).GetProperty("data").EnumerateArray().Select(e => e.Str("kind")).ToList();
+        kinds.ShouldBe(["refund_requested", "refund_succeeded"]);
+        (await EntriesAsync("order_id=" + paymentId)).GetProperty("data").GetArrayLength().ShouldBe(1);
+        await BooksBalanceAsync();
     }
 
     [Fact]
