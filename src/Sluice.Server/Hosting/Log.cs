@@ -68,6 +68,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 4201, Level = LogLevel.Error, Message = "Channel adapter {Protocol} threw reading a notice for channel account {AccountId}; the notice is refused and the channel sends it again")]
     public static partial void CallbackAdapterFault(this ILogger logger, Exception exception, string protocol, string accountId);
 
+    [LoggerMessage(EventId = 4203, Level = LogLevel.Warning, Message = "{Protocol} answered a {Operation} call about {OrderId} with an answer naming {NamedOrder}; taken for unknown, the order is re-queried")]
+    public static partial void AnswerForAnotherOrder(this ILogger logger, string protocol, string operation, string orderId, string namedOrder);
+
     [LoggerMessage(EventId = 4202, Level = LogLevel.Warning, Message = "A reported success for {Kind} {OrderId} ({Source}) is not believed: {Why}; the order stays open for its re-query")]
     public static partial void SuccessAmountRefused(this ILogger logger, string kind, string orderId, string source, string why);
 

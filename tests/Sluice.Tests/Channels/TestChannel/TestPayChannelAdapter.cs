@@ -22,7 +22,11 @@ public sealed class TestPayChannelAdapter(TimeProvider clock) : IChannelPayments
     }
 
     public Task<ChannelReport> QueryPaymentAsync(ChannelAccountContext account, ChannelOrderRef order, CancellationToken ct) =>
-        Task.FromResult(Report(ChannelFlow.Query, Upstream.StateOf(order.OrderId), order.OrderId));
+        Task.FromResult(Report(ChannelFlow.Query, Upstream.StateOf(order.OrderId), order.OrderId) with
+        {
+            Amount = Upstream.AmountOf(order.OrderId)?.Amount,
+            Currency = Upstream.AmountOf(order.OrderId)?.Currency,
+        });
 
     public Task<ChannelReport> ClosePaymentAsync(ChannelAccountContext account, ChannelOrderRef order, CancellationToken ct) =>
         Task.FromResult(Report(ChannelFlow.Close, Upstream.Close(order.OrderId), order.OrderId));

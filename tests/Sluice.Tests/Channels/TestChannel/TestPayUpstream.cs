@@ -16,6 +16,9 @@ public sealed class TestPayUpstream
 
     public string? StateOf(string id) => _orders.TryGetValue(id, out var order) ? order.State : null;
 
+    /// <summary>The order's amount and currency as the channel holds them (a query answer names them).</summary>
+    public (long Amount, string Currency)? AmountOf(string id) => _orders.TryGetValue(id, out var order) ? (order.Amount, order.Currency) : null;
+
     /// <summary>Closes an unpaid order; a paid one stays paid. Returns the state it is in.</summary>
     public string Close(string id) =>
         _orders.AddOrUpdate(id, (Closed, 0, "CNY"), (_, o) => o.State == Paid ? o : o with { State = Closed }).State;
