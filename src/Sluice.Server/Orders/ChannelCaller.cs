@@ -22,6 +22,7 @@ public sealed class ChannelCaller(
     ChannelAdapterRegistry adapters,
     ChannelAccountContexts accounts,
     ChannelHealthMonitor health,
+    ChannelBreakers breakers,
     ResultCodeResolver resultCodes,
     SluiceMetrics metrics,
     ILogger<ChannelCaller> logger)
@@ -103,7 +104,18 @@ public sealed class ChannelCaller(
             (value, result) = (answerOf(matched), matched);
         }
 
-        health.Record(account.ChannelCode, ChannelHealthMonitor.Answered(result), elapsed);
+        var answered = ChannelHealthMonitor.Answered(result);
+        health.Record(account.ChannelCode, answered, elapsed);
+        try
+        {
+            await breakers.RecordAsync(account.ChannelCode, answered, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The breaker's store failing must not lose the channel's answer.
+            logger.ChannelBreakerRecordFailed(ex, account.ChannelCode);
+        }
+
         metrics.ChannelCallDuration.Record(elapsed.TotalMilliseconds,
             new KeyValuePair<string, object?>("protocol", account.Protocol), new KeyValuePair<string, object?>("operation", name));
         activity?.SetTag("sluice.channel.outcome", ChannelAnswers.OutcomeName(result.Outcome));

@@ -121,6 +121,10 @@ public abstract class GatewayFixture : IAsyncLifetime
             b.UseSetting("Sluice:Workers:Enabled", "false");
             b.UseSetting("Sluice:Demo:Quiet", "true");
             b.UseSetting("Urls", baseAddress.ToString());
+
+            // Tests share one sandbox channel and make it fail on purpose; its circuit breaker would take it out for
+            // the rest of the class. Fixtures that test the breaker set their own threshold.
+            b.UseSetting("Sluice:Routing:Breaker:FailureThreshold", "1000");
             foreach (var (key, value) in NodeSettings.Concat(settings ?? new Dictionary<string, string?>()))
             {
                 b.UseSetting(key, value);
