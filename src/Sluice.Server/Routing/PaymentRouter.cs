@@ -15,9 +15,13 @@ public sealed record RoutedRequest(RoutingDecision Decision, RoutingFacts Facts,
     /// <summary>The channels' circuit breakers as routing read them.</summary>
     public BreakerSnapshot? Breakers { get; init; }
 
-    /// <summary>Eligible channels in failover order, each with the merchant's account there.</summary>
+    /// <summary>
+    /// Eligible channels in failover order, each with the merchant's account there. A cooled-down (half-open) channel
+    /// is a candidate only as the choice, whose probe the router claimed: never a failover target whose probe some
+    /// other request may hold.
+    /// </summary>
     public IReadOnlyList<(ChannelInfo Channel, ChannelAccount Account)> Candidates =>
-        Decision.Ranked.Select(c => (c, Facts.AccountFor(c.Code)!)).ToList();
+        Decision.Ranked.Where((c, i) => i == 0 || Breakers?.Of(c.Code).NeedsProbeClaim != true).Select(c => (c, Facts.AccountFor(c.Code)!)).ToList();
 
     public PaymentRoutingRecord RecordFor(string paymentId, DateTimeOffset at) => new()
     {
@@ -34,8 +38,8 @@ public sealed record RoutedRequest(RoutingDecision Decision, RoutingFacts Facts,
 /// <summary>
 /// Routes with the engine over the current channel catalog and the merchant's facts: its enabled accounts that take
 /// the method, today's limit usage, recent channel health, the channels' circuit breakers; by the merchant's rule set
-/// (or one named for an explanation). A cooled-down channel's half-open probe is claimed for the request routed to it
-/// (one request on any node); a request that loses the claim is routed again without that channel.
+/// (or one named for an explanation). A cooled-down channel's half-open probe is claimed for the request that chooses
+/// it (one request on any node); a request that loses the claim is routed again without that channel.
 /// </summary>
 public sealed class PaymentRouter(
     SluiceDbContext db, ChannelCatalog catalog, ChannelAccountContexts accounts, DailyLimitLedger ledger, ChannelHealthMonitor health, ChannelBreakers breakers)
@@ -68,20 +72,13 @@ public sealed class PaymentRouter(
                 return routed;
             }
 
-            var lost = false;
-            foreach (var channel in routed.Decision.Ranked.Where(c => breaker.Of(c.Code).NeedsProbeClaim))
-            {
-                if (!await breakers.TryClaimProbeAsync(db, channel.Code, breaker.Of(channel.Code), ct))
-                {
-                    (probeTaken ??= new(StringComparer.Ordinal)).Add(channel.Code);
-                    lost = true;
-                }
-            }
-
-            if (!lost)
+            if (routed.Decision.Chosen is not { } chosen || !breaker.Of(chosen.Code).NeedsProbeClaim
+                || await breakers.TryClaimProbeAsync(db, chosen.Code, breaker.Of(chosen.Code), ct))
             {
                 return routed;
             }
+
+            (probeTaken ??= new(StringComparer.Ordinal)).Add(chosen.Code);
         }
     }
 
