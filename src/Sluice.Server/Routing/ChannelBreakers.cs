@@ -60,6 +60,12 @@ public sealed class ChannelBreakers(IServiceScopeFactory scopes, TimeProvider cl
     /// </summary>
     public async Task RecordAsync(string channelCode, bool answered, CancellationToken ct)
     {
+        // A node that does not route (a worker) still reads the breakers, so its answered calls close them too.
+        if (clock.GetUtcNow().UtcTicks >= Volatile.Read(ref _nextLoadTicks))
+        {
+            await LoadAsync(force: false, ct);
+        }
+
         var known = Volatile.Read(ref _rows).GetValueOrDefault(channelCode);
         if (answered && (known is null || (known.ConsecutiveFailures == 0 && known.OpenedAt is null)))
         {
