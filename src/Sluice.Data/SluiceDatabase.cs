@@ -70,17 +70,16 @@ public static class SluiceDatabase
     }
 
     /// <summary>
-    /// PostgreSQL with Sluice's defaults unless the connection string says otherwise: statements prepared automatically
-    /// (the same few statements run on every request) and no session reset on returning a pooled connection (Sluice
-    /// keeps no session state).
+    /// PostgreSQL with Sluice's defaults unless the connection string says otherwise: no session reset on returning a
+    /// pooled connection (Sluice keeps no session state). Statements are NOT prepared automatically: an auto-prepared
+    /// statement whose first use fails inside a transaction that is rolled back (a duplicate order number's unique
+    /// violation, on every race of two creates) leaves the connection's prepared-statement bookkeeping wrong, and the next
+    /// request on that pooled connection failed with "Received unexpected backend message DataRow" (npgsql/npgsql#6391,
+    /// open). A connection string may still ask for <c>Max Auto Prepare</c> explicitly.
     /// </summary>
     public static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder builder, string connectionString)
     {
         var csb = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
-        {
-            csb.MaxAutoPrepare = 64;
-        }
 
         if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
         {

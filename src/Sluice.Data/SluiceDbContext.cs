@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Sluice.Channels;
 using Sluice.Common;
+using Sluice.Ledger;
 using Sluice.Merchants;
 using Sluice.Payments;
 using Sluice.Routing;
@@ -20,6 +21,7 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<Merchant> Merchants => Set<Merchant>();
     public DbSet<MerchantApp> Apps => Set<MerchantApp>();
     public DbSet<AppApiKey> ApiKeys => Set<AppApiKey>();
+    public DbSet<RequestNonce> RequestNonces => Set<RequestNonce>();
     public DbSet<ChannelAccount> ChannelAccounts => Set<ChannelAccount>();
     public DbSet<ChannelCallbackLog> ChannelCallbacks => Set<ChannelCallbackLog>();
     public DbSet<PaymentOrder> Payments => Set<PaymentOrder>();
@@ -48,6 +50,12 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<Sluice.Refunds.RefundEvent> RefundEvents => Set<Sluice.Refunds.RefundEvent>();
     public DbSet<WithdrawalOrder> Withdrawals => Set<WithdrawalOrder>();
     public DbSet<WithdrawalEvent> WithdrawalEvents => Set<WithdrawalEvent>();
+    public DbSet<LedgerAccount> LedgerAccounts => Set<LedgerAccount>();
+    public DbSet<JournalEntry> JournalEntries => Set<JournalEntry>();
+    public DbSet<JournalPosting> JournalPostings => Set<JournalPosting>();
+    public DbSet<MerchantLedgerSettings> MerchantLedgerSettings => Set<MerchantLedgerSettings>();
+    public DbSet<MerchantFeeRate> MerchantFeeRates => Set<MerchantFeeRate>();
+    public DbSet<PaymentSettlement> PaymentSettlements => Set<PaymentSettlement>();
 
     /// <summary>True on PostgreSQL, where raw SQL may use <c>FOR UPDATE SKIP LOCKED</c>.</summary>
     public abstract bool IsPostgres { get; }

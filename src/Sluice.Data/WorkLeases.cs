@@ -27,6 +27,10 @@ public static class WorkLeases
     public static readonly WorkTable ChannelQueries =
         new("channel_queries", "id", "next_query_at", "status = 'Pending'");
 
+    /// <summary>Succeeded payments waiting for their T+N settlement (pending → available).</summary>
+    public static readonly WorkTable PaymentSettlements =
+        new("payment_settlements", "payment_id", "due_at", "status = 'Pending'");
+
     public static async Task<IReadOnlyList<string>> ClaimAsync(
         SluiceDbContext db, WorkTable work, string owner, DateTimeOffset now, TimeSpan lease, int max, CancellationToken ct)
     {

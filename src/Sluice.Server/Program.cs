@@ -10,6 +10,7 @@ using Sluice.Server.ChannelAccounts;
 using Sluice.Server.Channels;
 using Sluice.Server.Hosting;
 using Sluice.Server.Idempotency;
+using Sluice.Server.Ledger;
 using Sluice.Server.Merchants;
 using Sluice.Server.Orders;
 using Sluice.Server.Payments;
@@ -28,6 +29,10 @@ builder.WebHost.ConfigureKestrel(k =>
 {
     k.Limits.MaxRequestBodySize = 1024 * 1024;
     k.AddServerHeader = false;
+
+    // Every header byte decodes (Latin-1), so a non-ASCII header is refused by RequestTextGuard with a problem body
+    // instead of Kestrel's bare 400. A NUL in the path (%00) is still refused by Kestrel itself, before any middleware.
+    k.RequestHeaderEncodingSelector = _ => System.Text.Encoding.Latin1;
 });
 
 var options = builder.Configuration.GetSection(SluiceOptions.Section).Get<SluiceOptions>() ?? new SluiceOptions();
@@ -59,6 +64,7 @@ builder.Services.AddOrderKernel();
 builder.Services.AddPayments();
 builder.Services.AddRefunds(builder.Configuration, roles);
 builder.Services.AddWithdrawals(builder.Configuration, masterKey);
+builder.Services.AddLedger(builder.Configuration, roles);
 builder.Services.AddRequery(builder.Configuration, roles);
 builder.Services.AddWebhooks(roles);
 if (demo)
@@ -85,6 +91,7 @@ await app.Services.GetRequiredService<ChannelCatalog>().RefreshAsync(Cancellatio
 
 app.UseExceptionHandler();
 app.UseStatusCodePages(ctx => Problems.ForBareStatus(ctx.HttpContext));
+app.UseRequestTextGuard();
 app.UseAuthentication();
 app.UseAuthorization();
 
@@ -100,6 +107,7 @@ var routes = new SluiceRoutes(
 routes.MapPayments();
 routes.MapRefunds();
 routes.MapWithdrawals();
+routes.MapLedger();
 routes.MapCallbacks();
 routes.MapMerchants();
 routes.MapAudit();

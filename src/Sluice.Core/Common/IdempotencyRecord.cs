@@ -2,7 +2,8 @@ namespace Sluice.Common;
 
 /// <summary>
 /// The first answer to a request carrying an <c>Idempotency-Key</c>, replayed for every retry with the same key.
-/// A row without a response is a request still in progress.
+/// A row without a response is a request still in progress, held by its node until <see cref="LeaseExpiresAt"/>; a
+/// node that died mid-request lets the lease run out and the next request with the key takes the row over.
 /// </summary>
 public sealed class IdempotencyRecord
 {
@@ -15,4 +16,7 @@ public sealed class IdempotencyRecord
     public string? ResponseBody { get; set; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? CompletedAt { get; set; }
+
+    /// <summary>Until when the request that holds the key is trusted to finish it (null on completed rows of old).</summary>
+    public DateTimeOffset? LeaseExpiresAt { get; set; }
 }

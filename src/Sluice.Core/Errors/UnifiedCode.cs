@@ -6,12 +6,24 @@ namespace Sluice.Errors;
 public static class UnifiedCode
 {
     public const string MalformedJson = "malformed_json";
+
+    /// <summary>The body names a field the operation does not have (a typo is refused, never silently dropped).</summary>
+    public const string UnknownField = "unknown_field";
     public const string MissingField = "missing_field";
     public const string InvalidField = "invalid_field";
     public const string InvalidAmount = "invalid_amount";
     public const string UnsupportedCurrency = "unsupported_currency";
     public const string Unauthenticated = "unauthenticated";
     public const string Forbidden = "forbidden";
+
+    /// <summary>The app signs its requests and this one carries no <c>Sluice-Request-Signature</c>.</summary>
+    public const string RequestSignatureRequired = "request_signature_required";
+
+    /// <summary>The request's signature does not match, is malformed, or its timestamp is outside the window.</summary>
+    public const string InvalidRequestSignature = "invalid_request_signature";
+
+    /// <summary>A signed request's nonce was already used within the signature window.</summary>
+    public const string RequestReplayed = "request_replayed";
     public const string NotFound = "not_found";
     public const string DuplicateOrderNo = "duplicate_order_no";
     public const string IdempotencyKeyReused = "idempotency_key_reused";
@@ -44,4 +56,7 @@ public static class UnifiedCode
 
     /// <summary>An operator action on a refund that its state (or its channel) does not allow.</summary>
     public const string RefundActionNotAllowed = "refund_action_not_allowed";
+
+    /// <summary>The balance a refund or withdrawal is reserved from is short of its amount (beyond the merchant's negative-balance limit).</summary>
+    public const string InsufficientBalance = "insufficient_balance";
 }

@@ -14,7 +14,21 @@ public sealed class MerchantApp
     /// <summary>The HMAC-SHA256 key for webhook signatures, encrypted with the credential protector.</summary>
     public required string WebhookSecretCiphertext { get; set; }
 
+    /// <summary>
+    /// The HMAC-SHA256 key merchant requests are signed with, encrypted with the credential protector; null while the
+    /// app does not sign. Once set, every merchant API request of the app must be signed (<c>RequestSignature</c>).
+    /// </summary>
+    public string? RequestSigningSecretCiphertext { get; set; }
+
     public DateTimeOffset CreatedAt { get; init; }
+}
+
+/// <summary>A nonce of a signed merchant request, kept until the signature window has passed so a replay is refused on every node.</summary>
+public sealed class RequestNonce
+{
+    public required string AppId { get; init; }
+    public required string Nonce { get; init; }
+    public DateTimeOffset ExpiresAt { get; init; }
 }
 
 /// <summary>A secret API key of an app. Only its SHA-256 hash is stored; the prefix finds the row.</summary>

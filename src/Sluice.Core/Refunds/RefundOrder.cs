@@ -60,6 +60,12 @@ public sealed class RefundOrder : ChannelOrder<RefundStatus>
     public DateTimeOffset? OverdueAt { get; set; }
 
     public DateTimeOffset? RefundedAt { get; set; }
+
+    /// <summary>
+    /// The ledger account the refund's amount was reserved from when it was requested (the merchant's pending or
+    /// available balance, or the platform's refund expense); null for a refund requested before the ledger existed.
+    /// </summary>
+    public Sluice.Ledger.LedgerAccountType? ReservedFrom { get; set; }
 }
 
 /// <summary>One line of a refund's timeline.</summary>

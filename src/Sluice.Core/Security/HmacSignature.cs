@@ -54,8 +54,8 @@ public static class HmacSignature
             return false;
         }
 
-        var age = now - DateTimeOffset.FromUnixTimeSeconds(timestamp.Value);
-        if (age.Duration() > tolerance)
+        // Compared in seconds, so any 64-bit timestamp is a plain "outside the window", never an exception.
+        if (!RequestSignature.WithinWindow(timestamp.Value, now, tolerance))
         {
             return false;
         }

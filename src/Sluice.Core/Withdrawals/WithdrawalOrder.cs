@@ -44,6 +44,12 @@ public sealed class WithdrawalOrder : ChannelOrder<WithdrawalStatus>, IRoutedOrd
     public DateTimeOffset? SucceededAt { get; set; }
     public DateTimeOffset? FailedAt { get; set; }
 
+    /// <summary>
+    /// The ledger account the amount was reserved from at request (the merchant's available balance); null for a
+    /// refund's pay-back (the refund's reservation covers it) and for a withdrawal requested before the ledger existed.
+    /// </summary>
+    public Sluice.Ledger.LedgerAccountType? ReservedFrom { get; set; }
+
     /// <summary>The masked form of an account number: all but the last four characters starred.</summary>
     public static string Mask(string accountNo) =>
         accountNo.Length <= 4 ? new string('*', accountNo.Length) : new string('*', accountNo.Length - 4) + accountNo[^4..];

@@ -71,6 +71,7 @@ public static class Problems
     {
         UnifiedCode.MalformedJson => "The request body is not valid JSON for this operation.",
         UnifiedCode.MissingField => "A required field is missing.",
+        UnifiedCode.UnknownField => "The body has a field this operation does not know.",
         UnifiedCode.InvalidField => "A field has an invalid value.",
         UnifiedCode.InvalidAmount => "The amount is not acceptable.",
         UnifiedCode.UnsupportedCurrency => "The currency is not supported.",
@@ -102,8 +103,7 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
                 Problems.Of(413, UnifiedCode.PayloadTooLarge, "The request body is too large."),
             BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } =>
                 Problems.Of(415, UnifiedCode.UnsupportedMediaType, "Send the request body as application/json."),
-            BadHttpRequestException bad when bad.InnerException is JsonException json =>
-                Problems.Of(400, UnifiedCode.MalformedJson, JsonDetail(json)),
+            BadHttpRequestException { InnerException: JsonException json } => JsonProblem(json),
             BadHttpRequestException bad =>
                 Problems.Of(bad.StatusCode, bad.StatusCode == 400 ? UnifiedCode.MalformedJson : UnifiedCode.InternalError, "The request could not be read: " + bad.Message),
             _ => null,
@@ -117,6 +117,31 @@ public sealed class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> log
 
         await result.ExecuteAsync(httpContext);
         return true;
+    }
+
+    /// <summary>
+    /// A body the JSON reader refused: a control character (<c>invalid_field</c>), a field the operation does not have
+    /// (<c>unknown_field</c>, named), otherwise <c>malformed_json</c> (syntax, a wrong type, a field given twice).
+    /// </summary>
+    private static ProblemHttpResult JsonProblem(JsonException json)
+    {
+        var field = RequestTextGuard.FieldOf(json);
+        if (json is ForbiddenTextException)
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, field, $"'{field}': " + json.Message);
+        }
+
+        if (json.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+        {
+            return Problems.Validation(UnifiedCode.UnknownField, field, $"'{field}' is not a field of this operation; check its spelling against the API reference.");
+        }
+
+        if (json.Message.StartsWith("Duplicate propert", StringComparison.Ordinal))
+        {
+            return Problems.Validation(UnifiedCode.MalformedJson, field, $"'{field}' is given more than once; each field may appear once.");
+        }
+
+        return Problems.Of(400, UnifiedCode.MalformedJson, JsonDetail(json));
     }
 
     private static string JsonDetail(JsonException json) =>

@@ -64,18 +64,27 @@ public sealed record MerchantCaller(string AppId, string MerchantId);
 
 /// <summary>
 /// Authenticates an app by its secret API key (<c>Authorization: Bearer sk_...</c>): the prefix finds the key row and
-/// the SHA-256 of the presented key must match in constant time. Verified keys are cached for 30 seconds, so a
-/// revocation takes effect on every node within that time.
+/// the SHA-256 of the presented key must match in constant time. A verified key is cached for one second (and never
+/// past its revocation time), so a revocation takes effect on every node within a second; the node that revokes a key
+/// forgets it at once (<see cref="Forget"/>).
 /// </summary>
 public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
     IMemoryCache cache,
-    TimeProvider clock)
+    TimeProvider clock,
+    CredentialProtector protector)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
-    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(30);
+    private const string RefusalItem = "sluice:auth_refusal";
+
+    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(1);
+
+    /// <summary>Drops a key from this node's cache (its stored hash is the cache's key): called where a key is revoked.</summary>
+    public static void Forget(IMemoryCache cache, byte[] secretHash) => cache.Remove(CacheKey(secretHash));
+
+    private static string CacheKey(byte[] secretHash) => "apikey:" + Convert.ToHexString(secretHash);
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -91,25 +100,33 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("malformed API key");
         }
 
-        var cacheKey = "apikey:" + Convert.ToHexString(ApiKeys.Hash(presented));
+        var cacheKey = CacheKey(ApiKeys.Hash(presented));
         var now = clock.GetUtcNow();
         if (!cache.TryGetValue(cacheKey, out CachedCaller? cached) || cached!.ValidUntil <= now)
         {
             var db = Context.RequestServices.GetRequiredService<SluiceDbContext>();
             var row = await db.ApiKeys.AsNoTracking()
                 .Where(k => k.Prefix == prefix)
-                .Join(db.Apps, k => k.AppId, a => a.Id, (k, a) => new { k.SecretHash, k.RevokedAt, k.AppId, a.MerchantId })
+                .Join(db.Apps, k => k.AppId, a => a.Id, (k, a) => new { k.SecretHash, k.RevokedAt, k.AppId, a.MerchantId, a.RequestSigningSecretCiphertext })
                 .FirstOrDefaultAsync(Context.RequestAborted);
             if (row is null || row.RevokedAt is not null && row.RevokedAt <= clock.GetUtcNow() || !ApiKeys.Matches(presented, row.SecretHash))
             {
                 return AuthenticateResult.Fail("unknown or revoked API key");
             }
 
-            cached = new CachedCaller(new MerchantCaller(row.AppId, row.MerchantId), now + CacheFor);
+            var validUntil = row.RevokedAt is { } revokedAt && revokedAt < now + CacheFor ? revokedAt : now + CacheFor;
+            var signingSecret = row.RequestSigningSecretCiphertext is null ? null : protector.Unprotect(row.RequestSigningSecretCiphertext);
+            cached = new CachedCaller(new MerchantCaller(row.AppId, row.MerchantId), validUntil, signingSecret);
             cache.Set(cacheKey, cached, CacheFor);
         }
 
         var caller = cached.Caller;
+        if (cached.SigningSecret is { } secret
+            && await RequestSigning.VerifyAsync(Context, caller.AppId, secret, now, Context.RequestAborted) is { } refusal)
+        {
+            Context.Items[RefusalItem] = refusal;
+            return AuthenticateResult.Fail(refusal.Detail);
+        }
 
         var identity = new ClaimsIdentity(
             [new Claim(SluiceAuth.AppIdClaim, caller.AppId), new Claim(SluiceAuth.MerchantIdClaim, caller.MerchantId)],
@@ -118,13 +135,15 @@ public sealed class ApiKeyAuthenticationHandler(
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        SluiceAuth.WriteProblemAsync(Context, "Send a valid secret API key as 'Authorization: Bearer sk_...'.");
+        Context.Items[RefusalItem] is SigningRefusal refusal
+            ? Problems.Of(401, refusal.Code, refusal.Detail).ExecuteAsync(Context)
+            : SluiceAuth.WriteProblemAsync(Context, "Send a valid secret API key as 'Authorization: Bearer sk_...'.");
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         Problems.Of(403, Errors.UnifiedCode.Forbidden, "This API key may not use this endpoint.").ExecuteAsync(Context);
 
-    /// <summary>A verified key, trusted until <see cref="ValidUntil"/> on the gateway's clock.</summary>
-    private sealed record CachedCaller(MerchantCaller Caller, DateTimeOffset ValidUntil);
+    /// <summary>A verified key, trusted until <see cref="ValidUntil"/> on the gateway's clock, and its app's request-signing secret.</summary>
+    private sealed record CachedCaller(MerchantCaller Caller, DateTimeOffset ValidUntil, string? SigningSecret);
 }
 
 public sealed class AdminTokenOptions : AuthenticationSchemeOptions

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Sluice.Channels;
+using Sluice.Common;
 using Sluice.Data;
 using Sluice.Server.ChannelAccounts;
 using Sluice.Server.Hosting;
@@ -69,10 +70,14 @@ public static class NotifyEndpoints
         using var activity = SluiceTracing.Source.StartActivity("channel.callback", System.Diagnostics.ActivityKind.Server);
         activity?.SetTag("sluice.channel.protocol", account.Protocol);
         activity?.SetTag("sluice.channel.account_id", account.Id);
+        var text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 16 * 1024));
         CallbackParseResult parsed;
         try
         {
-            parsed = await callbacks.ParseCallbackAsync(context, callback, ct);
+            // No channel signs a control character; such a notice is refused before the adapter reads it.
+            parsed = ForbiddenText(body, request.ContentType) is { } forbidden
+                ? CallbackParseResult.Rejected(forbidden)
+                : await callbacks.ParseCallbackAsync(context, callback, ct);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested)
         {
@@ -95,7 +100,7 @@ public static class NotifyEndpoints
             NoticeId = parsed.Notice?.NoticeId,
             Outcome = parsed.Notice?.Report.Result.Outcome.ToString().ToLowerInvariant(),
             Effect = "rejected",
-            Body = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 16 * 1024)),
+            Body = PlainText.Scrub(text),
         };
 
         if (!parsed.Verified || parsed.Notice is null)
@@ -146,6 +151,29 @@ public static class NotifyEndpoints
         logger.CallbackApplied(account.Id, notice.OrderId, log.Effect);
         var answer = acknowledgement.Answer(accepted: true);
         return Results.Text(answer.Body, answer.ContentType, Encoding.UTF8, answer.StatusCode);
+    }
+
+    /// <summary>Why a notice's body breaks the <see cref="PlainText"/> rule (in its text or a form field's decoded value), or null.</summary>
+    private static string? ForbiddenText(byte[] body, string? contentType)
+    {
+        var text = Encoding.UTF8.GetString(body);
+        if (!PlainText.IsAllowed(text))
+        {
+            return "the body contains a control character (" + PlainText.Describe(text) + ")";
+        }
+
+        if (contentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            foreach (var (key, values) in Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(text))
+            {
+                if (!PlainText.IsAllowed(key) || values.Any(v => v is not null && !PlainText.IsAllowed(v)))
+                {
+                    return $"form field '{PlainText.Scrub(key)}' contains a control character";
+                }
+            }
+        }
+
+        return null;
     }
 
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken ct)

@@ -34,7 +34,10 @@ public sealed class NodeRoles
     /// <summary>The daily-limit sweep: gives back reservations whose order never got stored, failed or closed.</summary>
     public const string LimitSweep = "limit-sweep";
 
-    public static readonly IReadOnlyList<string> All = [Api, Admin, Webhooks, Requery, RefundOverdue, LimitSweep];
+    /// <summary>The ledger's settlement: moves succeeded payments from pending to available on their T+N day.</summary>
+    public const string Settlement = "settlement";
+
+    public static readonly IReadOnlyList<string> All = [Api, Admin, Webhooks, Requery, RefundOverdue, LimitSweep, Settlement];
 
     private readonly FrozenSet<string> _roles;
 

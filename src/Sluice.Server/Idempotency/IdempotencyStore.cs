@@ -27,11 +27,18 @@ public abstract record IdempotencyBegin
 
 /// <summary>
 /// <c>Idempotency-Key</c> handling: the first request with a key inserts a row (unique per app and key); later
-/// requests with the key replay its stored answer, or are refused when their body differs.
+/// requests with the key replay its stored answer, or are refused when their body differs; while the first runs they get
+/// 409, until its <see cref="Lease"/> runs out (its node died) and the next one takes the key over.
 /// </summary>
 public sealed class IdempotencyStore(SluiceDbContext db, TimeProvider clock)
 {
     public const string Header = "Idempotency-Key";
+
+    /// <summary>
+    /// How long a request holds its key: longer than any create takes (the channel call is bounded well below it), so a
+    /// live request is never taken over, and short enough that a merchant's retry after a node died succeeds soon.
+    /// </summary>
+    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
 
     public static bool IsValidKey(string key) => key.Length is > 0 and <= 255 && key.All(c => c is >= '!' and <= '~');
 
@@ -81,9 +88,10 @@ public sealed class IdempotencyStore(SluiceDbContext db, TimeProvider clock)
 
     public async Task<IdempotencyBegin> BeginAsync(string appId, string key, string operation, string requestHash, CancellationToken ct)
     {
+        var now = clock.GetUtcNow();
         var record = new IdempotencyRecord
         {
-            AppId = appId, Key = key, Operation = operation, RequestHash = requestHash, CreatedAt = clock.GetUtcNow(),
+            AppId = appId, Key = key, Operation = operation, RequestHash = requestHash, CreatedAt = now, LeaseExpiresAt = now + Lease,
         };
         db.IdempotencyRecords.Add(record);
         try
@@ -102,16 +110,34 @@ public sealed class IdempotencyStore(SluiceDbContext db, TimeProvider clock)
             return new IdempotencyBegin.Mismatch();
         }
 
-        return existing.ResponseStatus is { } status
-            ? new IdempotencyBegin.Replay(status, existing.ResponseBody ?? "")
-            : new IdempotencyBegin.InProgress();
+        if (existing.ResponseStatus is { } status)
+        {
+            return new IdempotencyBegin.Replay(status, existing.ResponseBody ?? "");
+        }
+
+        // The request holding the key died (its node was killed between storing the key and completing it): the first
+        // retry after its lease takes the row over, with a compare-and-set on the lease it saw, and runs the operation
+        // again (a create finds the order the dead request stored, by the merchant's order number).
+        if (existing.LeaseExpiresAt is { } expires && expires < now)
+        {
+            var taken = await db.IdempotencyRecords
+                .Where(r => r.Id == existing.Id && r.ResponseStatus == null && r.LeaseExpiresAt == expires)
+                .ExecuteUpdateAsync(u => u.SetProperty(r => r.LeaseExpiresAt, now + Lease), ct);
+            if (taken == 1)
+            {
+                return new IdempotencyBegin.Started(existing.Id);
+            }
+        }
+
+        return new IdempotencyBegin.InProgress();
     }
 
     public async Task CompleteAsync(long recordId, int status, string body, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await db.IdempotencyRecords.Where(r => r.Id == recordId)
-            .ExecuteUpdateAsync(s => s.SetProperty(r => r.ResponseStatus, status).SetProperty(r => r.ResponseBody, body).SetProperty(r => r.CompletedAt, now), ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(r => r.ResponseStatus, status).SetProperty(r => r.ResponseBody, body).SetProperty(r => r.CompletedAt, now)
+                .SetProperty(r => r.LeaseExpiresAt, (DateTimeOffset?)null), ct);
     }
 
     /// <summary>Forgets a key whose request failed inside Sluice, so the merchant's retry runs afresh.</summary>

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 using Sluice.Common;
 using Sluice.Data;
 using Sluice.Errors;
@@ -24,7 +25,10 @@ public sealed record ServiceProviderView(string Id, string Name, DateTimeOffset 
 
 public sealed record MerchantView(string Id, string ServiceProviderId, string Name, string Kind, DateTimeOffset CreatedAt);
 
-public sealed record AppView(string Id, string MerchantId, string Name, string? NotifyUrl, DateTimeOffset CreatedAt);
+public sealed record AppView(string Id, string MerchantId, string Name, string? NotifyUrl, DateTimeOffset CreatedAt, bool RequestSigning = false);
+
+/// <summary>Returned once when request signing is enabled or its secret rotated: only its ciphertext is stored.</summary>
+public sealed record RequestSigningSecretView(string AppId, string Secret, string Header, int WindowSeconds);
 
 /// <summary>Returned once when an app is created: the webhook secret is never shown again.</summary>
 public sealed record CreatedAppView(AppView App, string WebhookSecret);
@@ -51,7 +55,12 @@ public static class AdminMerchantEndpoints
 
         admin.MapPost("/apps", CreateAppAsync);
         admin.MapGet("/apps", async (SluiceDbContext db, CancellationToken ct) =>
-            TypedResults.Ok(await db.Apps.AsNoTracking().OrderBy(x => x.Id).Select(x => new AppView(x.Id, x.MerchantId, x.Name, x.NotifyUrl, x.CreatedAt)).ToListAsync(ct)));
+            TypedResults.Ok(await db.Apps.AsNoTracking().OrderBy(x => x.Id)
+                .Select(x => new AppView(x.Id, x.MerchantId, x.Name, x.NotifyUrl, x.CreatedAt, x.RequestSigningSecretCiphertext != null)).ToListAsync(ct)));
+        admin.MapPost("/apps/{appId}/request-signing", EnableRequestSigningAsync)
+            .WithSummary("Enable request signing for an app (or rotate its secret); from then on every request of the app must be signed");
+        admin.MapDelete("/apps/{appId}/request-signing", DisableRequestSigningAsync)
+            .WithSummary("Stop requiring signed requests from an app");
 
         admin.MapPost("/apps/{appId}/api-keys", CreateApiKeyAsync);
         admin.MapGet("/apps/{appId}/api-keys", async (string appId, SluiceDbContext db, CancellationToken ct) =>
@@ -165,8 +174,55 @@ public static class AdminMerchantEndpoints
         return new CreatedApiKeyView(view, key.Plaintext);
     }
 
+    private static async Task<Results<Ok<RequestSigningSecretView>, ProblemHttpResult>> EnableRequestSigningAsync(
+        string appId, SluiceDbContext db, TimeProvider clock, CredentialProtector protector, ClaimsPrincipal user, IMemoryCache cache, CancellationToken ct)
+    {
+        var app = await db.Apps.FirstOrDefaultAsync(a => a.Id == appId, ct);
+        if (app is null)
+        {
+            return Problems.NotFound("app");
+        }
+
+        var secret = "rss_" + ApiKeys.RandomToken(43);
+        var before = new { request_signing = app.RequestSigningSecretCiphertext is not null };
+        app.RequestSigningSecretCiphertext = protector.Protect(secret);
+        AuditLog.Add(db, clock, user, before.request_signing ? "rotate_request_signing_secret" : "enable_request_signing", "app", app.Id, before, new { request_signing = true });
+        await db.SaveChangesAsync(ct);
+        await ForgetKeysAsync(db, cache, appId, ct);
+        return TypedResults.Ok(new RequestSigningSecretView(app.Id, secret, RequestSignature.Header, (int)Auth.RequestSigning.Window.TotalSeconds));
+    }
+
+    private static async Task<Results<Ok<AppView>, ProblemHttpResult>> DisableRequestSigningAsync(
+        string appId, SluiceDbContext db, TimeProvider clock, ClaimsPrincipal user, IMemoryCache cache, CancellationToken ct)
+    {
+        var app = await db.Apps.FirstOrDefaultAsync(a => a.Id == appId, ct);
+        if (app is null)
+        {
+            return Problems.NotFound("app");
+        }
+
+        if (app.RequestSigningSecretCiphertext is not null)
+        {
+            app.RequestSigningSecretCiphertext = null;
+            AuditLog.Add(db, clock, user, "disable_request_signing", "app", app.Id, new { request_signing = true }, new { request_signing = false });
+            await db.SaveChangesAsync(ct);
+            await ForgetKeysAsync(db, cache, appId, ct);
+        }
+
+        return TypedResults.Ok(new AppView(app.Id, app.MerchantId, app.Name, app.NotifyUrl, app.CreatedAt, false));
+    }
+
+    /// <summary>This node forgets the app's verified keys at once, so a signing change holds here immediately (elsewhere within a second).</summary>
+    private static async Task ForgetKeysAsync(SluiceDbContext db, IMemoryCache cache, string appId, CancellationToken ct)
+    {
+        foreach (var hash in await db.ApiKeys.AsNoTracking().Where(k => k.AppId == appId).Select(k => k.SecretHash).ToListAsync(ct))
+        {
+            Auth.ApiKeyAuthenticationHandler.Forget(cache, hash);
+        }
+    }
+
     private static async Task<Results<Ok<ApiKeyView>, ProblemHttpResult>> RevokeApiKeyAsync(
-        string appId, string keyId, SluiceDbContext db, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct)
+        string appId, string keyId, SluiceDbContext db, TimeProvider clock, ClaimsPrincipal user, IMemoryCache cache, CancellationToken ct)
     {
         var key = await db.ApiKeys.FirstOrDefaultAsync(k => k.Id == keyId && k.AppId == appId, ct);
         if (key is null)
@@ -179,6 +235,7 @@ public static class AdminMerchantEndpoints
         var after = before with { RevokedAt = key.RevokedAt };
         AuditLog.Add(db, clock, user, "revoke", "api_key", key.Id, before, after);
         await db.SaveChangesAsync(ct);
+        Auth.ApiKeyAuthenticationHandler.Forget(cache, key.SecretHash);
         return TypedResults.Ok(after);
     }
 }

@@ -200,7 +200,7 @@ public sealed class PaymentService(
         {
             return Refusal.Of(RefusalKind.Conflict, UnifiedCode.PaymentNotClosable,
                 $"The payment is {PaymentStateMachine.WireName(order.Status)} and cannot be closed.",
-                new Dictionary<string, object?> { ["status"] = PaymentStateMachine.WireName(order.Status) });
+                new Dictionary<string, object?> { ["payment_status"] = PaymentStateMachine.WireName(order.Status) });
         }
 
         await CloseAtChannelAsync(order, "merchant_close", ct);
@@ -211,9 +211,9 @@ public sealed class PaymentService(
 
         return order.Status == PaymentStatus.Succeeded
             ? Refusal.Of(RefusalKind.Conflict, UnifiedCode.PaymentNotClosable, "The payment was paid at the channel and cannot be closed.",
-                new Dictionary<string, object?> { ["status"] = "succeeded" })
+                new Dictionary<string, object?> { ["payment_status"] = "succeeded" })
             : Refusal.Of(RefusalKind.Unavailable, UnifiedCode.ChannelUnavailable, "The channel did not confirm the close; try again later.",
-                new Dictionary<string, object?> { ["status"] = PaymentStateMachine.WireName(order.Status) });
+                new Dictionary<string, object?> { ["payment_status"] = PaymentStateMachine.WireName(order.Status) });
     }
 
     /// <summary>

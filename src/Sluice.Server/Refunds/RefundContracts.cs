@@ -52,7 +52,16 @@ public record RefundView(
         r.FailureCode is null ? null : new Payments.FailureView(r.FailureCode, r.FailureMessage ?? r.FailureCode) { MessageZh = r.FailureMessageZh },
         Ms(r.CreatedAt),
         r.RefundedAt is { } at ? Ms(at) : null,
-        PayBackView.Of(r));
+        PayBackView.Of(r))
+    {
+        ReservedFrom = r.ReservedFrom is { } from ? Sluice.Ledger.LedgerAccount.WireName(from) : null,
+    };
+
+    /// <summary>
+    /// The balance the refund's amount was reserved from when it was requested: <c>merchant_pending</c>,
+    /// <c>merchant_available</c> or <c>platform_refund_expense</c>.
+    /// </summary>
+    public string? ReservedFrom { get; init; }
 
     /// <summary>This view with the failure message in Simplified Chinese when <paramref name="chinese"/> and the refund has one.</summary>
     public RefundView Localized(bool chinese) =>

@@ -65,7 +65,7 @@ public sealed class RefundPayBackService(
         var spec = new WithdrawalSpec(refund.AppId, refund.MerchantId, $"payback-{refund.Id}-{refund.Version}", refund.Amount, refund.Currency,
             payeeType, r.PayeeAccountNo!, r.PayeeName!, r.BankCode, "refund " + refund.MerchantRefundNo,
             refund.NotifyUrl, refund.Id);
-        var (order, _) = await withdrawals.OpenAsync(spec, Source, async withdrawal =>
+        var (order, _, _) = await withdrawals.OpenAsync(spec, Source, async withdrawal =>
         {
             AuditLog.Add(db, clock, operatorUser, "refund.pay_back", "refund", refund.Id, before, new
             {

@@ -35,7 +35,7 @@ public sealed partial class RefundService
                 refund.Status != RefundStatus.Exception
                     ? $"Only a refund in the exception queue can be resent; this one is {RefundStateMachine.WireName(refund.Status)}."
                     : $"The channel does not permit resending this refund ({refund.ExceptionReason}).",
-                new Dictionary<string, object?> { ["status"] = RefundStateMachine.WireName(refund.Status) });
+                new Dictionary<string, object?> { ["refund_status"] = RefundStateMachine.WireName(refund.Status) });
         }
 
         var before = AdminRefundEndpoints.ViewOf(refund, false, null);
@@ -89,5 +89,5 @@ public sealed partial class RefundService
     public static Refusal NotInExceptionQueue(RefundOrder refund, string action) =>
         Refusal.Of(RefusalKind.Conflict, UnifiedCode.RefundActionNotAllowed,
             $"Only a refund in the exception queue can be {action}; this one is {RefundStateMachine.WireName(refund.Status)}.",
-            new Dictionary<string, object?> { ["status"] = RefundStateMachine.WireName(refund.Status) });
+            new Dictionary<string, object?> { ["refund_status"] = RefundStateMachine.WireName(refund.Status) });
 }

@@ -30,6 +30,7 @@ public sealed partial class RefundService(
     ChannelCaller channels,
     OrderTransitions<RefundOrder, RefundStatus> orders,
     ChannelQueryBook queries,
+    Sluice.Server.Ledger.LedgerPostings postings,
     Sluice.Common.IdGenerator ids,
     TimeProvider clock)
 {
@@ -59,7 +60,7 @@ public sealed partial class RefundService(
         {
             return Refusal.Of(RefusalKind.Conflict, UnifiedCode.PaymentNotRefundable,
                 $"Only a succeeded payment can be refunded; this one is {PaymentStateMachine.WireName(payment.Status)}.",
-                new Dictionary<string, object?> { ["status"] = PaymentStateMachine.WireName(payment.Status) });
+                new Dictionary<string, object?> { ["payment_status"] = PaymentStateMachine.WireName(payment.Status) });
         }
 
         if (!string.Equals(payment.Currency, r.Currency, StringComparison.Ordinal))
@@ -108,11 +109,13 @@ public sealed partial class RefundService(
                     new Dictionary<string, object?> { ["refundable_amount"] = current });
             }
 
+            // The refund row goes in before any ledger balance is locked: a concurrent request with this merchant_refund_no
+            // is then refused by the unique index while it holds nothing but the payment row (inserted after the
+            // reservation, it waited for the winner's next state change while holding balances that change needed: a deadlock).
             db.Refunds.Add(refund);
             try
             {
                 await db.SaveChangesAsync(ct);
-                await transaction.CommitAsync(ct);
             }
             catch (DbUpdateException ex) when (SluiceDatabase.IsUniqueViolation(ex))
             {
@@ -122,6 +125,19 @@ public sealed partial class RefundService(
                 var winner = await FindByRefundNoAsync(caller.AppId, r.MerchantRefundNo!, CancellationToken.None);
                 return winner is null ? Refusal.Of(RefusalKind.Conflict, UnifiedCode.ConcurrentModification, "Retry the request.") : Retried(winner, payment, r);
             }
+
+            // The ledger reserves the amount from its bearer in the same transaction (refunds in transit).
+            var (from, covered) = await postings.ReserveRefundAsync(db, refund, ct);
+            if (!covered)
+            {
+                await transaction.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                return Sluice.Server.Ledger.LedgerRefusals.InsufficientBalance(from);
+            }
+
+            refund.ReservedFrom = from;
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
         }
 
         // The refund is acknowledged from here on: a merchant hanging up must not cut the channel call or its record.

@@ -110,7 +110,13 @@ public record WithdrawalView(
         o.RefundId,
         Ms(o.CreatedAt)!.Value,
         Ms(o.SucceededAt),
-        Ms(o.FailedAt));
+        Ms(o.FailedAt))
+    {
+        ReservedFrom = o.ReservedFrom is { } from ? Sluice.Ledger.LedgerAccount.WireName(from) : null,
+    };
+
+    /// <summary>The balance the amount was reserved from at request (<c>merchant_available</c>); null for a refund's pay-back.</summary>
+    public string? ReservedFrom { get; init; }
 
     public WithdrawalView Localized(bool chinese) =>
         chinese && Failure is { MessageZh: { } zh } failure ? this with { Failure = failure with { Message = zh } } : this;

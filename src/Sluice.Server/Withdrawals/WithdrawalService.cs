@@ -42,6 +42,7 @@ public sealed partial class WithdrawalService(
     IOptions<WithdrawalOptions> options,
     IOptions<SluiceOptions> workers,
     ChannelQueryBook queries,
+    Sluice.Server.Ledger.LedgerPostings postings,
     TimeProvider clock,
     ILogger<WithdrawalService> logger)
 {
@@ -66,6 +67,11 @@ public sealed partial class WithdrawalService(
             return OrderResult<WithdrawalOrder>.New(order);
         }
 
+        if (opened.Short)
+        {
+            return Sluice.Server.Ledger.LedgerRefusals.InsufficientBalance(Sluice.Ledger.LedgerAccountType.MerchantAvailable);
+        }
+
         // This withdrawal number exists (a retry, or a concurrent request won): answer like a retry of that request.
         var existing = await FindByNumberAsync(caller.AppId, r.MerchantWithdrawalNo!, ct);
         return existing is not null && Same(existing, r, payeeType)
@@ -80,9 +86,11 @@ public sealed partial class WithdrawalService(
     /// withdrawal channels, reserves the chosen channel's daily limit, stores it (created, or held when no channel is
     /// available) and sends it. <paramref name="alongside"/>, when given, runs in the same transaction as the insert
     /// (e.g. the refund's compare-and-set): when it answers false nothing is stored and the limit share is released.
-    /// Returns the order, or null with <c>Duplicate</c> when the merchant withdrawal number is taken.
+    /// A merchant's own withdrawal reserves its amount from the merchant's available balance in the same transaction
+    /// (a pay-back is covered by its refund's reservation). Returns the order, or null with <c>Duplicate</c> when the
+    /// merchant withdrawal number is taken, or with <c>Short</c> when the balance does not cover it.
     /// </summary>
-    public async Task<(WithdrawalOrder? Order, bool Duplicate)> OpenAsync(
+    public async Task<(WithdrawalOrder? Order, bool Duplicate, bool Short)> OpenAsync(
         WithdrawalSpec spec, string source, Func<WithdrawalOrder, Task<bool>>? alongside, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -120,7 +128,7 @@ public sealed partial class WithdrawalService(
             {
                 WithdrawalId = id, Kind = "held", Source = source, ToStatus = "held", Detail = order.HoldReason, CreatedAt = now,
             });
-            await outbox.StageAsync(order.AppId, order.NotifyUrl, "withdrawal.held", WithdrawalEventData.Of(order), ct);
+            await outbox.StageAsync(order.AppId, order.Id, order.NotifyUrl, "withdrawal.held", WithdrawalEventData.Of(order), ct);
         }
         else
         {
@@ -134,17 +142,28 @@ public sealed partial class WithdrawalService(
             db.PaymentRouting.Add(routed.RecordFor(id, now));
         }
 
+        var reserves = spec.RefundId is null;
+        order.ReservedFrom = reserves ? Sluice.Ledger.LedgerAccountType.MerchantAvailable : null;
         db.Withdrawals.Add(order);
-        await using (var transaction = alongside is null ? null : await db.Database.BeginTransactionAsync(ct))
+        await using (var transaction = alongside is null && !reserves ? null : await db.Database.BeginTransactionAsync(ct))
         {
             try
             {
-                if (alongside is not null && !await alongside(order))
+                var refused = alongside is not null && !await alongside(order);
+                if (!refused && reserves)
+                {
+                    // The row (its unique merchant number) before any ledger balance is locked, as refunds do: a duplicate
+                    // is refused holding no balance, so it cannot deadlock with the winner's next state change.
+                    await db.SaveChangesAsync(ct);
+                }
+
+                var isShort = !refused && reserves && !await postings.ReserveWithdrawalAsync(db, order, ct);
+                if (refused || isShort)
                 {
                     await transaction!.RollbackAsync(CancellationToken.None);
                     db.ChangeTracker.Clear();
                     await ledger.ReleaseAsync(id, CancellationToken.None);
-                    return (null, false);
+                    return (null, false, isShort);
                 }
 
                 await db.SaveChangesAsync(ct);
@@ -162,7 +181,7 @@ public sealed partial class WithdrawalService(
 
                 db.ChangeTracker.Clear();
                 await ledger.ReleaseAsync(id, CancellationToken.None);
-                return (null, true);
+                return (null, true, false);
             }
         }
 
@@ -178,7 +197,7 @@ public sealed partial class WithdrawalService(
             await FollowWithQueryRowAsync(order, routed.Candidates[first].Account.Id, CancellationToken.None);
         }
 
-        return (order, false);
+        return (order, false, false);
     }
 
     public Task<WithdrawalOrder?> FindAsync(string appId, string id, CancellationToken ct) =>
@@ -228,7 +247,7 @@ public sealed partial class WithdrawalService(
     private static Refusal NotCancellable(WithdrawalOrder order) =>
         Refusal.Of(RefusalKind.Conflict, UnifiedCode.WithdrawalNotCancellable,
             $"Only a held withdrawal (no channel has it) can be cancelled; this one is {WithdrawalStateMachine.WireName(order.Status)}.",
-            new Dictionary<string, object?> { ["status"] = WithdrawalStateMachine.WireName(order.Status) });
+            new Dictionary<string, object?> { ["withdrawal_status"] = WithdrawalStateMachine.WireName(order.Status) });
 
     /// <summary>
     /// Applies what a channel reported (a query or a verified notice) with the effect the result-code map resolved.

@@ -23,7 +23,7 @@ public abstract class NodeRoleTests(GatewayFixture gateway)
     private static readonly Type[] WorkerServices =
     [
         typeof(WebhookDispatcherService), typeof(ChannelRequeryService), typeof(RefundOverdueService),
-        typeof(LimitReservationSweeperService),
+        typeof(LimitReservationSweeperService), typeof(Sluice.Server.Ledger.SettlementWorkerService),
     ];
 
     private static Dictionary<string, string?> Node(string roles) => new()

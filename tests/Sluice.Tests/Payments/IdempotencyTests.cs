@@ -70,6 +70,62 @@ public abstract class IdempotencyTests(GatewayFixture gateway)
         (await replay.ReadJsonAsync()).Str("id").ShouldBe(ids[0]);
     }
 
+    /// <summary>
+    /// The state a node killed between its two commits leaves behind: the key stored as in progress (first commit), and
+    /// either nothing else or the order stored too (second commit), never the completed answer.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_key_left_in_progress_by_a_dead_node_is_taken_over_after_its_lease_and_finds_the_stored_order(bool orderWasStored)
+    {
+        using var merchant = gateway.Merchant();
+        var key = Guid.NewGuid().ToString();
+        var orderNo = OrderNo();
+        var body = Api.PaymentRequest(orderNo);
+        string? storedId = null;
+        if (orderWasStored)
+        {
+            storedId = (await merchant.CreatePaymentAsync(orderNo)).Str("id");
+        }
+
+        var request = System.Text.Json.JsonSerializer.Deserialize<Sluice.Server.Payments.CreatePaymentRequest>(
+            System.Text.Json.JsonSerializer.Serialize(body), Sluice.Server.Api.SluiceJson.Options)!;
+        var now = gateway.Clock.GetUtcNow();
+        await gateway.WithDbAsync(async db =>
+        {
+            db.IdempotencyRecords.Add(new Sluice.Common.IdempotencyRecord
+            {
+                AppId = gateway.Demo.AppId, Key = key, Operation = "create_payment", CreatedAt = now,
+                RequestHash = Sluice.Server.Idempotency.IdempotencyStore.HashOf("create_payment", request),
+                LeaseExpiresAt = now + Sluice.Server.Idempotency.IdempotencyStore.Lease,
+            });
+            return await db.SaveChangesAsync();
+        });
+
+        var whileLeased = await merchant.SendAsync(Create(key, body));
+        whileLeased.StatusCode.ShouldBe(HttpStatusCode.Conflict);
+        (await whileLeased.ReadJsonAsync()).Str("code").ShouldBe("idempotency_request_in_progress");
+
+        gateway.Clock.Advance(Sluice.Server.Idempotency.IdempotencyStore.Lease + TimeSpan.FromSeconds(1));
+        var retries = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => merchant.SendAsync(Create(key, body))));
+
+        retries.ShouldAllBe(r => r.StatusCode == HttpStatusCode.Created || r.StatusCode == HttpStatusCode.OK || r.StatusCode == HttpStatusCode.Conflict);
+        var answered = retries.Where(r => r.IsSuccessStatusCode).ToList();
+        answered.ShouldNotBeEmpty();
+        var ids = (await Task.WhenAll(answered.Select(async r => (await r.ReadJsonAsync()).Str("id")))).Distinct().ToList();
+        ids.Count.ShouldBe(1);
+        if (storedId is not null)
+        {
+            ids[0].ShouldBe(storedId);
+        }
+
+        (await gateway.WithDbAsync(db => db.Payments.CountAsync(p => p.MerchantOrderNo == orderNo))).ShouldBe(1);
+        var replay = await merchant.SendAsync(Create(key, body));
+        replay.Headers.GetValues("Idempotent-Replayed").ShouldContain("true");
+        (await replay.ReadJsonAsync()).Str("id").ShouldBe(ids[0]);
+    }
+
     [Fact]
     public async Task Keys_are_scoped_to_the_app()
     {

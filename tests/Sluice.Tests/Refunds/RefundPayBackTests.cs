@@ -311,7 +311,7 @@ public abstract class RefundPayBackTests(SimulatedChannelsGateway gateway) : IAs
         refunded.Str("status").ShouldBe("succeeded");
         notInQueue.StatusCode.ShouldBe(HttpStatusCode.Conflict);
         var problem = await notInQueue.ReadJsonAsync();
-        (problem.Str("code"), problem.Str("status")).ShouldBe(("refund_action_not_allowed", "succeeded"));
+        (problem.Str("code"), problem.Str("refund_status"), problem.GetProperty("status").GetInt32()).ShouldBe(("refund_action_not_allowed", "succeeded", 409));
         foreach (var (response, code, field) in new[] { (badType, "invalid_field", "payee_type"), (badAccount, "invalid_field", "payee_account_no"), (noNote, "missing_field", "note") })
         {
             response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);

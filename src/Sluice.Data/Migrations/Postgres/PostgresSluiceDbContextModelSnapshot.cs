@@ -781,6 +781,10 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasColumnType("character varying(255)")
                         .HasColumnName("key");
 
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_expires_at");
+
                     b.Property<string>("Operation")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -810,6 +814,265 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasDatabaseName("ix_idempotency_records_app_id_key");
 
                     b.ToTable("idempotency_records", (string)null);
+                });
+
+            modelBuilder.Entity("Sluice.Ledger.JournalEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(160)
+                        .HasColumnType("character varying(160)")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Memo")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("memo");
+
+                    b.Property<string>("MerchantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("merchant_id");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("OrderKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("order_kind");
+
+                    b.Property<DateTimeOffset>("PostedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("posted_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ledger_entries");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ledger_entries_idempotency_key");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_ledger_entries_order_id");
+
+                    b.HasIndex("PostedAt")
+                        .HasDatabaseName("ix_ledger_entries_posted_at");
+
+                    b.ToTable("ledger_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Sluice.Ledger.JournalPosting", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(160)
+                        .HasColumnType("character varying(160)")
+                        .HasColumnName("account_id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("entry_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ledger_postings");
+
+                    b.HasIndex("EntryId")
+                        .HasDatabaseName("ix_ledger_postings_entry_id");
+
+                    b.HasIndex("AccountId", "EntryId")
+                        .HasDatabaseName("ix_ledger_postings_account_id_entry_id");
+
+                    b.ToTable("ledger_postings", (string)null);
+                });
+
+            modelBuilder.Entity("Sluice.Ledger.LedgerAccount", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(160)
+                        .HasColumnType("character varying(160)")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Balance")
+                        .HasColumnType("bigint")
+                        .HasColumnName("balance");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ledger_accounts");
+
+                    b.HasIndex("OwnerId", "Type")
+                        .HasDatabaseName("ix_ledger_accounts_owner_id_type");
+
+                    b.ToTable("ledger_accounts", (string)null);
+                });
+
+            modelBuilder.Entity("Sluice.Ledger.MerchantFeeRate", b =>
+                {
+                    b.Property<string>("MerchantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("merchant_id");
+
+                    b.Property<string>("PaymentMethod")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("payment_method");
+
+                    b.Property<int>("RatePpm")
+                        .HasColumnType("integer")
+                        .HasColumnName("rate_ppm");
+
+                    b.HasKey("MerchantId", "PaymentMethod")
+                        .HasName("pk_merchant_fee_rates");
+
+                    b.ToTable("merchant_fee_rates", (string)null);
+                });
+
+            modelBuilder.Entity("Sluice.Ledger.MerchantLedgerSettings", b =>
+                {
+                    b.Property<string>("MerchantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("merchant_id");
+
+                    b.Property<int>("FeeRatePpm")
+                        .HasColumnType("integer")
+                        .HasColumnName("fee_rate_ppm");
+
+                    b.Property<long>("NegativeBalanceLimit")
+                        .HasColumnType("bigint")
+                        .HasColumnName("negative_balance_limit");
+
+                    b.Property<int>("SettlementDelayDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("settlement_delay_days");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("time_zone");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("MerchantId")
+                        .HasName("pk_merchant_ledger_settings");
+
+                    b.ToTable("merchant_ledger_settings", (string)null);
+                });
+
+            modelBuilder.Entity("Sluice.Ledger.PaymentSettlement", b =>
+                {
+                    b.Property<string>("PaymentId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("payment_id");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)")
+                        .HasColumnName("currency");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<DateTimeOffset?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<string>("MerchantId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("merchant_id");
+
+                    b.Property<long>("PendingAmount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("pending_amount");
+
+                    b.Property<DateTimeOffset?>("SettledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("settled_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("status");
+
+                    b.HasKey("PaymentId")
+                        .HasName("pk_payment_settlements");
+
+                    b.HasIndex("Status", "DueAt")
+                        .HasDatabaseName("ix_payment_settlements_status_due_at");
+
+                    b.ToTable("payment_settlements", (string)null);
                 });
 
             modelBuilder.Entity("Sluice.Merchants.AppApiKey", b =>
@@ -931,6 +1194,11 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasColumnType("character varying(2048)")
                         .HasColumnName("notify_url");
 
+                    b.Property<string>("RequestSigningSecretCiphertext")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("request_signing_secret_ciphertext");
+
                     b.Property<string>("WebhookSecretCiphertext")
                         .IsRequired()
                         .HasMaxLength(512)
@@ -944,6 +1212,31 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasDatabaseName("ix_apps_merchant_id");
 
                     b.ToTable("apps", (string)null);
+                });
+
+            modelBuilder.Entity("Sluice.Merchants.RequestNonce", b =>
+                {
+                    b.Property<string>("AppId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("app_id");
+
+                    b.Property<string>("Nonce")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("nonce");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.HasKey("AppId", "Nonce")
+                        .HasName("pk_request_nonces");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_request_nonces_expires_at");
+
+                    b.ToTable("request_nonces", (string)null);
                 });
 
             modelBuilder.Entity("Sluice.Merchants.ServiceProvider", b =>
@@ -1272,6 +1565,9 @@ namespace Sluice.Data.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_payments");
 
+                    b.HasIndex("AppId", "Id")
+                        .HasDatabaseName("ix_payments_app_id_id");
+
                     b.HasIndex("AppId", "MerchantOrderNo")
                         .IsUnique()
                         .HasDatabaseName("ix_payments_app_id_merchant_order_no");
@@ -1484,6 +1780,11 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("refunded_at");
 
+                    b.Property<string>("ReservedFrom")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("reserved_from");
+
                     b.Property<string>("ResolutionNote")
                         .HasMaxLength(2048)
                         .HasColumnType("character varying(2048)")
@@ -1523,6 +1824,9 @@ namespace Sluice.Data.Migrations.Postgres
 
                     b.HasIndex("PaymentId")
                         .HasDatabaseName("ix_refunds_payment_id");
+
+                    b.HasIndex("AppId", "Id")
+                        .HasDatabaseName("ix_refunds_app_id_id");
 
                     b.HasIndex("AppId", "MerchantRefundNo")
                         .IsUnique()
@@ -1990,6 +2294,11 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("next_attempt_at");
 
+                    b.Property<string>("OrderId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("order_id");
+
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasMaxLength(65536)
@@ -2020,6 +2329,12 @@ namespace Sluice.Data.Migrations.Postgres
 
                     b.HasIndex("EventId")
                         .HasDatabaseName("ix_webhook_deliveries_event_id");
+
+                    b.HasIndex("AppId", "EventId")
+                        .HasDatabaseName("ix_webhook_deliveries_app_id_event_id");
+
+                    b.HasIndex("AppId", "OrderId")
+                        .HasDatabaseName("ix_webhook_deliveries_app_id_order_id");
 
                     b.HasIndex("Status", "NextAttemptAt")
                         .HasDatabaseName("ix_webhook_deliveries_status_next_attempt_at");
@@ -2228,6 +2543,11 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasColumnType("character varying(256)")
                         .HasColumnName("remark");
 
+                    b.Property<string>("ReservedFrom")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("reserved_from");
+
                     b.Property<string>("ResultCode")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
@@ -2261,6 +2581,9 @@ namespace Sluice.Data.Migrations.Postgres
 
                     b.HasIndex("RefundId")
                         .HasDatabaseName("ix_withdrawals_refund_id");
+
+                    b.HasIndex("AppId", "Id")
+                        .HasDatabaseName("ix_withdrawals_app_id_id");
 
                     b.HasIndex("AppId", "MerchantWithdrawalNo")
                         .IsUnique()
@@ -2304,6 +2627,43 @@ namespace Sluice.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_maintenance_windows_channels_channel_code");
+                });
+
+            modelBuilder.Entity("Sluice.Ledger.JournalPosting", b =>
+                {
+                    b.HasOne("Sluice.Ledger.LedgerAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_ledger_postings_ledger_accounts_account_id");
+
+                    b.HasOne("Sluice.Ledger.JournalEntry", null)
+                        .WithMany("Postings")
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_ledger_postings_ledger_entries_entry_id");
+                });
+
+            modelBuilder.Entity("Sluice.Ledger.MerchantFeeRate", b =>
+                {
+                    b.HasOne("Sluice.Merchants.Merchant", null)
+                        .WithMany()
+                        .HasForeignKey("MerchantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_merchant_fee_rates_merchants_merchant_id");
+                });
+
+            modelBuilder.Entity("Sluice.Ledger.MerchantLedgerSettings", b =>
+                {
+                    b.HasOne("Sluice.Merchants.Merchant", null)
+                        .WithOne()
+                        .HasForeignKey("Sluice.Ledger.MerchantLedgerSettings", "MerchantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_merchant_ledger_settings_merchants_merchant_id");
                 });
 
             modelBuilder.Entity("Sluice.Merchants.AppApiKey", b =>
@@ -2380,6 +2740,11 @@ namespace Sluice.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_withdrawals_apps_app_id");
+                });
+
+            modelBuilder.Entity("Sluice.Ledger.JournalEntry", b =>
+                {
+                    b.Navigation("Postings");
                 });
 #pragma warning restore 612, 618
         }

@@ -770,6 +770,10 @@ namespace Sluice.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("key");
 
+                    b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_expires_at");
+
                     b.Property<string>("Operation")
                         .IsRequired()
                         .HasMaxLength(256)
@@ -799,6 +803,261 @@ namespace Sluice.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_idempotency_records_app_id_key");
 
                     b.ToTable("idempotency_records", (string)null);
+                });
+
+            modelBuilder.Entity("Sluice.Ledger.JournalEntry", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("IdempotencyKey")
+                        .IsRequired()
+                        .HasMaxLength(160)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("idempotency_key");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Memo")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("memo");
+
+                    b.Property<string>("MerchantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("merchant_id");
+
+                    b.Property<string>("OrderId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
+                    b.Property<string>("OrderKind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_kind");
+
+                    b.Property<long>("PostedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("posted_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ledger_entries");
+
+                    b.HasIndex("IdempotencyKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ledger_entries_idempotency_key");
+
+                    b.HasIndex("OrderId")
+                        .HasDatabaseName("ix_ledger_entries_order_id");
+
+                    b.HasIndex("PostedAt")
+                        .HasDatabaseName("ix_ledger_entries_posted_at");
+
+                    b.ToTable("ledger_entries", (string)null);
+                });
+
+            modelBuilder.Entity("Sluice.Ledger.JournalPosting", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AccountId")
+                        .IsRequired()
+                        .HasMaxLength(160)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("account_id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<long>("EntryId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entry_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ledger_postings");
+
+                    b.HasIndex("EntryId")
+                        .HasDatabaseName("ix_ledger_postings_entry_id");
+
+                    b.HasIndex("AccountId", "EntryId")
+                        .HasDatabaseName("ix_ledger_postings_account_id_entry_id");
+
+                    b.ToTable("ledger_postings", (string)null);
+                });
+
+            modelBuilder.Entity("Sluice.Ledger.LedgerAccount", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(160)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Balance")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("balance");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<string>("OwnerId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ledger_accounts");
+
+                    b.HasIndex("OwnerId", "Type")
+                        .HasDatabaseName("ix_ledger_accounts_owner_id_type");
+
+                    b.ToTable("ledger_accounts", (string)null);
+                });
+
+            modelBuilder.Entity("Sluice.Ledger.MerchantFeeRate", b =>
+                {
+                    b.Property<string>("MerchantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("merchant_id");
+
+                    b.Property<string>("PaymentMethod")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payment_method");
+
+                    b.Property<int>("RatePpm")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rate_ppm");
+
+                    b.HasKey("MerchantId", "PaymentMethod")
+                        .HasName("pk_merchant_fee_rates");
+
+                    b.ToTable("merchant_fee_rates", (string)null);
+                });
+
+            modelBuilder.Entity("Sluice.Ledger.MerchantLedgerSettings", b =>
+                {
+                    b.Property<string>("MerchantId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("merchant_id");
+
+                    b.Property<int>("FeeRatePpm")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("fee_rate_ppm");
+
+                    b.Property<long>("NegativeBalanceLimit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("negative_balance_limit");
+
+                    b.Property<int>("SettlementDelayDays")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("settlement_delay_days");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("time_zone");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("MerchantId")
+                        .HasName("pk_merchant_ledger_settings");
+
+                    b.ToTable("merchant_ledger_settings", (string)null);
+                });
+
+            modelBuilder.Entity("Sluice.Ledger.PaymentSettlement", b =>
+                {
+                    b.Property<string>("PaymentId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payment_id");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("currency");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("due_at");
+
+                    b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<string>("MerchantId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("merchant_id");
+
+                    b.Property<long>("PendingAmount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("pending_amount");
+
+                    b.Property<long?>("SettledAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("settled_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.HasKey("PaymentId")
+                        .HasName("pk_payment_settlements");
+
+                    b.HasIndex("Status", "DueAt")
+                        .HasDatabaseName("ix_payment_settlements_status_due_at");
+
+                    b.ToTable("payment_settlements", (string)null);
                 });
 
             modelBuilder.Entity("Sluice.Merchants.AppApiKey", b =>
@@ -920,6 +1179,11 @@ namespace Sluice.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("notify_url");
 
+                    b.Property<string>("RequestSigningSecretCiphertext")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_signing_secret_ciphertext");
+
                     b.Property<string>("WebhookSecretCiphertext")
                         .IsRequired()
                         .HasMaxLength(512)
@@ -933,6 +1197,31 @@ namespace Sluice.Data.Migrations.Sqlite
                         .HasDatabaseName("ix_apps_merchant_id");
 
                     b.ToTable("apps", (string)null);
+                });
+
+            modelBuilder.Entity("Sluice.Merchants.RequestNonce", b =>
+                {
+                    b.Property<string>("AppId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("app_id");
+
+                    b.Property<string>("Nonce")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("nonce");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.HasKey("AppId", "Nonce")
+                        .HasName("pk_request_nonces");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_request_nonces_expires_at");
+
+                    b.ToTable("request_nonces", (string)null);
                 });
 
             modelBuilder.Entity("Sluice.Merchants.ServiceProvider", b =>
@@ -1259,6 +1548,9 @@ namespace Sluice.Data.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_payments");
 
+                    b.HasIndex("AppId", "Id")
+                        .HasDatabaseName("ix_payments_app_id_id");
+
                     b.HasIndex("AppId", "MerchantOrderNo")
                         .IsUnique()
                         .HasDatabaseName("ix_payments_app_id_merchant_order_no");
@@ -1469,6 +1761,11 @@ namespace Sluice.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("refunded_at");
 
+                    b.Property<string>("ReservedFrom")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reserved_from");
+
                     b.Property<string>("ResolutionNote")
                         .HasMaxLength(2048)
                         .HasColumnType("TEXT")
@@ -1508,6 +1805,9 @@ namespace Sluice.Data.Migrations.Sqlite
 
                     b.HasIndex("PaymentId")
                         .HasDatabaseName("ix_refunds_payment_id");
+
+                    b.HasIndex("AppId", "Id")
+                        .HasDatabaseName("ix_refunds_app_id_id");
 
                     b.HasIndex("AppId", "MerchantRefundNo")
                         .IsUnique()
@@ -1973,6 +2273,11 @@ namespace Sluice.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("next_attempt_at");
 
+                    b.Property<string>("OrderId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasMaxLength(65536)
@@ -2003,6 +2308,12 @@ namespace Sluice.Data.Migrations.Sqlite
 
                     b.HasIndex("EventId")
                         .HasDatabaseName("ix_webhook_deliveries_event_id");
+
+                    b.HasIndex("AppId", "EventId")
+                        .HasDatabaseName("ix_webhook_deliveries_app_id_event_id");
+
+                    b.HasIndex("AppId", "OrderId")
+                        .HasDatabaseName("ix_webhook_deliveries_app_id_order_id");
 
                     b.HasIndex("Status", "NextAttemptAt")
                         .HasDatabaseName("ix_webhook_deliveries_status_next_attempt_at");
@@ -2209,6 +2520,11 @@ namespace Sluice.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("remark");
 
+                    b.Property<string>("ReservedFrom")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reserved_from");
+
                     b.Property<string>("ResultCode")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
@@ -2242,6 +2558,9 @@ namespace Sluice.Data.Migrations.Sqlite
 
                     b.HasIndex("RefundId")
                         .HasDatabaseName("ix_withdrawals_refund_id");
+
+                    b.HasIndex("AppId", "Id")
+                        .HasDatabaseName("ix_withdrawals_app_id_id");
 
                     b.HasIndex("AppId", "MerchantWithdrawalNo")
                         .IsUnique()
@@ -2285,6 +2604,43 @@ namespace Sluice.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_maintenance_windows_channels_channel_code");
+                });
+
+            modelBuilder.Entity("Sluice.Ledger.JournalPosting", b =>
+                {
+                    b.HasOne("Sluice.Ledger.LedgerAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AccountId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_ledger_postings_ledger_accounts_account_id");
+
+                    b.HasOne("Sluice.Ledger.JournalEntry", null)
+                        .WithMany("Postings")
+                        .HasForeignKey("EntryId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_ledger_postings_ledger_entries_entry_id");
+                });
+
+            modelBuilder.Entity("Sluice.Ledger.MerchantFeeRate", b =>
+                {
+                    b.HasOne("Sluice.Merchants.Merchant", null)
+                        .WithMany()
+                        .HasForeignKey("MerchantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_merchant_fee_rates_merchants_merchant_id");
+                });
+
+            modelBuilder.Entity("Sluice.Ledger.MerchantLedgerSettings", b =>
+                {
+                    b.HasOne("Sluice.Merchants.Merchant", null)
+                        .WithOne()
+                        .HasForeignKey("Sluice.Ledger.MerchantLedgerSettings", "MerchantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_merchant_ledger_settings_merchants_merchant_id");
                 });
 
             modelBuilder.Entity("Sluice.Merchants.AppApiKey", b =>
@@ -2361,6 +2717,11 @@ namespace Sluice.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_withdrawals_apps_app_id");
+                });
+
+            modelBuilder.Entity("Sluice.Ledger.JournalEntry", b =>
+                {
+                    b.Navigation("Postings");
                 });
 #pragma warning restore 612, 618
         }

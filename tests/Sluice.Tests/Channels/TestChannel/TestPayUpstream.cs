@@ -16,8 +16,8 @@ public sealed class TestPayUpstream
 
     public string? StateOf(string id) => _orders.TryGetValue(id, out var order) ? order.State : null;
 
-    /// <summary>The order's amount and currency as the channel holds them (a query answer names them).</summary>
-    public (long Amount, string Currency)? AmountOf(string id) => _orders.TryGetValue(id, out var order) ? (order.Amount, order.Currency) : null;
+    /// <summary>The order as the channel holds it (a query answers its amount, as real channels do), or null.</summary>
+    public (string State, long Amount, string Currency)? Find(string id) => _orders.TryGetValue(id, out var order) ? order : null;
 
     /// <summary>Closes an unpaid order; a paid one stays paid. Returns the state it is in.</summary>
     public string Close(string id) =>
