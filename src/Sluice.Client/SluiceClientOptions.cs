@@ -33,4 +33,10 @@ public sealed class SluiceClientOptions
     /// null sends none (English).
     /// </summary>
     public string? AcceptLanguage { get; set; }
+
+    /// <summary>
+    /// The clock request-signature timestamps are read from (the gateway refuses one more than 5 minutes off its own);
+    /// <see cref="TimeProvider.System"/> when null. Retry delays always use real time.
+    /// </summary>
+    public TimeProvider? Clock { get; set; }
 }

@@ -16,15 +16,12 @@ public sealed class SluiceRequestSigningHandler : DelegatingHandler
     public const string Header = "Sluice-Request-Signature";
 
     private readonly IOptions<SluiceClientOptions> _options;
-    private readonly TimeProvider _clock;
 
     /// <summary>Creates the handler.</summary>
-    /// <param name="options">The client's options (the signing secret).</param>
-    /// <param name="clock">The clock the timestamp is read from; <see cref="TimeProvider.System"/> when null.</param>
-    public SluiceRequestSigningHandler(IOptions<SluiceClientOptions> options, TimeProvider? clock = null)
+    /// <param name="options">The client's options (the signing secret and the clock).</param>
+    public SluiceRequestSigningHandler(IOptions<SluiceClientOptions> options)
     {
         _options = options;
-        _clock = clock ?? TimeProvider.System;
     }
 
     /// <summary>Computes the header value for one request (exposed for merchants who sign by other means).</summary>
@@ -51,14 +48,15 @@ public sealed class SluiceRequestSigningHandler : DelegatingHandler
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (_options.Value.RequestSigningSecret is { Length: > 0 } secret && request.RequestUri is { } uri)
+        var options = _options.Value;
+        if (options.RequestSigningSecret is { Length: > 0 } secret && request.RequestUri is { } uri)
         {
             var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
             var target = uri.IsAbsoluteUri ? uri.PathAndQuery : uri.OriginalString;
             var nonce = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
             request.Headers.Remove(Header);
             request.Headers.TryAddWithoutValidation(Header,
-                Sign(secret, request.Method.Method, target, _clock.GetUtcNow().ToUnixTimeSeconds(), nonce, body));
+                Sign(secret, request.Method.Method, target, (options.Clock ?? TimeProvider.System).GetUtcNow().ToUnixTimeSeconds(), nonce, body));
         }
 
         return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);

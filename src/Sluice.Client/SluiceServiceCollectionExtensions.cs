@@ -20,7 +20,7 @@ public static class SluiceServiceCollectionExtensions
     /// Adds <see cref="SluiceClient"/> as a typed HTTP client: base address and API key from the options, a retry
     /// pipeline (exponential backoff with jitter, on network errors, attempt timeouts, 5xx and 409
     /// <c>idempotency_request_in_progress</c>; never on any other 4xx) and, inside it, request signing when a signing
-    /// secret is set. A <see cref="TimeProvider"/> registered in the container is the clock of signatures.
+    /// secret is set.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets <see cref="SluiceClientOptions.BaseAddress"/>, <see cref="SluiceClientOptions.ApiKey"/> and the rest.</param>
@@ -35,8 +35,7 @@ public static class SluiceServiceCollectionExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.ApiKey), "SluiceClientOptions.ApiKey is required.")
             .Validate(o => o.MaxRetries >= 0, "SluiceClientOptions.MaxRetries must not be negative.")
             .ValidateOnStart();
-        services.TryAddTransient(sp => new SluiceRequestSigningHandler(
-            sp.GetRequiredService<IOptions<SluiceClientOptions>>(), sp.GetService<TimeProvider>()));
+        services.TryAddTransient<SluiceRequestSigningHandler>();
 
         var builder = services.AddHttpClient<SluiceClient>((sp, http) =>
         {
