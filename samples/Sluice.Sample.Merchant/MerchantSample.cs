@@ -7,7 +7,7 @@ namespace Sluice.Sample.Merchant;
 /// the gateway's webhooks, <c>GET /orders/{orderNo}</c> shows what the shop knows, and <c>POST /orders/{orderNo}/refund</c>
 /// refunds. Orders live in memory: a real shop keeps them in its database.
 /// </summary>
-public static partial class MerchantSample
+public static class MerchantSample
 {
     /// <summary>Builds the shop; <paramref name="configure"/> lets a test change its settings or services before it is built.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
@@ -81,7 +81,7 @@ public static partial class MerchantSample
         }
         catch (WebhookVerificationException e)
         {
-            WebhookRefused(logs.CreateLogger("Sluice.Sample.Merchant.Webhooks"), e.Failure);
+            logs.CreateLogger("Sluice.Sample.Merchant.Webhooks").WebhookRefused(e.Failure);
             return Results.BadRequest(new { refused = e.Failure.ToString() });
         }
     }
@@ -116,9 +116,6 @@ public static partial class MerchantSample
     private static IResult Refused(SluiceApiException e) =>
         Results.Problem(detail: e.Detail, statusCode: (int)e.Status >= 500 ? 502 : (int)e.Status, title: e.Title,
             extensions: new Dictionary<string, object?> { ["code"] = e.Code, ["field"] = e.Field });
-
-    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Refused a webhook: {Failure}")]
-    private static partial void WebhookRefused(ILogger logger, WebhookVerificationFailure failure);
 
     private static string Required(ConfigurationManager config, string key) =>
         config[key] is { Length: > 0 } value

@@ -91,6 +91,25 @@ public abstract class SluiceClientTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task A_declined_payment_carries_its_unified_code_and_the_message_in_the_language_the_client_asks_for()
+    {
+        var (zhServices, zh, _) = gateway.SluiceClientFor(acceptLanguage: "zh-CN");
+        await using var a = zhServices;
+        var (enServices, en, _) = gateway.SluiceClientFor();
+        await using var b = enServices;
+
+        var declined = await zh.CreatePaymentAsync(ClientKit.Payment() with { Subject = "Tea [sandbox-answer:PAYMENT_DECLINED]" });
+
+        declined.Status.ShouldBe(PaymentStatus.Failed);
+        var failure = declined.Failure.ShouldNotBeNull();
+        failure.Code.ShouldNotBeNullOrEmpty();
+        failure.Message.ShouldContain(c => c >= '\u4e00' && c <= '\u9fff', customMessage: "a message in Chinese under Accept-Language: zh-CN");
+        var english = (await en.GetPaymentAsync(declined.Id)).Failure.ShouldNotBeNull();
+        english.Code.ShouldBe(failure.Code);
+        english.Message.ShouldNotContain(c => c >= '\u4e00' && c <= '\u9fff');
+    }
+
+    [Fact]
     public async Task A_refusal_is_a_typed_exception_with_status_code_detail_and_field_and_is_not_retried()
     {
         var (services, client, probe) = gateway.SluiceClientFor(acceptLanguage: "en");
