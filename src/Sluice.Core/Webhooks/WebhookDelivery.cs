@@ -16,6 +16,10 @@ public sealed class WebhookDelivery
     public required string EventId { get; init; }
     public required string EventType { get; init; }
     public required string AppId { get; init; }
+
+    /// <summary>The payment, refund or withdrawal the event is about (the events API filters by it).</summary>
+    public string? OrderId { get; init; }
+
     public required string Url { get; set; }
 
     /// <summary>The exact JSON body that is signed and sent on every attempt.</summary>

@@ -15,6 +15,7 @@ internal sealed class PaymentOrderConfiguration : IEntityTypeConfiguration<Payme
         builder.Property(x => x.PayUrl).HasMaxLength(4096);
         builder.Property(x => x.MetadataJson).HasMaxLength(8192);
         builder.HasIndex(x => new { x.AppId, x.MerchantOrderNo }).IsUnique();
+        builder.HasIndex(x => new { x.AppId, x.Id });   // merchant lists: newest first, keyset pages
         builder.HasIndex(x => new { x.Status, x.ExpiresAt });
         builder.HasOne<MerchantApp>().WithMany().HasForeignKey(x => x.AppId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -20,6 +20,7 @@ internal sealed class RefundOrderConfiguration : IEntityTypeConfiguration<Refund
         builder.Property(x => x.PayBackWithdrawalId).HasMaxLength(40);
         builder.Property(x => x.PayBackPayeeAccount).HasMaxLength(64);
         builder.HasIndex(x => new { x.AppId, x.MerchantRefundNo }).IsUnique();
+        builder.HasIndex(x => new { x.AppId, x.Id });   // merchant lists: newest first, keyset pages
         builder.HasIndex(x => x.PaymentId);
         builder.HasIndex(x => new { x.Status, x.CreatedAt });
         builder.HasIndex(x => x.OverdueAt);

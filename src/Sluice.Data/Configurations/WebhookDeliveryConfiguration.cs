@@ -16,6 +16,9 @@ internal sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<We
         builder.Property(x => x.LeaseOwner).HasMaxLength(128).IsConcurrencyToken();
         builder.HasIndex(x => new { x.Status, x.NextAttemptAt });
         builder.HasIndex(x => x.EventId);
+        builder.Property(x => x.OrderId).HasMaxLength(40);
         builder.HasIndex(x => x.AppId);
+        builder.HasIndex(x => new { x.AppId, x.EventId });   // GET /v1/events: newest first, keyset pages
+        builder.HasIndex(x => new { x.AppId, x.OrderId });
     }
 }

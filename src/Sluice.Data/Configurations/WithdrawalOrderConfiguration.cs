@@ -19,6 +19,7 @@ internal sealed class WithdrawalOrderConfiguration : IEntityTypeConfiguration<Wi
         builder.Property(x => x.HoldReason).HasMaxLength(1024);
         builder.Property(x => x.RefundId).HasMaxLength(40);
         builder.HasIndex(x => new { x.AppId, x.MerchantWithdrawalNo }).IsUnique();
+        builder.HasIndex(x => new { x.AppId, x.Id });   // merchant lists: newest first, keyset pages
         builder.HasIndex(x => x.RefundId);
         builder.HasOne<MerchantApp>().WithMany().HasForeignKey(x => x.AppId).OnDelete(DeleteBehavior.Restrict);
     }

@@ -49,10 +49,14 @@ public sealed class LedgerBook(TimeProvider clock)
             PostedAt = clock.GetUtcNow(),
         };
 
-        // Reservations first: a refused one leaves the other balances untouched.
-        foreach (var line in spec.Lines.Where(l => l.Amount != 0).OrderBy(l => l.Limit is null))
+        // Balance rows are locked in one global order (by account code) by every entry of every flow, so two
+        // transactions never wait for each other's balances (a deadlock otherwise: a refund reserving merchant then
+        // in-transit while a refund's success moved in-transit then receivable). A refused reservation may leave earlier
+        // lines moved; the caller rolls its transaction back then.
+        foreach (var (line, account) in spec.Lines.Where(l => l.Amount != 0)
+                     .Select(l => (Line: l, Account: LedgerAccount.CodeOf(l.Type, l.OwnerId, spec.Currency)))
+                     .OrderBy(x => x.Account, StringComparer.Ordinal))
         {
-            var account = LedgerAccount.CodeOf(line.Type, line.OwnerId, spec.Currency);
             await EnsureAccountAsync(db, account, line.Type, line.OwnerId, spec.Currency, ct);
             if (!await MoveAsync(db, account, line, ct))
             {
@@ -67,10 +71,35 @@ public sealed class LedgerBook(TimeProvider clock)
         return true;
     }
 
-    private static Task<int> EnsureAccountAsync(SluiceDbContext db, string id, LedgerAccountType type, string? owner, string currency, CancellationToken ct)
+    /// <summary>
+    /// Creates the account's balance row if it is missing. On PostgreSQL inside a transaction the row is created and
+    /// committed on a connection of its own: an uncommitted account row held by a long transaction made a concurrent
+    /// <c>INSERT … ON CONFLICT</c> wait for it, and with a merchant number's unique check waiting the other way that was a
+    /// deadlock (racing refunds with one merchant_refund_no). An empty account row changes no balance, so creating it
+    /// outside the caller's transaction is harmless even when that transaction rolls back.
+    /// </summary>
+    private static async Task EnsureAccountAsync(SluiceDbContext db, string id, LedgerAccountType type, string? owner, string currency, CancellationToken ct)
     {
+        if (await db.LedgerAccounts.AsNoTracking().AnyAsync(a => a.Id == id, ct))
+        {
+            return;
+        }
+
         var typeName = type.ToString();
-        return db.Database.ExecuteSqlAsync(
+        if (db.IsPostgres && db.Database.CurrentTransaction is not null)
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(db.Database.GetConnectionString());
+            await connection.OpenAsync(ct);
+            await using var command = new Npgsql.NpgsqlCommand(
+                "INSERT INTO ledger_accounts (id, type, owner_id, currency, balance) VALUES ($1, $2, $3, $4, 0) ON CONFLICT (id) DO NOTHING", connection)
+            {
+                Parameters = { new() { Value = id }, new() { Value = typeName }, new() { Value = (object?)owner ?? DBNull.Value }, new() { Value = currency } },
+            };
+            await command.ExecuteNonQueryAsync(ct);
+            return;
+        }
+
+        await db.Database.ExecuteSqlAsync(
             $"INSERT INTO ledger_accounts (id, type, owner_id, currency, balance) VALUES ({id}, {typeName}, {owner}, {currency}, 0) ON CONFLICT (id) DO NOTHING", ct);
     }
 

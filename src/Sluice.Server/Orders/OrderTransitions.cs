@@ -62,7 +62,7 @@ public sealed class OrderTransitions<TOrder, TStatus>(
             db.Add(kind.NewEvent(order.Id, transition.EventKind, transition.Source, kind.WireName(from), kind.WireName(target), transition.Detail, now));
             if (kind.Announces(target))
             {
-                await outbox.StageAsync(order.AppId, order.NotifyUrl, kind.Name + "." + kind.WireName(target), kind.EventData(order), ct);
+                await outbox.StageAsync(order.AppId, order.Id, order.NotifyUrl, kind.Name + "." + kind.WireName(target), kind.EventData(order), ct);
             }
 
             if (kind.EndsQueries(target))

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Sluice.Data;
 using Sluice.Errors;
 using Sluice.Security;
 using Sluice.Payments;
@@ -35,7 +36,10 @@ public static class PaymentEndpoints
         group.MapGet("/{id}", GetAsync).WithName("GetPayment").WithSummary("Get a payment by Sluice id")
             .WithDescription("With ?refresh=true a payment not yet terminal is first queried at its channel (within a few seconds) " +
                              "and the channel's answer applied, as the supplementary-query worker would.");
-        group.MapGet("/", FindByOrderNoAsync).WithName("FindPaymentByOrderNo").WithSummary("Look a payment up by merchant_order_no");
+        group.MapGet("/", FindByOrderNoAsync).WithName("ListPayments").WithSummary("List the app's payments, newest first, or look one up by merchant_order_no")
+            .WithDescription("With only ?merchant_order_no= it answers that payment (404 when there is none). With any list parameter (limit 1-100, " +
+                             "starting_after or ending_before an id, status, created[gte], created[lt] as unix seconds or ISO 8601), or none, it answers a " +
+                             "page {object: list, data, has_more, url}, newest first; merchant_order_no then filters the list.");
         group.MapPost("/{id}/close", CloseAsync).WithName("ClosePayment")
             .WithSummary("Close an unpaid payment, at the channel first")
             .Produces<PaymentView>(200).ProducesProblem(404).ProducesProblem(409).ProducesProblem(503);
@@ -85,9 +89,22 @@ public static class PaymentEndpoints
         return order is null ? Problems.NotFound("payment") : TypedResults.Ok(ForCaller(PaymentView.From(order), http));
     }
 
-    private static async Task<Results<Ok<PaymentView>, ProblemHttpResult>> FindByOrderNoAsync(
-        [FromQuery(Name = "merchant_order_no")] string? merchantOrderNo, HttpContext http, PaymentService payments, CancellationToken ct)
+    private static async Task<Results<Ok<PaymentView>, Ok<ListPage<PaymentView>>, ProblemHttpResult>> FindByOrderNoAsync(
+        [FromQuery(Name = "merchant_order_no")] string? merchantOrderNo, HttpContext http, PaymentService payments, SluiceDbContext db, CancellationToken ct)
     {
+        if (ListQuery.IsListRequest(http.Request, "merchant_order_no"))
+        {
+            var (query, invalid) = ListQuery.From(http.Request, Statuses);
+            if (invalid is not null)
+            {
+                return invalid;
+            }
+
+            return TypedResults.Ok(await MerchantLists.PageAsync<PaymentOrder, PaymentStatus, PaymentView>(
+                db.Payments, http.User.Caller().AppId, query!, PaymentStateMachine.WireName,
+                merchantOrderNo is null ? null : p => p.MerchantOrderNo == merchantOrderNo, o => ForCaller(PaymentView.From(o), http), "/v1/payments", ct));
+        }
+
         if (string.IsNullOrWhiteSpace(merchantOrderNo))
         {
             return Problems.Validation(UnifiedCode.MissingField, "merchant_order_no", "Give ?merchant_order_no=... to look a payment up.");
@@ -100,6 +117,8 @@ public static class PaymentEndpoints
     private static async Task<Results<Created<PaymentView>, Ok<PaymentView>, ProblemHttpResult>> CloseAsync(
         string id, HttpContext http, PaymentService payments, CancellationToken ct) =>
         ToResult(await payments.CloseAsync(http.User.Caller(), id, ct), http);
+
+    private static readonly string[] Statuses = Enum.GetValues<PaymentStatus>().Select(PaymentStateMachine.WireName).ToArray();
 
     private static PaymentView ForCaller(PaymentView payment, HttpContext http) => payment.Localized(MessageLanguage.PrefersChinese(http.Request));
 

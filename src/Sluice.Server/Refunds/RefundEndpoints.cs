@@ -32,8 +32,9 @@ public static class RefundEndpoints
 
         group.MapGet("/{id}", GetAsync).WithName("GetRefund").WithSummary("Get a refund by Sluice id")
             .WithDescription("With ?refresh=true a pending refund is first asked about at its channel (bounded by Sluice:Requery:RefreshTimeout).");
-        group.MapGet("/", FindByRefundNoAsync).WithName("FindRefundByRefundNo").WithSummary("Look a refund up by merchant_refund_no")
-            .WithDescription("With &refresh=true a pending refund is first asked about at its channel (bounded by Sluice:Requery:RefreshTimeout).");
+        group.MapGet("/", FindByRefundNoAsync).WithName("ListRefunds").WithSummary("List the app's refunds, newest first, or look one up by merchant_refund_no")
+            .WithDescription("With only ?merchant_refund_no= (and &refresh=true to ask the channel first) it answers that refund. With any list parameter " +
+                             "(limit, starting_after, ending_before, status, created[gte], created[lt], payment_id) or none it answers a page, newest first.");
     }
 
     private static async Task<IResult> CreateAsync(
@@ -77,10 +78,30 @@ public static class RefundEndpoints
         return refund is null ? Problems.NotFound("refund") : TypedResults.Ok(ForCaller(RefundView.From(refund), http));
     }
 
-    private static async Task<Results<Ok<RefundView>, ProblemHttpResult>> FindByRefundNoAsync(
+    private static async Task<Results<Ok<RefundView>, Ok<ListPage<RefundView>>, ProblemHttpResult>> FindByRefundNoAsync(
         [FromQuery(Name = "merchant_refund_no")] string? merchantRefundNo, [FromQuery(Name = "refresh")] bool? refresh,
-        HttpContext http, RefundService refunds, IOptions<RequeryOptions> requery, CancellationToken ct)
+        HttpContext http, RefundService refunds, IOptions<RequeryOptions> requery, Sluice.Data.SluiceDbContext db, CancellationToken ct)
     {
+        if (ListQuery.IsListRequest(http.Request, "merchant_refund_no"))
+        {
+            var (query, invalid) = ListQuery.From(http.Request, Statuses);
+            if (invalid is not null)
+            {
+                return invalid;
+            }
+
+            var paymentId = http.Request.Query["payment_id"].ToString();
+            System.Linq.Expressions.Expression<Func<RefundOrder, bool>>? filter = (merchantRefundNo, paymentId) switch
+            {
+                (null, "") => null,
+                (null, _) => r => r.PaymentId == paymentId,
+                (_, "") => r => r.MerchantRefundNo == merchantRefundNo,
+                _ => r => r.MerchantRefundNo == merchantRefundNo && r.PaymentId == paymentId,
+            };
+            return TypedResults.Ok(await MerchantLists.PageAsync<RefundOrder, RefundStatus, RefundView>(
+                db.Refunds, http.User.Caller().AppId, query!, RefundStateMachine.WireName, filter, r => ForCaller(RefundView.From(r), http), "/v1/refunds", ct));
+        }
+
         if (string.IsNullOrWhiteSpace(merchantRefundNo))
         {
             return Problems.Validation(UnifiedCode.MissingField, "merchant_refund_no", "Give ?merchant_refund_no=... to look a refund up.");
@@ -92,6 +113,8 @@ public static class RefundEndpoints
             : await refunds.FindByRefundNoAsync(appId, merchantRefundNo, ct);
         return refund is null ? Problems.NotFound("refund") : TypedResults.Ok(ForCaller(RefundView.From(refund), http));
     }
+
+    private static readonly string[] Statuses = Enum.GetValues<RefundStatus>().Select(RefundStateMachine.WireName).ToArray();
 
     private static RefundView ForCaller(RefundView refund, HttpContext http) => refund.Localized(MessageLanguage.PrefersChinese(http.Request));
 

@@ -95,7 +95,7 @@ public sealed class RefundOverdueScanner(
 
         refund.OverdueAt = now;
         db.RefundEvents.Add(new RefundEvent { RefundId = refund.Id, Kind = "overdue", Source = "refund_overdue", Detail = why, CreatedAt = now });
-        await outbox.StageAsync(refund.AppId, refund.NotifyUrl, "refund.overdue", RefundEventData.Of(refund), ct);
+        await outbox.StageAsync(refund.AppId, refund.Id, refund.NotifyUrl, "refund.overdue", RefundEventData.Of(refund), ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         logger.RefundOverdue(refund.Id, why);

@@ -109,6 +109,23 @@ public sealed partial class RefundService(
                     new Dictionary<string, object?> { ["refundable_amount"] = current });
             }
 
+            // The refund row goes in before any ledger balance is locked: a concurrent request with this merchant_refund_no
+            // is then refused by the unique index while it holds nothing but the payment row (inserted after the
+            // reservation, it waited for the winner's next state change while holding balances that change needed: a deadlock).
+            db.Refunds.Add(refund);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException ex) when (SluiceDatabase.IsUniqueViolation(ex))
+            {
+                // A concurrent request with this merchant_refund_no won; rolling back gives this one's reservation back.
+                await transaction.RollbackAsync(CancellationToken.None);
+                db.ChangeTracker.Clear();
+                var winner = await FindByRefundNoAsync(caller.AppId, r.MerchantRefundNo!, CancellationToken.None);
+                return winner is null ? Refusal.Of(RefusalKind.Conflict, UnifiedCode.ConcurrentModification, "Retry the request.") : Retried(winner, payment, r);
+            }
+
             // The ledger reserves the amount from its bearer in the same transaction (refunds in transit).
             var (from, covered) = await postings.ReserveRefundAsync(db, refund, ct);
             if (!covered)
@@ -119,21 +136,8 @@ public sealed partial class RefundService(
             }
 
             refund.ReservedFrom = from;
-
-            db.Refunds.Add(refund);
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                await transaction.CommitAsync(ct);
-            }
-            catch (DbUpdateException ex) when (SluiceDatabase.IsUniqueViolation(ex))
-            {
-                // A concurrent request with this merchant_refund_no won; rolling back gives this one's reservation back.
-                await transaction.RollbackAsync(CancellationToken.None);
-                db.ChangeTracker.Clear();
-                var winner = await FindByRefundNoAsync(caller.AppId, r.MerchantRefundNo!, CancellationToken.None);
-                return winner is null ? Refusal.Of(RefusalKind.Conflict, UnifiedCode.ConcurrentModification, "Retry the request.") : Retried(winner, payment, r);
-            }
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
         }
 
         // The refund is acknowledged from here on: a merchant hanging up must not cut the channel call or its record.

@@ -16,7 +16,7 @@ public sealed class WebhookOutbox(SluiceDbContext db, IdGenerator ids, AppWebhoo
     public sealed record WebhookEvent(string Id, string Type, DateTimeOffset CreatedAt, object Data);
 
     /// <summary>Stages one delivery of <paramref name="type"/> to the order's notify URL or the app's default.</summary>
-    public async Task StageAsync(string appId, string? orderNotifyUrl, string type, object data, CancellationToken ct)
+    public async Task StageAsync(string appId, string orderId, string? orderNotifyUrl, string type, object data, CancellationToken ct)
     {
         var url = orderNotifyUrl ?? (await apps.ForAsync(appId, ct))?.NotifyUrl;
         if (string.IsNullOrEmpty(url))
@@ -32,6 +32,7 @@ public sealed class WebhookOutbox(SluiceDbContext db, IdGenerator ids, AppWebhoo
             EventId = evt.Id,
             EventType = type,
             AppId = appId,
+            OrderId = orderId,
             Url = url,
             Payload = JsonSerializer.Serialize(evt, SluiceJson.Options),
             Status = WebhookDeliveryStatus.Pending,

@@ -26,6 +26,7 @@ public static class WebhooksFeature
     public static SluiceRoutes MapWebhooks(this SluiceRoutes routes)
     {
         routes.Admin?.MapAdminWebhookEndpoints();
+        routes.Merchant?.MapEventEndpoints();
         return routes;
     }
 }

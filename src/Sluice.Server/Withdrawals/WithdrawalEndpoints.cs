@@ -36,7 +36,9 @@ public static class WithdrawalEndpoints
 
         group.MapGet("/{id}", GetAsync).WithName("GetWithdrawal").WithSummary("Get a withdrawal by Sluice id")
             .WithDescription("With ?refresh=true a pending withdrawal is first asked about at its channel (bounded by Sluice:Requery:RefreshTimeout).");
-        group.MapGet("/", FindByNumberAsync).WithName("FindWithdrawalByNumber").WithSummary("Look a withdrawal up by merchant_withdrawal_no");
+        group.MapGet("/", FindByNumberAsync).WithName("ListWithdrawals").WithSummary("List the app's withdrawals, newest first, or look one up by merchant_withdrawal_no")
+            .WithDescription("With only ?merchant_withdrawal_no= it answers that withdrawal. With any list parameter (limit, starting_after, ending_before, " +
+                             "status, created[gte], created[lt]) or none it answers a page, newest first.");
     }
 
     public static void MapAdminWithdrawalEndpoints(this RouteGroupBuilder adminApi)
@@ -141,9 +143,22 @@ public static class WithdrawalEndpoints
         return order is null ? Problems.NotFound("withdrawal") : TypedResults.Ok(ForCaller(WithdrawalView.From(order), http));
     }
 
-    private static async Task<Results<Ok<WithdrawalView>, ProblemHttpResult>> FindByNumberAsync(
-        [FromQuery(Name = "merchant_withdrawal_no")] string? number, HttpContext http, WithdrawalService withdrawals, CancellationToken ct)
+    private static async Task<Results<Ok<WithdrawalView>, Ok<ListPage<WithdrawalView>>, ProblemHttpResult>> FindByNumberAsync(
+        [FromQuery(Name = "merchant_withdrawal_no")] string? number, HttpContext http, WithdrawalService withdrawals, SluiceDbContext db, CancellationToken ct)
     {
+        if (ListQuery.IsListRequest(http.Request, "merchant_withdrawal_no"))
+        {
+            var (query, invalid) = ListQuery.From(http.Request, Statuses);
+            if (invalid is not null)
+            {
+                return invalid;
+            }
+
+            return TypedResults.Ok(await MerchantLists.PageAsync<WithdrawalOrder, WithdrawalStatus, WithdrawalView>(
+                db.Withdrawals, http.User.Caller().AppId, query!, WithdrawalStateMachine.WireName,
+                number is null ? null : w => w.MerchantWithdrawalNo == number, w => ForCaller(WithdrawalView.From(w), http), "/v1/withdrawals", ct));
+        }
+
         if (string.IsNullOrWhiteSpace(number))
         {
             return Problems.Validation(UnifiedCode.MissingField, "merchant_withdrawal_no", "Give ?merchant_withdrawal_no=... to look a withdrawal up.");
@@ -152,6 +167,8 @@ public static class WithdrawalEndpoints
         var order = await withdrawals.FindByNumberAsync(http.User.Caller().AppId, number, ct);
         return order is null ? Problems.NotFound("withdrawal") : TypedResults.Ok(ForCaller(WithdrawalView.From(order), http));
     }
+
+    private static readonly string[] Statuses = Enum.GetValues<WithdrawalStatus>().Select(WithdrawalStateMachine.WireName).ToArray();
 
     private static WithdrawalView ForCaller(WithdrawalView withdrawal, HttpContext http) => withdrawal.Localized(MessageLanguage.PrefersChinese(http.Request));
 

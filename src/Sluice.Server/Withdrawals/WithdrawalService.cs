@@ -128,7 +128,7 @@ public sealed partial class WithdrawalService(
             {
                 WithdrawalId = id, Kind = "held", Source = source, ToStatus = "held", Detail = order.HoldReason, CreatedAt = now,
             });
-            await outbox.StageAsync(order.AppId, order.NotifyUrl, "withdrawal.held", WithdrawalEventData.Of(order), ct);
+            await outbox.StageAsync(order.AppId, order.Id, order.NotifyUrl, "withdrawal.held", WithdrawalEventData.Of(order), ct);
         }
         else
         {
@@ -150,6 +150,13 @@ public sealed partial class WithdrawalService(
             try
             {
                 var refused = alongside is not null && !await alongside(order);
+                if (!refused && reserves)
+                {
+                    // The row (its unique merchant number) before any ledger balance is locked, as refunds do: a duplicate
+                    // is refused holding no balance, so it cannot deadlock with the winner's next state change.
+                    await db.SaveChangesAsync(ct);
+                }
+
                 var isShort = !refused && reserves && !await postings.ReserveWithdrawalAsync(db, order, ct);
                 if (refused || isShort)
                 {

@@ -47,7 +47,7 @@ public static class WebhookTestKit
         var outbox = scope.ServiceProvider.GetRequiredService<WebhookOutbox>();
         for (var i = 0; i < count; i++)
         {
-            await outbox.StageAsync(app.Id, null, "payment.succeeded", new { id = $"pay_test_{i}", amount = 100 + i }, Ct);
+            await outbox.StageAsync(app.Id, $"pay_test_{i}", null, "payment.succeeded", new { id = $"pay_test_{i}", amount = 100 + i }, Ct);
         }
 
         var ids = db.ChangeTracker.Entries<WebhookDelivery>().Select(e => e.Entity.Id).ToList();

@@ -1565,6 +1565,9 @@ namespace Sluice.Data.Migrations.Postgres
                     b.HasKey("Id")
                         .HasName("pk_payments");
 
+                    b.HasIndex("AppId", "Id")
+                        .HasDatabaseName("ix_payments_app_id_id");
+
                     b.HasIndex("AppId", "MerchantOrderNo")
                         .IsUnique()
                         .HasDatabaseName("ix_payments_app_id_merchant_order_no");
@@ -1821,6 +1824,9 @@ namespace Sluice.Data.Migrations.Postgres
 
                     b.HasIndex("PaymentId")
                         .HasDatabaseName("ix_refunds_payment_id");
+
+                    b.HasIndex("AppId", "Id")
+                        .HasDatabaseName("ix_refunds_app_id_id");
 
                     b.HasIndex("AppId", "MerchantRefundNo")
                         .IsUnique()
@@ -2249,6 +2255,11 @@ namespace Sluice.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("next_attempt_at");
 
+                    b.Property<string>("OrderId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("order_id");
+
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasMaxLength(65536)
@@ -2279,6 +2290,12 @@ namespace Sluice.Data.Migrations.Postgres
 
                     b.HasIndex("EventId")
                         .HasDatabaseName("ix_webhook_deliveries_event_id");
+
+                    b.HasIndex("AppId", "EventId")
+                        .HasDatabaseName("ix_webhook_deliveries_app_id_event_id");
+
+                    b.HasIndex("AppId", "OrderId")
+                        .HasDatabaseName("ix_webhook_deliveries_app_id_order_id");
 
                     b.HasIndex("Status", "NextAttemptAt")
                         .HasDatabaseName("ix_webhook_deliveries_status_next_attempt_at");
@@ -2525,6 +2542,9 @@ namespace Sluice.Data.Migrations.Postgres
 
                     b.HasIndex("RefundId")
                         .HasDatabaseName("ix_withdrawals_refund_id");
+
+                    b.HasIndex("AppId", "Id")
+                        .HasDatabaseName("ix_withdrawals_app_id_id");
 
                     b.HasIndex("AppId", "MerchantWithdrawalNo")
                         .IsUnique()

@@ -1548,6 +1548,9 @@ namespace Sluice.Data.Migrations.Sqlite
                     b.HasKey("Id")
                         .HasName("pk_payments");
 
+                    b.HasIndex("AppId", "Id")
+                        .HasDatabaseName("ix_payments_app_id_id");
+
                     b.HasIndex("AppId", "MerchantOrderNo")
                         .IsUnique()
                         .HasDatabaseName("ix_payments_app_id_merchant_order_no");
@@ -1802,6 +1805,9 @@ namespace Sluice.Data.Migrations.Sqlite
 
                     b.HasIndex("PaymentId")
                         .HasDatabaseName("ix_refunds_payment_id");
+
+                    b.HasIndex("AppId", "Id")
+                        .HasDatabaseName("ix_refunds_app_id_id");
 
                     b.HasIndex("AppId", "MerchantRefundNo")
                         .IsUnique()
@@ -2228,6 +2234,11 @@ namespace Sluice.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("next_attempt_at");
 
+                    b.Property<string>("OrderId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("order_id");
+
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasMaxLength(65536)
@@ -2258,6 +2269,12 @@ namespace Sluice.Data.Migrations.Sqlite
 
                     b.HasIndex("EventId")
                         .HasDatabaseName("ix_webhook_deliveries_event_id");
+
+                    b.HasIndex("AppId", "EventId")
+                        .HasDatabaseName("ix_webhook_deliveries_app_id_event_id");
+
+                    b.HasIndex("AppId", "OrderId")
+                        .HasDatabaseName("ix_webhook_deliveries_app_id_order_id");
 
                     b.HasIndex("Status", "NextAttemptAt")
                         .HasDatabaseName("ix_webhook_deliveries_status_next_attempt_at");
@@ -2502,6 +2519,9 @@ namespace Sluice.Data.Migrations.Sqlite
 
                     b.HasIndex("RefundId")
                         .HasDatabaseName("ix_withdrawals_refund_id");
+
+                    b.HasIndex("AppId", "Id")
+                        .HasDatabaseName("ix_withdrawals_app_id_id");
 
                     b.HasIndex("AppId", "MerchantWithdrawalNo")
                         .IsUnique()

@@ -22,7 +22,9 @@ public sealed class TestPayChannelAdapter(TimeProvider clock) : IChannelPayments
     }
 
     public Task<ChannelReport> QueryPaymentAsync(ChannelAccountContext account, ChannelOrderRef order, CancellationToken ct) =>
-        Task.FromResult(Report(ChannelFlow.Query, Upstream.StateOf(order.OrderId), order.OrderId));
+        Task.FromResult(Upstream.Find(order.OrderId) is { } held
+            ? new ChannelReport(Result(ChannelFlow.Query, held.State, order.OrderId), held.Amount, held.Currency)
+            : Report(ChannelFlow.Query, null, order.OrderId));
 
     public Task<ChannelReport> ClosePaymentAsync(ChannelAccountContext account, ChannelOrderRef order, CancellationToken ct) =>
         Task.FromResult(Report(ChannelFlow.Close, Upstream.Close(order.OrderId), order.OrderId));

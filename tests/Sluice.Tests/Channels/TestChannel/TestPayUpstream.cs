@@ -16,6 +16,9 @@ public sealed class TestPayUpstream
 
     public string? StateOf(string id) => _orders.TryGetValue(id, out var order) ? order.State : null;
 
+    /// <summary>The order as the channel holds it (a query answers its amount, as real channels do), or null.</summary>
+    public (string State, long Amount, string Currency)? Find(string id) => _orders.TryGetValue(id, out var order) ? order : null;
+
     /// <summary>Closes an unpaid order; a paid one stays paid. Returns the state it is in.</summary>
     public string Close(string id) =>
         _orders.AddOrUpdate(id, (Closed, 0, "CNY"), (_, o) => o.State == Paid ? o : o with { State = Closed }).State;
