@@ -11,7 +11,7 @@ namespace Sluice.Client;
 /// given) that its retries reuse, so a retried create never makes a second order. A refusal throws
 /// <see cref="SluiceApiException"/> with the problem's unified code.
 /// </summary>
-public sealed class SluiceClient
+public sealed partial class SluiceClient
 {
     /// <summary>The header that makes a create replay its first answer.</summary>
     public const string IdempotencyKeyHeader = "Idempotency-Key";
