@@ -65,6 +65,12 @@ public sealed class SluiceApiException : Exception
     /// <summary>The problem document as the gateway sent it (e.g. <c>payment_status</c> on a conflict).</summary>
     public JsonElement? Problem { get; }
 
+    /// <summary>
+    /// How long the gateway asks to wait before trying again (its <c>Retry-After</c>), e.g. on 429 <c>rate_limited</c>,
+    /// which the client does not retry by itself; null when the answer named none.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>Reads a refusal from an answer that is not a success.</summary>
     internal static async Task<SluiceApiException> FromResponseAsync(HttpResponseMessage response, CancellationToken ct)
     {
@@ -82,13 +88,22 @@ public sealed class SluiceApiException : Exception
         {
         }
 
+        var retryAfter = response.Headers.RetryAfter switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - DateTimeOffset.UtcNow,
+            _ => (TimeSpan?)null,
+        };
         return new SluiceApiException(
             response.StatusCode,
             StringOf(problem, "code") ?? $"http_{(int)response.StatusCode}",
             StringOf(problem, "title"),
             StringOf(problem, "detail") ?? (problem is null && text.Length > 0 ? text[..Math.Min(text.Length, 500)] : null),
             StringOf(problem, "field"),
-            problem);
+            problem)
+        {
+            RetryAfter = retryAfter,
+        };
     }
 
     internal static string? StringOf(JsonElement? problem, string name) =>

@@ -52,6 +52,7 @@ builder.Services.AddSingleton(new NodeIdentity(nodeId));
 builder.Services.AddSingleton(roles);
 builder.Services.AddSluiceDatabase(builder.Configuration);
 builder.Services.AddSluiceApi();
+builder.Services.AddSluiceRateLimits(builder.Configuration);
 builder.Services.AddSluiceAuthentication(adminToken);
 
 // Each feature registers its own services, and its background loop only on a node whose roles include it.
@@ -94,6 +95,7 @@ app.UseStatusCodePages(ctx => Problems.ForBareStatus(ctx.HttpContext));
 app.UseRequestTextGuard();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapHealthEndpoints();
 app.MapApiReference();

@@ -9,12 +9,18 @@ public static class ApiFeature
     {
         services.ConfigureHttpJsonOptions(o => SluiceJson.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemCatalog.Localize);
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
         {
             doc.Info.Title = "Sluice payment gateway API";
-            doc.Info.Description = "Merchant API (Bearer secret API key) and admin API (Bearer admin token). Amounts are integers of minor units.";
+            doc.Info.Description = "Merchant API (Bearer secret API key) and admin API (Bearer admin token). Amounts are integers of minor units. " +
+                                   "Errors are RFC 9457 problems with a unified `code`; titles and details are in Simplified Chinese when Accept-Language prefers zh.";
+            OpenApiContract.Describe(doc);
+            return Task.CompletedTask;
+        }).AddOperationTransformer((operation, context, _) =>
+        {
+            OpenApiContract.Summarize(operation, context.Description.HttpMethod ?? "GET", context.Description.RelativePath);
             return Task.CompletedTask;
         }));
         return services;

@@ -67,26 +67,7 @@ public static class Problems
         return Of(status, code, detail).ExecuteAsync(http);
     }
 
-    private static string TitleFor(string code) => code switch
-    {
-        UnifiedCode.MalformedJson => "The request body is not valid JSON for this operation.",
-        UnifiedCode.MissingField => "A required field is missing.",
-        UnifiedCode.UnknownField => "The body has a field this operation does not know.",
-        UnifiedCode.InvalidField => "A field has an invalid value.",
-        UnifiedCode.InvalidAmount => "The amount is not acceptable.",
-        UnifiedCode.UnsupportedCurrency => "The currency is not supported.",
-        UnifiedCode.Unauthenticated => "Authentication is required.",
-        UnifiedCode.NotFound => "Not found.",
-        UnifiedCode.DuplicateOrderNo => "The merchant order number is already used with other parameters.",
-        UnifiedCode.IdempotencyKeyReused => "The idempotency key was used with a different request.",
-        UnifiedCode.IdempotencyInProgress => "A request with this idempotency key is still in progress.",
-        UnifiedCode.PaymentNotClosable => "The payment cannot be closed in its current state.",
-        UnifiedCode.PaymentMethodUnavailable => "No channel can take this payment method for this merchant.",
-        UnifiedCode.ChannelUnavailable => "The channel could not be reached.",
-        UnifiedCode.ConcurrentModification => "Someone else changed this resource first; read it again and retry.",
-        UnifiedCode.AlreadyExists => "A resource with that code already exists.",
-        _ => "The request could not be processed.",
-    };
+    private static string TitleFor(string code) => ProblemCatalog.For(code).TitleEn;
 }
 
 /// <summary>

@@ -58,14 +58,14 @@ public static class ClientKit
     /// retry delays and the probe inside its retries.
     /// </summary>
     public static (ServiceProvider Services, SluiceClient Client, AttemptProbe Probe) SluiceClientFor(
-        this GatewayFixture gateway, string? apiKey = null, string? signingSecret = null, string? acceptLanguage = null)
+        this GatewayFixture gateway, string? apiKey = null, string? signingSecret = null, string? acceptLanguage = null, Uri? node = null)
     {
         var probe = new AttemptProbe();
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSluiceClient(o =>
         {
-            o.BaseAddress = gateway.BaseAddress;
+            o.BaseAddress = node ?? gateway.BaseAddress;
             o.ApiKey = apiKey ?? gateway.Demo.ApiKey;
             o.RequestSigningSecret = signingSecret;
             o.RetryBaseDelay = TimeSpan.FromMilliseconds(20);

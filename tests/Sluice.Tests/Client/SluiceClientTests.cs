@@ -141,6 +141,25 @@ public abstract class SluiceClientTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task Over_the_rate_limit_the_429_surfaces_with_its_retry_after_and_is_not_retried()
+    {
+        await using var node = gateway.StartNode("rate-limited-node", new Dictionary<string, string?>
+        {
+            ["Sluice:RateLimits:Merchant:Burst"] = "1", ["Sluice:RateLimits:Merchant:PerSecond"] = "1",
+        });
+        var (services, client, probe) = gateway.SluiceClientFor(node: node.BaseAddress);
+        await using var _ = services;
+
+        await client.GetBalanceAsync();
+        var limited = await Should.ThrowAsync<SluiceApiException>(() => client.GetBalanceAsync());
+
+        limited.Status.ShouldBe(HttpStatusCode.TooManyRequests);
+        limited.Code.ShouldBe("rate_limited");
+        limited.RetryAfter.ShouldNotBeNull().ShouldBeGreaterThan(TimeSpan.Zero);
+        probe.Attempts.Count.ShouldBe(2, "a 429 is a 4xx: the caller decides when to come back");
+    }
+
+    [Fact]
     public async Task A_create_whose_answer_is_lost_is_retried_with_the_same_key_and_makes_exactly_one_order()
     {
         var (services, client, probe) = gateway.SluiceClientFor();
