@@ -29,6 +29,22 @@ public static class ChannelTransport
     public const string AdapterFault = "ADAPTER_FAULT";
     public const string ServerErrorPrefix = "HTTP_";
 
+    /// <summary>A verified answer that names another order than the one asked about: its word is about nothing we asked.</summary>
+    public const string AnswerForAnotherOrder = "ANSWER_FOR_ANOTHER_ORDER";
+
+    /// <summary>
+    /// The answer as it stands when it names the order asked about (or none), otherwise an unknown outcome with
+    /// <see cref="AnswerForAnotherOrder"/>: never succeeded or failed, so the order is only re-queried.
+    /// <paramref name="alsoAsked"/> is the other order a call is about (a refund's payment: Alipay's refund answer
+    /// names only the trade).
+    /// </summary>
+    public static ChannelResult MatchOrder(ChannelResult result, string asked, string? alsoAsked = null) =>
+        result.AnsweredFor is not { } named || named == asked || (alsoAsked is not null && named == alsoAsked)
+            ? result
+            : ChannelResult.Unknown(AnswerForAnotherOrder, $"the answer names {Truncate(named)}, the call asked about {asked} ({result.RawCode}/{result.RawSubCode})");
+
+    private static string Truncate(string value) => value.Length > 64 ? value[..64] + "…" : value;
+
     /// <summary>The named HttpClient of a protocol's adapter, registered by <see cref="ChannelRegistration.AddChannel{TAdapter, TProfile}"/>.</summary>
     public static string HttpClientName(string protocol) => "channel-" + protocol;
 
@@ -74,6 +90,8 @@ public static class ChannelTransport
         new(null, UnreadableAnswer, null, "channel_result_unknown", ChannelOutcome.Unknown, false,
             "The payment result is being confirmed.", "支付结果确认中。"),
         new(null, AdapterFault, null, "channel_result_unknown", ChannelOutcome.Unknown, false,
+            "The payment result is being confirmed.", "支付结果确认中。"),
+        new(null, AnswerForAnotherOrder, null, "channel_result_unknown", ChannelOutcome.Unknown, false,
             "The payment result is being confirmed.", "支付结果确认中。"),
     ];
 

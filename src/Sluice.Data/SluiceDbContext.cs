@@ -33,6 +33,7 @@ public abstract class SluiceDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<SandboxTransaction> SandboxTransactions => Set<SandboxTransaction>();
     public DbSet<ChannelDailyUsage> ChannelDailyUsage => Set<ChannelDailyUsage>();
+    public DbSet<ChannelBreaker> ChannelBreakers => Set<ChannelBreaker>();
     public DbSet<LimitReservation> LimitReservations => Set<LimitReservation>();
     public DbSet<PaymentRoutingRecord> PaymentRouting => Set<PaymentRoutingRecord>();
     public DbSet<PaymentMethodDefinition> PaymentMethods => Set<PaymentMethodDefinition>();

@@ -72,7 +72,7 @@ public sealed class AlipayChannelAdapter(IHttpClientFactory httpClients, TimePro
             var code = Str(answer, "code") ?? "";
             var sub = code == Codes.Success ? States.WaitBuyerPay : Str(answer, "sub_code");
             var qr = Str(answer, "qr_code");
-            var result = ResultOf(ChannelFlow.Pay, answer, sub, null);
+            var result = ResultOf(ChannelFlow.Pay, answer, sub, null) with { AnsweredFor = Str(answer, "out_trade_no") };
             return qr is null || result.Outcome != ChannelOutcome.Pending
                 ? new ChannelPayResult(result, null)
                 : new ChannelPayResult(result, new PayAction("qr_code", qr));
@@ -88,10 +88,10 @@ public sealed class AlipayChannelAdapter(IHttpClientFactory httpClients, TimePro
     }
 
     public Task<ChannelReport> QueryPaymentAsync(ChannelAccountContext account, ChannelOrderRef order, CancellationToken ct) =>
-        ReportAsync(account, Methods.Query, TradeRef(order), ChannelFlow.Query, new("trade_status", "trade_no", "send_pay_date", "total_amount"), ct);
+        ReportAsync(account, Methods.Query, TradeRef(order), ChannelFlow.Query, new("out_trade_no", "trade_status", "trade_no", "send_pay_date", "total_amount"), ct);
 
     public Task<ChannelReport> ClosePaymentAsync(ChannelAccountContext account, ChannelOrderRef order, CancellationToken ct) =>
-        ReportAsync(account, Methods.Close, TradeRef(order), ChannelFlow.Close, new(null, "trade_no", null), ct);
+        ReportAsync(account, Methods.Close, TradeRef(order), ChannelFlow.Close, new("out_trade_no", null, "trade_no", null), ct);
 
     public Task<ChannelReport> RefundAsync(ChannelAccountContext account, ChannelRefundRequest request, CancellationToken ct)
     {
@@ -110,12 +110,13 @@ public sealed class AlipayChannelAdapter(IHttpClientFactory httpClients, TimePro
         };
 
         // Alipay's refund_fee is the trade's cumulative refunded amount; this refund's own amount is the one asked for.
-        return ReportAsync(account, Methods.Refund, biz, ChannelFlow.Refund, new(null, "trade_no", "gmt_refund_pay", Amount: request.RefundAmount), ct);
+        // The answer names the trade (out_trade_no), not the refund.
+        return ReportAsync(account, Methods.Refund, biz, ChannelFlow.Refund, new("out_trade_no", null, "trade_no", "gmt_refund_pay", Amount: request.RefundAmount), ct);
     }
 
     public Task<ChannelReport> QueryRefundAsync(ChannelAccountContext account, string refundId, string orderId, CancellationToken ct) =>
         ReportAsync(account, Methods.RefundQuery, new() { ["out_trade_no"] = orderId, ["out_request_no"] = refundId }, ChannelFlow.RefundQuery,
-            new("refund_status", "trade_no", "gmt_refund_pay", "refund_amount"), ct);
+            new("out_request_no", "refund_status", "trade_no", "gmt_refund_pay", "refund_amount"), ct);
 
     public Task<ChannelReport> WithdrawAsync(ChannelAccountContext account, ChannelWithdrawRequest request, CancellationToken ct)
     {
@@ -144,7 +145,7 @@ public sealed class AlipayChannelAdapter(IHttpClientFactory httpClients, TimePro
             },
             ["remark"] = request.Remark,
         };
-        return ReportAsync(account, Methods.Transfer, biz, ChannelFlow.Withdraw, new("status", "order_id", "trans_date", Amount: request.Amount), ct);
+        return ReportAsync(account, Methods.Transfer, biz, ChannelFlow.Withdraw, new("out_biz_no", "status", "order_id", "trans_date", Amount: request.Amount), ct);
     }
 
     public Task<ChannelReport> QueryWithdrawalAsync(ChannelAccountContext account, string withdrawalId, CancellationToken ct)
@@ -155,7 +156,7 @@ public sealed class AlipayChannelAdapter(IHttpClientFactory httpClients, TimePro
             ["product_code"] = "TRANS_ACCOUNT_NO_PWD",
             ["biz_scene"] = "DIRECT_TRANSFER",
         };
-        return ReportAsync(account, Methods.TransferQuery, biz, ChannelFlow.WithdrawQuery, new("status", "order_id", "pay_date", "trans_amount"), ct);
+        return ReportAsync(account, Methods.TransferQuery, biz, ChannelFlow.WithdrawQuery, new("out_biz_no", "status", "order_id", "pay_date", "trans_amount"), ct);
     }
 
     public ValueTask<CallbackParseResult> ParseCallbackAsync(ChannelAccountContext account, ChannelCallbackRequest request, CancellationToken ct) =>
@@ -248,6 +249,8 @@ public sealed class AlipayChannelAdapter(IHttpClientFactory httpClients, TimePro
         return parameters;
     }
 
+    private static readonly JsonDocumentOptions NoDuplicates = new() { AllowDuplicateProperties = false };
+
     /// <summary>Posts a signed request and returns its answer node once Alipay's signature over it verifies.</summary>
     private async Task<(JsonElement? Node, ChannelResult? Failure)> CallAsync(ChannelAccountContext account, Dictionary<string, string> parameters, CancellationToken ct)
     {
@@ -270,7 +273,9 @@ public sealed class AlipayChannelAdapter(IHttpClientFactory httpClients, TimePro
 
         try
         {
-            using var document = JsonDocument.Parse(http.Body);
+            // A duplicated key (two response nodes, or two fields of one) is refused: the signed text and the parsed
+            // one could differ, as the official SDKs' own lenient parsers let them.
+            using var document = JsonDocument.Parse(http.Body, NoDuplicates);
             var answer = document.RootElement.GetProperty(node).Clone();
             return Str(answer, "code") is null
                 ? (null, ChannelResult.Unknown(ChannelTransport.UnreadableAnswer, "answer has no code"))
@@ -278,15 +283,15 @@ public sealed class AlipayChannelAdapter(IHttpClientFactory httpClients, TimePro
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
         {
-            return (null, ChannelResult.Unknown(ChannelTransport.UnreadableAnswer, "answer is not the expected JSON"));
+            return (null, ChannelResult.Unknown(ChannelTransport.UnreadableAnswer, "answer is not the expected JSON: " + ex.Message));
         }
     }
 
     /// <summary>
-    /// Where an API's answer keeps the state (raw sub-code on success; <c>sub_code</c> otherwise), the channel's
-    /// reference, the completion time and the amount (or the amount known from the request).
+    /// Where an API's answer names the order asked about, keeps the state (raw sub-code on success; <c>sub_code</c>
+    /// otherwise), the channel's reference, the completion time and the amount (or the amount known from the request).
     /// </summary>
-    private sealed record AnswerFields(string? StateField, string ReferenceField, string? TimeField, string? AmountField = null, long? Amount = null);
+    private sealed record AnswerFields(string OrderField, string? StateField, string ReferenceField, string? TimeField, string? AmountField = null, long? Amount = null);
 
     /// <summary>Calls one API and reads its verified answer as a report in <paramref name="flow"/>.</summary>
     private async Task<ChannelReport> ReportAsync(
@@ -299,9 +304,10 @@ public sealed class AlipayChannelAdapter(IHttpClientFactory httpClients, TimePro
         }
 
         var answer = node.Value;
+        var named = Str(answer, fields.OrderField);
         if (Str(answer, "code") != Codes.Success)
         {
-            return new ChannelReport(ResultOf(flow, answer, Str(answer, "sub_code"), Str(answer, fields.ReferenceField)));
+            return new ChannelReport(ResultOf(flow, answer, Str(answer, "sub_code"), Str(answer, fields.ReferenceField)) with { AnsweredFor = named });
         }
 
         var state = fields.StateField is null ? null : Str(answer, fields.StateField);
@@ -312,7 +318,7 @@ public sealed class AlipayChannelAdapter(IHttpClientFactory httpClients, TimePro
             state = States.RefundSuccess;
         }
 
-        var result = ResultOf(flow, answer, state, Str(answer, fields.ReferenceField));
+        var result = ResultOf(flow, answer, state, Str(answer, fields.ReferenceField)) with { AnsweredFor = named };
         if (state == States.TransferFail)
         {
             result = result with { RawMessage = $"{Str(answer, "error_code")}: {Str(answer, "fail_reason")}" };

@@ -88,7 +88,11 @@ public sealed class BankPayoutChannelAdapter(IHttpClientFactory httpClients, Tim
         var outcome = BankPayoutResultCodes.OutcomeOf(flow, code, sub);
         var message = failed ? answer.FailureMessage : answer.Message;
         return new ChannelReport(
-            new ChannelResult(outcome, code, sub, message, answer.PayoutNo) { NotTakenByChannel = flow == ChannelFlow.Withdraw && code == Codes.SystemBusy },
+            new ChannelResult(outcome, code, sub, message, answer.PayoutNo)
+            {
+                NotTakenByChannel = flow == ChannelFlow.Withdraw && code == Codes.SystemBusy,
+                AnsweredFor = answer.OutPayoutNo,
+            },
             answer.Amount,
             answer.Currency,
             answer.Status is Statuses.Succeeded or Statuses.Failed or Statuses.Returned ? answer.UpdatedAt?.ToUniversalTime() : null);

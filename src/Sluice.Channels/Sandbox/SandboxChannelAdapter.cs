@@ -24,13 +24,13 @@ public sealed class SandboxChannelAdapter(IHttpClientFactory httpClients, TimePr
             return new ChannelPayResult(failure!, null);
         }
 
-        var result = answer.Code switch
+        var result = (answer.Code switch
         {
             Codes.Success => new ChannelResult(ChannelOutcome.Pending, answer.Code, answer.Status, answer.Message, answer.TradeNo),
             Codes.SystemBusy => new ChannelResult(ChannelOutcome.Failed, answer.Code, null, answer.Message) { NotTakenByChannel = true },
             Codes.DuplicateOrder => new ChannelResult(ChannelOutcome.Unknown, answer.Code, null, answer.Message),
             _ => new ChannelResult(ChannelOutcome.Failed, answer.Code, answer.Status, answer.Message),
-        };
+        }) with { AnsweredFor = answer.OutTradeNo };
         var action = answer.CashierUrl is null ? null : new PayAction("redirect", answer.CashierUrl);
         return new ChannelPayResult(result, action);
     }
@@ -55,7 +55,7 @@ public sealed class SandboxChannelAdapter(IHttpClientFactory httpClients, TimePr
             Codes.SystemBusy => ChannelOutcome.Unknown,
             _ => ChannelOutcome.Failed,
         };
-        return new ChannelReport(new ChannelResult(outcome, answer.Code, answer.Status, answer.Message, answer.TradeNo));
+        return new ChannelReport(new ChannelResult(outcome, answer.Code, answer.Status, answer.Message, answer.TradeNo) { AnsweredFor = answer.OutTradeNo });
     }
 
     public async Task<ChannelReport> RefundAsync(ChannelAccountContext account, ChannelRefundRequest request, CancellationToken ct)
@@ -126,7 +126,7 @@ public sealed class SandboxChannelAdapter(IHttpClientFactory httpClients, TimePr
         if (answer.Code != Codes.Success)
         {
             var failed = answer.Code is Codes.SystemBusy ? ChannelOutcome.Unknown : ChannelOutcome.Failed;
-            return new ChannelReport(new ChannelResult(failed, answer.Code, answer.Status, answer.Message, answer.TradeNo));
+            return new ChannelReport(new ChannelResult(failed, answer.Code, answer.Status, answer.Message, answer.TradeNo) { AnsweredFor = answer.OutTradeNo });
         }
 
         var outcome = answer.Status switch
@@ -137,7 +137,7 @@ public sealed class SandboxChannelAdapter(IHttpClientFactory httpClients, TimePr
             _ => ChannelOutcome.Unknown,
         };
         return new ChannelReport(
-            new ChannelResult(outcome, answer.Code, answer.Status, answer.Message, answer.TradeNo),
+            new ChannelResult(outcome, answer.Code, answer.Status, answer.Message, answer.TradeNo) { AnsweredFor = answer.OutTradeNo },
             answer.Amount,
             answer.Currency,
             answer.CompletedAt is { } at ? DateTimeOffset.FromUnixTimeSeconds(at) : null);

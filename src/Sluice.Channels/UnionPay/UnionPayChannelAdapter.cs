@@ -76,6 +76,7 @@ public sealed class UnionPayChannelAdapter(IHttpClientFactory httpClients, TimeP
             var result = new ChannelResult(UnionPayResultCodes.OutcomeOf(ChannelFlow.Pay, code, null), code, null, answer.GetValueOrDefault("respMsg"))
             {
                 NotTakenByChannel = UnionPayResultCodes.NotTaken.Contains(code),
+                AnsweredFor = Named(answer, request.OrderId),
             };
             var qr = answer.GetValueOrDefault("qrCode");
             return new ChannelPayResult(result, code == UnionPayResultCodes.Success && qr is { Length: > 0 } ? new PayAction("qr_code", qr) : null);
@@ -130,6 +131,7 @@ public sealed class UnionPayChannelAdapter(IHttpClientFactory httpClients, TimeP
             new ChannelResult(UnionPayResultCodes.OutcomeOf(ChannelFlow.Refund, code, null), code, null, answer.GetValueOrDefault("respMsg"), answer.GetValueOrDefault("queryId"))
             {
                 NotTakenByChannel = UnionPayResultCodes.NotTaken.Contains(code),
+                AnsweredFor = Named(answer, request.RefundId),
             },
             request.RefundAmount, request.Currency);
     }
@@ -195,11 +197,23 @@ public sealed class UnionPayChannelAdapter(IHttpClientFactory httpClients, TimeP
         var outcome = UnionPayResultCodes.OutcomeOf(flow, code, orig);
         var paid = code == UnionPayResultCodes.Success && orig == UnionPayResultCodes.Success;
         return new ChannelReport(
-            new ChannelResult(outcome, code, orig, orig is null ? answer.GetValueOrDefault("respMsg") : answer.GetValueOrDefault("origRespMsg"), answer.GetValueOrDefault("queryId")),
+            new ChannelResult(outcome, code, orig, orig is null ? answer.GetValueOrDefault("respMsg") : answer.GetValueOrDefault("origRespMsg"), answer.GetValueOrDefault("queryId"))
+            {
+                AnsweredFor = Named(answer, sluiceId),
+            },
             ParseAmount(answer.GetValueOrDefault("txnAmt")),
             CurrencyOf(answer.GetValueOrDefault("currencyCode")),
             paid ? ParseTraceTime(answer.GetValueOrDefault("traceTime"), answer.GetValueOrDefault("txnTime")) : null);
     }
+
+    /// <summary>
+    /// The order a signed answer names, in Sluice's ids: the id asked about when its <c>orderId</c> is that id's ACP
+    /// form, the answer's own <c>orderId</c> otherwise (which then names another order), null when it has none.
+    /// </summary>
+    private static string? Named(Dictionary<string, string> answer, string sluiceId) =>
+        answer.GetValueOrDefault("orderId") is not { Length: > 0 } orderId ? null
+        : orderId == OrderId(sluiceId) ? sluiceId
+        : orderId;
 
     private static string? CurrencyOf(string? currencyCode) => currencyCode switch
     {

@@ -64,17 +64,19 @@ public sealed partial class WeChatPayChannelAdapter : IChannelCallbacks
         try
         {
             T Read<T>() => JsonSerializer.Deserialize<T>(plain, WeChatPayProtocol.Json)!;
-            CallbackParseResult Accept(string? owner, ChannelNoticeKind kind, string orderId, ChannelReport report) =>
+            CallbackParseResult Accept(string? owner, ChannelNoticeKind kind, string orderId, ChannelReport report, string? subMchid = null) =>
                 owner is not null && owner != m.Mchid ? CallbackParseResult.Rejected("notice is for another merchant")
+                : m.Partner && kind != ChannelNoticeKind.Withdrawal && subMchid != m.SubMchid
+                    ? CallbackParseResult.Rejected($"partner notice is for sub_mchid '{subMchid}', not the account's {m.SubMchid}")
                 : string.IsNullOrEmpty(orderId) ? CallbackParseResult.Rejected("notice lacks the merchant's order number")
                 : CallbackParseResult.Accepted(new ChannelNotice(kind, orderId, report, notice.Id));
 
             return notice.EventType.Split('.')[0] switch
             {
                 "TRANSACTION" when Read<WeChatTransaction>() is var t =>
-                    Accept(t.Mchid ?? t.SpMchid, ChannelNoticeKind.Payment, t.OutTradeNo, TransactionReport(ChannelFlow.Notify, t)),
+                    Accept(t.Mchid ?? t.SpMchid, ChannelNoticeKind.Payment, t.OutTradeNo, TransactionReport(ChannelFlow.Notify, t), t.SubMchid),
                 "REFUND" when Read<WeChatRefund>() is var r =>
-                    Accept(r.Mchid ?? r.SpMchid, ChannelNoticeKind.Refund, r.OutRefundNo, RefundReport(ChannelFlow.Notify, r)),
+                    Accept(r.Mchid ?? r.SpMchid, ChannelNoticeKind.Refund, r.OutRefundNo, RefundReport(ChannelFlow.Notify, r), r.SubMchid),
                 "MCHTRANSFER" when Read<WeChatTransferBill>() is var b =>
                     Accept(b.MchId, ChannelNoticeKind.Withdrawal, b.OutBillNo, TransferReport(ChannelFlow.Notify, b)),
                 _ => CallbackParseResult.Rejected($"unknown event type '{notice.EventType}'"),

@@ -84,7 +84,7 @@ public sealed partial class WeChatPayChannelAdapter(IHttpClientFactory httpClien
             ? $"/v3/pay/partner/transactions/out-trade-no/{no}?sp_mchid={m.Mchid}&sub_mchid={m.SubMchid}"
             : $"/v3/pay/transactions/out-trade-no/{no}?mchid={m.Mchid}";
         var (answer, failure) = await CallAsync<WeChatTransaction>(m, HttpMethod.Get, path, null, ChannelFlow.Query, ct);
-        return answer is null ? new ChannelReport(failure!) : TransactionReport(ChannelFlow.Query, answer);
+        return answer is null ? new ChannelReport(failure!) : ForSubMerchant(m, answer.SubMchid, TransactionReport(ChannelFlow.Query, answer));
     }
 
     public async Task<ChannelReport> ClosePaymentAsync(ChannelAccountContext account, ChannelOrderRef order, CancellationToken ct)
@@ -104,7 +104,7 @@ public sealed partial class WeChatPayChannelAdapter(IHttpClientFactory httpClien
             new WeChatRefundAmount(request.RefundAmount, request.OrderAmount, request.Currency),
             account.NotifyUrl.ToString(), request.Reason is { Length: > 80 } r ? r[..80] : request.Reason, request.ChannelTradeNo, m.SubMchid);
         var (answer, failure) = await CallAsync<WeChatRefund>(m, HttpMethod.Post, "/v3/refund/domestic/refunds", body, ChannelFlow.Refund, ct);
-        return answer is null ? new ChannelReport(failure!) : RefundReport(ChannelFlow.Refund, answer);
+        return answer is null ? new ChannelReport(failure!) : ForSubMerchant(m, answer.SubMchid, RefundReport(ChannelFlow.Refund, answer));
     }
 
     public async Task<ChannelReport> QueryRefundAsync(ChannelAccountContext account, string refundId, string orderId, CancellationToken ct)
@@ -112,7 +112,7 @@ public sealed partial class WeChatPayChannelAdapter(IHttpClientFactory httpClien
         var m = WeChatMerchant.Of(account);
         var path = "/v3/refund/domestic/refunds/" + Uri.EscapeDataString(refundId) + (m.Partner ? "?sub_mchid=" + m.SubMchid : "");
         var (answer, failure) = await CallAsync<WeChatRefund>(m, HttpMethod.Get, path, null, ChannelFlow.RefundQuery, ct);
-        return answer is null ? new ChannelReport(failure!) : RefundReport(ChannelFlow.RefundQuery, answer);
+        return answer is null ? new ChannelReport(failure!) : ForSubMerchant(m, answer.SubMchid, RefundReport(ChannelFlow.RefundQuery, answer));
     }
 
     public async Task<ChannelReport> WithdrawAsync(ChannelAccountContext account, ChannelWithdrawRequest request, CancellationToken ct)
@@ -147,16 +147,25 @@ public sealed partial class WeChatPayChannelAdapter(IHttpClientFactory httpClien
     private static ChannelResult Result(ChannelFlow flow, string? subCode, string? message, string? reference, string code = Codes.Success) =>
         new(Outcome(flow, code, subCode), code, subCode, message, reference);
 
+    /// <summary>
+    /// In partner mode an answer naming another sub-merchant than the account's is about another merchant's order:
+    /// unknown, never its word (an answer without <c>sub_mchid</c> is judged by the order it names).
+    /// </summary>
+    private static ChannelReport ForSubMerchant(WeChatMerchant m, string? subMchid, ChannelReport report) =>
+        m.Partner && !string.IsNullOrEmpty(subMchid) && subMchid != m.SubMchid
+            ? new ChannelReport(ChannelResult.Unknown(ChannelTransport.AnswerForAnotherOrder, $"the answer is for sub_mchid {subMchid}, the account is {m.SubMchid}"))
+            : report;
+
     private static ChannelReport TransactionReport(ChannelFlow flow, WeChatTransaction t) => new(
-        Result(flow, t.TradeState, t.TradeStateDesc, t.TransactionId),
+        Result(flow, t.TradeState, t.TradeStateDesc, t.TransactionId) with { AnsweredFor = t.OutTradeNo },
         t.Amount?.Total, t.Amount?.Currency, Time(t.SuccessTime));
 
     private static ChannelReport RefundReport(ChannelFlow flow, WeChatRefund r) => new(
-        Result(flow, r.Status ?? r.RefundStatus, r.UserReceivedAccount, r.RefundId),
+        Result(flow, r.Status ?? r.RefundStatus, r.UserReceivedAccount, r.RefundId) with { AnsweredFor = r.OutRefundNo },
         r.Amount?.Refund, r.Amount?.Currency, Time(r.SuccessTime));
 
     private static ChannelReport TransferReport(ChannelFlow flow, WeChatTransferBill b) => new(
-        Result(flow, b.State, b.FailReason, b.TransferBillNo),
+        Result(flow, b.State, b.FailReason, b.TransferBillNo) with { AnsweredFor = b.OutBillNo },
         b.TransferAmount, b.TransferAmount is null ? null : "CNY",
         b.State == TransferStates.Success ? Time(b.UpdateTime) : null);
 

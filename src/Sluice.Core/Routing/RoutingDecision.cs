@@ -21,6 +21,7 @@ public enum RoutingFilter : byte
     BankDailyLimit,
     DailyLimit,
     NotWhitelisted,
+    CircuitOpen,
 }
 
 /// <summary>How one channel fared: the filter that dropped it, or its score and the parts of the score.</summary>
@@ -136,6 +137,7 @@ public sealed class RoutingDecision
         RoutingFilter.BankDailyLimit => "bank_daily_limit",
         RoutingFilter.DailyLimit => "daily_limit",
         RoutingFilter.NotWhitelisted => "whitelist_precedence",
+        RoutingFilter.CircuitOpen => "circuit_open",
         _ => "none",
     };
 
@@ -156,6 +158,7 @@ public sealed class RoutingDecision
         RoutingFilter.BankDailyLimit => $"the daily limit at bank {r.BankCode} would be exceeded",
         RoutingFilter.DailyLimit => $"the daily limit {c.DailyLimitMinor} would be exceeded",
         RoutingFilter.NotWhitelisted => "a whitelist entry matched and gives other channels precedence",
+        RoutingFilter.CircuitOpen => "the channel's circuit breaker is open: it did not answer several calls in a row; one probe goes to it after the cool-down",
         _ => "",
     };
 

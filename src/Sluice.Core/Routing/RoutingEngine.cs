@@ -68,6 +68,11 @@ public static class RoutingEngine
             }
         }
 
+        if (facts.CircuitOpen(c.Code))
+        {
+            return RoutingFilter.CircuitOpen;
+        }
+
         if (!c.PaymentMethods.Contains(r.PaymentMethod))
         {
             return RoutingFilter.Method;

@@ -60,4 +60,7 @@ public interface IRoutingFacts
     long UsedTodayAtBank(string channelCode, string bankCode, CardType cardType);
 
     ChannelHealth Health(string channelCode);
+
+    /// <summary>Whether the channel's circuit breaker keeps it out of routing now (open, or half-open with its probe out).</summary>
+    bool CircuitOpen(string channelCode) => false;
 }

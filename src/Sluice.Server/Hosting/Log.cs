@@ -68,6 +68,18 @@ internal static partial class Log
     [LoggerMessage(EventId = 4201, Level = LogLevel.Error, Message = "Channel adapter {Protocol} threw reading a notice for channel account {AccountId}; the notice is refused and the channel sends it again")]
     public static partial void CallbackAdapterFault(this ILogger logger, Exception exception, string protocol, string accountId);
 
+    [LoggerMessage(EventId = 4203, Level = LogLevel.Warning, Message = "{Protocol} answered a {Operation} call about {OrderId} with an answer naming {NamedOrder}; taken for unknown, the order is re-queried")]
+    public static partial void AnswerForAnotherOrder(this ILogger logger, string protocol, string operation, string orderId, string namedOrder);
+
+    [LoggerMessage(EventId = 4204, Level = LogLevel.Warning, Message = "Channel {Channel}'s circuit breaker opened after {Failures} calls in a row it did not answer; out of routing for {CoolDown}, then one probe")]
+    public static partial void ChannelBreakerOpened(this ILogger logger, string channel, int failures, TimeSpan coolDown);
+
+    [LoggerMessage(EventId = 4205, Level = LogLevel.Information, Message = "Channel {Channel}'s circuit breaker closed: the channel answered again")]
+    public static partial void ChannelBreakerClosed(this ILogger logger, string channel);
+
+    [LoggerMessage(EventId = 4206, Level = LogLevel.Error, Message = "Recording a call to channel {Channel} in its circuit breaker failed; the breaker misses this call")]
+    public static partial void ChannelBreakerRecordFailed(this ILogger logger, Exception exception, string channel);
+
     [LoggerMessage(EventId = 4202, Level = LogLevel.Warning, Message = "A reported success for {Kind} {OrderId} ({Source}) is not believed: {Why}; the order stays open for its re-query")]
     public static partial void SuccessAmountRefused(this ILogger logger, string kind, string orderId, string source, string why);
 

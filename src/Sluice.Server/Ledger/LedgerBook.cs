@@ -49,13 +49,12 @@ public sealed class LedgerBook(TimeProvider clock)
             PostedAt = clock.GetUtcNow(),
         };
 
-        // Balance rows are locked in one global order (by account code) by every entry of every flow, so two
-        // transactions never wait for each other's balances (a deadlock otherwise: a refund reserving merchant then
-        // in-transit while a refund's success moved in-transit then receivable). A refused reservation may leave earlier
-        // lines moved; the caller rolls its transaction back then.
-        foreach (var (line, account) in spec.Lines.Where(l => l.Amount != 0)
-                     .Select(l => (Line: l, Account: LedgerAccount.CodeOf(l.Type, l.OwnerId, spec.Currency)))
-                     .OrderBy(x => x.Account, StringComparer.Ordinal))
+        // Balance rows are locked in one global order (their codes, ordinal) by every entry, so two transactions
+        // never wait for each other's rows in a cycle (PostgreSQL would abort one as a deadlock).
+        var lines = spec.Lines.Where(l => l.Amount != 0)
+            .Select(l => (Line: l, Account: LedgerAccount.CodeOf(l.Type, l.OwnerId, spec.Currency)))
+            .OrderBy(l => l.Account, StringComparer.Ordinal);
+        foreach (var (line, account) in lines)
         {
             await EnsureAccountAsync(db, account, line.Type, line.OwnerId, spec.Currency, ct);
             if (!await MoveAsync(db, account, line, ct))

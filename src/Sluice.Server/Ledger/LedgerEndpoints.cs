@@ -66,6 +66,12 @@ public static class LedgerEndpoints
             .WithSummary("Journal entries, oldest first, filtered by order_id, account, from and to (ISO 8601), cursor-paginated")
             .WithDescription("Pass next_cursor as cursor for the next page; limit is 1 to 500 (default 100).");
         admin.MapGet("/trial-balance", TrialBalanceAsync).WithSummary("Every account's balance per currency with totals, which sum to zero");
+        admin.MapGet("/journal.csv", JournalCsvAsync)
+            .WithSummary("One day's journal (UTC, ?date=YYYY-MM-DD) as CSV, one line per posting")
+            .WithDescription("Columns: entry_id, posted_at, key, kind, order_kind, order_id, merchant_id, account, debit, credit, currency.");
+        admin.MapPost("/backfill", BackfillAsync)
+            .WithSummary("Posts the history of orders created before the ledger, up to max (1 to 1000, default 200) of each kind")
+            .WithDescription("Idempotent and resumable: run it until done is true.");
         admin.MapGet("/check", CheckAsync).WithSummary("Recomputes every balance from the journal and lists any account whose stored balance differs");
         admin.MapGet("/merchants/{merchantId}/settings", GetSettingsAsync).WithSummary("A merchant's fee rate, settlement delay, time zone and negative-balance limit");
         admin.MapPut("/merchants/{merchantId}/settings", PutSettingsAsync).WithSummary("Sets a merchant's ledger settings (audited)");
@@ -177,6 +183,47 @@ public static class LedgerEndpoints
         }).ToList();
         return TypedResults.Ok(new TrialBalanceView(currencies.All(c => c.Total == 0), currencies));
     }
+
+    private static async Task<IResult> JournalCsvAsync(string? date, SluiceDbContext db, CancellationToken ct)
+    {
+        if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return Problems.Validation(UnifiedCode.InvalidField, "date", "date is a UTC day, YYYY-MM-DD.");
+        }
+
+        var from = new DateTimeOffset(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var until = from.AddDays(1);
+        var entries = await db.JournalEntries.AsNoTracking().Include(e => e.Postings)
+            .Where(e => e.PostedAt >= from && e.PostedAt < until).OrderBy(e => e.Id).ToListAsync(ct);
+        var csv = new System.Text.StringBuilder("entry_id,posted_at,key,kind,order_kind,order_id,merchant_id,account,debit,credit,currency\n");
+        foreach (var e in entries)
+        {
+            foreach (var p in e.Postings.OrderBy(p => p.Id))
+            {
+                csv.Append(CultureInfo.InvariantCulture, $"{e.Id},{e.PostedAt.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ},{Csv(e.IdempotencyKey)},{e.Kind},{e.OrderKind},{Csv(e.OrderId)},{Csv(e.MerchantId)},{Csv(p.AccountId)},")
+                    .Append(CultureInfo.InvariantCulture, $"{Math.Max(p.Amount, 0)},{Math.Max(-p.Amount, 0)},{p.Currency}\n");
+            }
+        }
+
+        return TypedResults.Text(csv.ToString(), "text/csv; charset=utf-8");
+    }
+
+    /// <summary>A CSV field: quoted when it holds a comma, quote or line break, and never read as a formula by a spreadsheet.</summary>
+    private static string Csv(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return "";
+        }
+
+        var text = value[0] is '=' or '+' or '-' or '@' ? "'" + value : value;
+        return text.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
+    }
+
+    private static async Task<Results<Ok<BackfillView>, ProblemHttpResult>> BackfillAsync(int? max, SluiceDbContext db, LedgerBackfill backfill, CancellationToken ct) =>
+        max is < 1 or > 1000
+            ? Problems.Validation(UnifiedCode.InvalidField, "max", "max is 1 to 1000.")
+            : TypedResults.Ok(await backfill.RunAsync(db, max ?? 200, ct));
 
     private static async Task<Ok<LedgerCheckView>> CheckAsync(SluiceDbContext db, CancellationToken ct) =>
         TypedResults.Ok(await LedgerCheck.RunAsync(db, ct));

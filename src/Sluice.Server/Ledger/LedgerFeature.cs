@@ -15,6 +15,7 @@ public static class LedgerFeature
         services.Configure<LedgerOptions>(configuration.GetSection(LedgerOptions.Section));
         services.AddScoped<LedgerBook>();
         services.AddScoped<LedgerPostings>();
+        services.AddScoped<LedgerBackfill>();
         services.AddScoped<IOrderTransitionHook<PaymentOrder, PaymentStatus>, PaymentPostings>();
         services.AddScoped<IOrderTransitionHook<RefundOrder, RefundStatus>, RefundPostings>();
         services.AddScoped<IOrderTransitionHook<WithdrawalOrder, WithdrawalStatus>, WithdrawalPostings>();

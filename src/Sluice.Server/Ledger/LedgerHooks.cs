@@ -46,6 +46,10 @@ public sealed class RefundPostings(LedgerPostings postings) : IOrderTransitionHo
         }
     }
 
+    /// <summary>The channel account that paid a succeeded refund: its pay-back withdrawal's, else its own route's.</summary>
+    public static async Task<string> PaidThroughAsync(SluiceDbContext db, RefundOrder order, CancellationToken ct) =>
+        order.PayBackWithdrawalId is null ? order.ChannelAccountId : await PayBackAccountAsync(db, order, ct);
+
     /// <summary>The channel account of the withdrawal that paid the refund back.</summary>
     private static async Task<string> PayBackAccountAsync(SluiceDbContext db, RefundOrder order, CancellationToken ct) =>
         await db.Withdrawals.AsNoTracking().Where(w => w.Id == order.PayBackWithdrawalId).Select(w => w.ChannelAccountId).FirstOrDefaultAsync(ct)

@@ -64,7 +64,7 @@ public sealed class LedgerPostings(LedgerBook book, IOptions<LedgerOptions> opti
     /// not settled yet, the available balance otherwise. A merchant balance is reserved only down to the merchant's
     /// negative-balance limit (an atomic conditional update). Returns the account and whether it covered the amount.
     /// </summary>
-    public async Task<(LedgerAccountType From, bool Reserved)> ReserveRefundAsync(SluiceDbContext db, RefundOrder refund, CancellationToken ct)
+    public async Task<(LedgerAccountType From, bool Reserved)> ReserveRefundAsync(SluiceDbContext db, RefundOrder refund, CancellationToken ct, bool historical = false)
     {
         LedgerAccountType from;
         string? owner = refund.MerchantId;
@@ -76,7 +76,7 @@ public sealed class LedgerPostings(LedgerBook book, IOptions<LedgerOptions> opti
         }
         else
         {
-            limit = (await SettingsAsync(db, refund.MerchantId, ct)).NegativeBalanceLimit;
+            limit = historical ? null : (await SettingsAsync(db, refund.MerchantId, ct)).NegativeBalanceLimit;
             from = refund.Stage == RefundStage.PreDelivery && await TakeFromPendingAsync(db, refund.PaymentId, refund.Amount, ct)
                 ? MerchantPending
                 : MerchantAvailable;
@@ -125,9 +125,9 @@ public sealed class LedgerPostings(LedgerBook book, IOptions<LedgerOptions> opti
     }
 
     /// <summary>A withdrawal is requested: available → withdrawals in transit, down to the merchant's limit. False when short.</summary>
-    public async Task<bool> ReserveWithdrawalAsync(SluiceDbContext db, WithdrawalOrder order, CancellationToken ct)
+    public async Task<bool> ReserveWithdrawalAsync(SluiceDbContext db, WithdrawalOrder order, CancellationToken ct, bool historical = false)
     {
-        var limit = (await SettingsAsync(db, order.MerchantId, ct)).NegativeBalanceLimit;
+        long? limit = historical ? null : (await SettingsAsync(db, order.MerchantId, ct)).NegativeBalanceLimit;
         return await book.PostAsync(db, new EntrySpec(
             $"withdrawal:{order.Id}:requested", "withdrawal_requested", "withdrawal", order.Id, order.MerchantId, order.Currency, null,
             [new(MerchantAvailable, order.MerchantId, order.Amount, limit), new(WithdrawalsInTransit, null, -order.Amount)]), ct);

@@ -91,27 +91,13 @@ public sealed partial class RefundService(
             UpdatedAt = now,
         };
 
-        // The amount is reserved on the payment by one conditional UPDATE, committed with the refund row: the database
-        // serialises concurrent reservations of the payment's row, so its refunds never exceed what was paid, on any
-        // number of nodes, and every refund that fits is taken.
+        // The refund row is inserted first (its merchant_refund_no is unique), then its amount is reserved on the
+        // payment by one conditional UPDATE and from its bearer's balance in the ledger, all committed together: the
+        // database serialises concurrent reservations of the payment's row and of the balance rows, so refunds never
+        // exceed what was paid nor overdraw a balance, on any number of nodes. Inserting first means a racing duplicate
+        // never waits on a row lock while it holds a balance row (PostgreSQL would see a deadlock).
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
-            var amount = refund.Amount;
-            var reserved = await db.Payments
-                .Where(p => p.Id == payment.Id && p.Status == PaymentStatus.Succeeded && p.RefundedAmount + amount <= p.Amount)
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.RefundedAmount, p => p.RefundedAmount + amount), ct);
-            if (reserved != 1)
-            {
-                await transaction.RollbackAsync(ct);
-                var current = await db.Payments.AsNoTracking().Where(p => p.Id == payment.Id).Select(p => p.Amount - p.RefundedAmount).FirstAsync(ct);
-                return Refusal.Of(RefusalKind.Unprocessable, UnifiedCode.RefundAmountExceeds,
-                    $"The refund exceeds what is left to refund on this payment ({current} {payment.Currency}).",
-                    new Dictionary<string, object?> { ["refundable_amount"] = current });
-            }
-
-            // The refund row goes in before any ledger balance is locked: a concurrent request with this merchant_refund_no
-            // is then refused by the unique index while it holds nothing but the payment row (inserted after the
-            // reservation, it waited for the winner's next state change while holding balances that change needed: a deadlock).
             db.Refunds.Add(refund);
             try
             {
@@ -119,14 +105,28 @@ public sealed partial class RefundService(
             }
             catch (DbUpdateException ex) when (SluiceDatabase.IsUniqueViolation(ex))
             {
-                // A concurrent request with this merchant_refund_no won; rolling back gives this one's reservation back.
+                // A concurrent request with this merchant_refund_no won: this one stored and reserved nothing.
                 await transaction.RollbackAsync(CancellationToken.None);
                 db.ChangeTracker.Clear();
                 var winner = await FindByRefundNoAsync(caller.AppId, r.MerchantRefundNo!, CancellationToken.None);
                 return winner is null ? Refusal.Of(RefusalKind.Conflict, UnifiedCode.ConcurrentModification, "Retry the request.") : Retried(winner, payment, r);
             }
 
-            // The ledger reserves the amount from its bearer in the same transaction (refunds in transit).
+            var amount = refund.Amount;
+            var reserved = await db.Payments
+                .Where(p => p.Id == payment.Id && p.Status == PaymentStatus.Succeeded && p.RefundedAmount + amount <= p.Amount)
+                .ExecuteUpdateAsync(s => s.SetProperty(p => p.RefundedAmount, p => p.RefundedAmount + amount), ct);
+            if (reserved != 1)
+            {
+                await transaction.RollbackAsync(ct);
+                db.ChangeTracker.Clear();
+                var current = await db.Payments.AsNoTracking().Where(p => p.Id == payment.Id).Select(p => p.Amount - p.RefundedAmount).FirstAsync(ct);
+                return Refusal.Of(RefusalKind.Unprocessable, UnifiedCode.RefundAmountExceeds,
+                    $"The refund exceeds what is left to refund on this payment ({current} {payment.Currency}).",
+                    new Dictionary<string, object?> { ["refundable_amount"] = current });
+            }
+
+            // The ledger reserves the amount from its bearer (into refunds in transit).
             var (from, covered) = await postings.ReserveRefundAsync(db, refund, ct);
             if (!covered)
             {

@@ -5,12 +5,14 @@ using Sluice.Routing;
 namespace Sluice.Server.Routing;
 
 /// <summary>
-/// Recent health of each channel as this node sees it, for routing's success-rate and latency factors: every pay call
-/// is recorded with whether the channel answered definitively (accepted or declined the order — a decline is the
+/// Recent health of each channel as this node sees it, for routing's success-rate and latency factors: every call the
+/// channel caller makes (pay, query, close, refund, payout and their queries) is recorded with whether the channel answered definitively (accepted or declined the order — a decline is the
 /// channel working) or not (timeout, 5xx, refused connection, unverifiable answer), and how long it took. Figures cover
 /// the last <see cref="Window"/> in buckets by the gateway clock, so old trouble ages out. The success rate is smoothed
 /// towards healthy by <see cref="PriorCalls"/> imaginary good calls so one failure on a quiet channel does not bury it.
-/// Per node on purpose: each node measures the path it actually uses to the channel.
+/// A call not answered counts at least <see cref="FailureLatency"/>, so failing fast never scores as fast. Per node on
+/// purpose: each node measures the path it actually uses to the channel; the circuit breaker that takes a failing
+/// channel out is shared (<see cref="ChannelBreakers"/>).
 /// </summary>
 public sealed class ChannelHealthMonitor(TimeProvider clock)
 {
@@ -25,8 +27,15 @@ public sealed class ChannelHealthMonitor(TimeProvider clock)
     /// <summary>Whether a channel's answer counts as the channel working (see the class summary).</summary>
     public static bool Answered(ChannelResult result) => result.Outcome != ChannelOutcome.Unknown && !result.NotTakenByChannel;
 
+    /// <summary>
+    /// The latency a call the channel did not answer counts with, at least: a channel that refuses at once is not
+    /// fast, it is down, and must never score better on latency than one that answers.
+    /// </summary>
+    public static readonly TimeSpan FailureLatency = TimeSpan.FromSeconds(10);
+
     public void Record(string channelCode, bool answered, TimeSpan latency) =>
-        _channels.GetOrAdd(channelCode, _ => new Ring()).Add(clock.GetUtcNow().UtcTicks / BucketTicks, answered, latency.TotalMilliseconds);
+        _channels.GetOrAdd(channelCode, _ => new Ring()).Add(clock.GetUtcNow().UtcTicks / BucketTicks, answered,
+            answered ? latency.TotalMilliseconds : Math.Max(latency.TotalMilliseconds, FailureLatency.TotalMilliseconds));
 
     public ChannelHealth Health(string channelCode)
     {

@@ -39,7 +39,11 @@ public sealed record RoutingExplanationView(
     bool WhitelistMatched,
     bool WhitelistFellBack,
     IReadOnlyList<string> FailoverOrder,
-    IReadOnlyList<ChannelExplanation> Channels);
+    IReadOnlyList<ChannelExplanation> Channels)
+{
+    /// <summary>Every channel's health on this node and its circuit breaker (shared by every node), as routing read them.</summary>
+    public IReadOnlyList<ChannelHealthView> Health { get; init; } = [];
+}
 
 /// <summary>The routing decision stored with a payment.</summary>
 public sealed record PaymentRoutingView(string? ChosenChannel, string RuleSet, string Strategy, long CatalogVersion, DateTimeOffset DecidedAt, JsonElement Channels);
@@ -114,10 +118,13 @@ public static class RoutingEndpoints
         var routed = await router.RouteAsync(r.MerchantId, new RoutingRequest(
             businessType.Value, r.PaymentMethod, r.Amount.Value, r.Currency!, r.At ?? clock.GetUtcNow(),
             ProductCode: r.ProductCode, Environment: r.PaymentEnvironment, BankCode: r.BankCode, CardType: PaymentValidation.CardTypeOf(r.CardType),
-            CardNumberHash: cards.Of(r.CardNumber), BuyerId: r.BuyerId, SellerId: r.SellerId), ct, ruleSet);
+            CardNumberHash: cards.Of(r.CardNumber), BuyerId: r.BuyerId, SellerId: r.SellerId), ct, ruleSet, explainOnly: true);
         var d = routed.Decision;
         return TypedResults.Ok(new RoutingExplanationView(
             d.Chosen?.Code, routed.Rules.Name, RuleSetView.StrategyName(routed.Rules.Strategy), routed.Catalog.Version,
-            d.WhitelistMatched, d.WhitelistFellBack, d.Ranked.Select(c => c.Code).ToList(), d.Explain()));
+            d.WhitelistMatched, d.WhitelistFellBack, d.Ranked.Select(c => c.Code).ToList(), d.Explain())
+        {
+            Health = [.. d.Channels.Select(c => ChannelHealthView.Of(c.Code, routed.Facts.Health(c.Code), routed.Breakers!))],
+        });
     }
 }

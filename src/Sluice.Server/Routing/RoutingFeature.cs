@@ -9,6 +9,8 @@ public static class RoutingFeature
     public static IServiceCollection AddPaymentRouting(this IServiceCollection services, NodeRoles roles)
     {
         services.AddSingleton<ChannelHealthMonitor>();
+        services.AddOptions<ChannelBreakerOptions>().BindConfiguration(ChannelBreakerOptions.Section);
+        services.AddSingleton<ChannelBreakers>();
         services.AddScoped<DailyLimitLedger>();
         services.AddSingleton<LimitReservationSweeper>();
         services.AddScoped<PaymentRouter>();
@@ -24,6 +26,7 @@ public static class RoutingFeature
     {
         routes.Admin?.MapRoutingEndpoints();
         routes.Admin?.MapRoutingConfigurationEndpoints();
+        routes.Admin?.MapChannelHealthEndpoints();
         return routes;
     }
 }

@@ -149,11 +149,11 @@ public sealed partial class WithdrawalService(
         {
             try
             {
+                // The row is inserted (its merchant_withdrawal_no is unique) before the balance is reserved, so a racing
+                // duplicate never waits on a row lock while it holds a balance row.
                 var refused = alongside is not null && !await alongside(order);
-                if (!refused && reserves)
+                if (!refused)
                 {
-                    // The row (its unique merchant number) before any ledger balance is locked, as refunds do: a duplicate
-                    // is refused holding no balance, so it cannot deadlock with the winner's next state change.
                     await db.SaveChangesAsync(ct);
                 }
 
@@ -165,8 +165,6 @@ public sealed partial class WithdrawalService(
                     await ledger.ReleaseAsync(id, CancellationToken.None);
                     return (null, false, isShort);
                 }
-
-                await db.SaveChangesAsync(ct);
                 if (transaction is not null)
                 {
                     await transaction.CommitAsync(ct);

@@ -39,4 +39,28 @@ public sealed class AnswerBehaviours(BehaviourBook book, TimeProvider clock, IOp
     public Behaviour? Decline(string channel, string? orderId) => book.Take(channel, orderId, BehaviourAction.Decline);
 
     public Behaviour? Take(string channel, string? orderId, BehaviourAction action) => book.Take(channel, orderId, action);
+
+    /// <summary>
+    /// The answer's order number fields (<paramref name="fields"/>, those present) rewritten to another order's when
+    /// <see cref="BehaviourAction.AnswerForAnotherOrder"/> is set for the order; the answer itself otherwise.
+    /// </summary>
+    public Dictionary<string, TValue> NamingAnotherOrder<TValue>(string channel, string? orderId, Dictionary<string, TValue> answer, Func<string, TValue> value, params string[] fields)
+    {
+        if (book.Take(channel, orderId, BehaviourAction.AnswerForAnotherOrder) is not { } behaviour)
+        {
+            return answer;
+        }
+
+        var changed = new Dictionary<string, TValue>(answer, StringComparer.Ordinal);
+        foreach (var field in fields.Where(f => answer.TryGetValue(f, out var v) && v is not null))
+        {
+            changed[field] = value(behaviour.Message ?? changed[field] + "9");
+        }
+
+        return changed;
+    }
+
+    /// <summary>The other order's number to name, when <see cref="BehaviourAction.AnswerForAnotherOrder"/> is set for the order.</summary>
+    public string? AnotherOrder(string channel, string? orderId) =>
+        book.Take(channel, orderId, BehaviourAction.AnswerForAnotherOrder) is { } behaviour ? behaviour.Message ?? orderId + "9" : null;
 }

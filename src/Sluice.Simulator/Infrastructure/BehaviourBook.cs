@@ -40,6 +40,12 @@ public enum BehaviourAction
 
     /// <summary>Payouts are refused with the channel's "insufficient balance" code.</summary>
     InsufficientBalance,
+
+    /// <summary>
+    /// The request is processed, but its answer, signed as usual, names another order: <see cref="Behaviour.Message"/>,
+    /// or the order's own number with a <c>9</c> appended (a channel mixing up answers, or a replayed one).
+    /// </summary>
+    AnswerForAnotherOrder,
 }
 
 /// <summary>A behaviour for one channel, optionally for one order (the merchant's order/refund/payout number).</summary>

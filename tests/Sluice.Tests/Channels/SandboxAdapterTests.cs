@@ -40,6 +40,8 @@ public abstract class SandboxAdapterTests(GatewayFixture gateway)
         pay.Result.Outcome.ShouldBe(ChannelOutcome.Pending);
         pay.Action!.Type.ShouldBe("redirect");
         pay.Result.ChannelReference.ShouldStartWith("SBX");
+        pay.Result.AnsweredFor.ShouldBe(id);
+        pending.Result.AnsweredFor.ShouldBe(id);
         pending.Result.Outcome.ShouldBe(ChannelOutcome.Pending);
         pending.Amount.ShouldBe(2599);
         close.Result.Outcome.ShouldBe(ChannelOutcome.Succeeded);

@@ -124,6 +124,10 @@ public abstract class GatewayFixture : IAsyncLifetime
             // go below zero (the ledger's own tests set the limit to 0 and earn every balance through real postings).
             b.UseSetting("Sluice:Ledger:DefaultNegativeBalanceLimit", "1000000000000");
             b.UseSetting("Urls", baseAddress.ToString());
+
+            // Tests share one sandbox channel and make it fail on purpose; its circuit breaker would take it out for
+            // the rest of the class. Fixtures that test the breaker set their own threshold.
+            b.UseSetting("Sluice:Routing:Breaker:FailureThreshold", "1000");
             foreach (var (key, value) in NodeSettings.Concat(settings ?? new Dictionary<string, string?>()))
             {
                 b.UseSetting(key, value);

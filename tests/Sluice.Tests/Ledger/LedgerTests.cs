@@ -90,14 +90,14 @@ public abstract class LedgerTests(LedgerGateway gateway)
         return await gateway.Services.GetRequiredService<SettlementWorker>().RunOnceAsync(Ct);
     }
 
-    private Dictionary<string, string> WalletCredentials()
+    private Dictionary<string, string> WalletCredentials(bool reachable = true)
     {
         var merchantNo = "SBXL" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
         return new Dictionary<string, string>
         {
             ["merchant_no"] = merchantNo,
             ["api_secret"] = gateway.Services.GetRequiredService<SandboxKeys>().SecretFor(merchantNo),
-            ["base_url"] = gateway.BaseAddress.ToString(),
+            ["base_url"] = reachable ? gateway.BaseAddress.ToString() : $"http://127.0.0.1:{GatewayFixture.FreePort()}/",
         };
     }
 
@@ -125,6 +125,34 @@ public abstract class LedgerTests(LedgerGateway gateway)
         postings[$"merchant_pending:{shop.MerchantId}:CNY"].ShouldBe(-9_990);
         postings["fee_income:CNY"].ShouldBe(-60);
         postings[$"channel_receivable:{shop.Sandbox.AccountId}:CNY"].ShouldBe(10_050 - Fees.Of(10_050, channelRate));
+        await BooksBalanceAsync();
+
+        // The day's journal export has the entry's lines, debits and credits apart.
+        using var admin = gateway.Admin();
+        var csv = await admin.GetStringAsync($"/admin/api/ledger/journal.csv?date={gateway.Clock.GetUtcNow():yyyy-MM-dd}", Ct);
+        csv.ShouldStartWith("entry_id,posted_at,key,kind,order_kind,order_id,merchant_id,account,debit,credit,currency\n");
+        csv.ShouldContain($",payment:{payment.Str("id")}:succeeded,payment_succeeded,payment,{payment.Str("id")},{shop.MerchantId},merchant_pending:{shop.MerchantId}:CNY,0,9990,CNY\n");
+    }
+
+    [Fact]
+    public async Task A_held_withdrawal_an_operator_cancels_gives_its_amount_back_to_available()
+    {
+        var shop = await ShopAsync();
+        await gateway.WithdrawalChannelAsync(shop.MerchantId, "sandbox", "withdraw_wallet", WalletCredentials(reachable: false), feePpm: 0);
+        await shop.Client.PaidPaymentAsync(2_000);
+        await SettleAsync(TimeSpan.FromDays(2));
+        using var created = await WithdrawAsync(shop.Client, 1_500);
+        var held = await created.ReadJsonAsync();
+        held.Str("status").ShouldBe("held");
+        (await BalanceAsync(shop.Client)).Available.ShouldBe(500);
+
+        using var admin = gateway.Admin();
+        using var cancel = await admin.PostAsync($"/admin/api/withdrawals/{held.Str("id")}/cancel", Api.JsonBody(new { note = "payee asked to stop" }), Ct);
+
+        cancel.StatusCode.ShouldBe(HttpStatusCode.OK, await cancel.Content.ReadAsStringAsync(Ct));
+        (await BalanceAsync(shop.Client)).Available.ShouldBe(2_000);
+        var kinds = (await EntriesAsync("order_id=" + held.Str("id"))).GetProperty("data").EnumerateArray().Select(e => e.Str("kind")).ToList();
+        kinds.ShouldBe(["withdrawal_requested", "withdrawal_cancelled"]);
         await BooksBalanceAsync();
     }
 
@@ -157,6 +185,33 @@ public abstract class LedgerTests(LedgerGateway gateway)
         (await BalanceAsync(shop.Client)).ShouldBe((7_000L, 0L));
         var kinds = (await EntriesAsync("order_id=" + pre.Str("id"))).GetProperty("data").EnumerateArray().Select(e => e.Str("kind")).ToList();
         kinds.ShouldBe(["refund_requested", "refund_succeeded"]);
+        await BooksBalanceAsync();
+    }
+
+    [Fact]
+    public async Task A_refund_the_channel_refuses_gives_its_reservation_back_to_the_balance_it_came_from()
+    {
+        var shop = await ShopAsync();
+        var payment = await shop.Client.PaidPaymentAsync(6_000);
+        var paymentId = payment.Str("id");
+        // The sandbox channel now believes the payment was for 1 000: it refuses a larger refund definitively.
+        await gateway.WithDbAsync(db => db.SandboxTransactions.Where(t => t.Kind == "payment" && t.OutTradeNo == paymentId)
+            .ExecuteUpdateAsync(x => x.SetProperty(t => t.Amount, 1_000L), Ct));
+
+        using var response = await shop.Client.PostRefundAsync(RefundBody(paymentId, 4_000, stage: "pre_delivery"));
+        var refund = await response.ReadJsonAsync();
+
+        ((int)response.StatusCode).ShouldBe(201, refund.ToString());
+        refund.Str("status").ShouldBe("failed");
+        refund.Str("reserved_from").ShouldBe("merchant_pending");
+        (await BalanceAsync(shop.Client)).ShouldBe((6_000L, 0L));
+        (await gateway.StoredPaymentAsync(paymentId)).RefundedAmount.ShouldBe(0);
+        var kinds = (await EntriesAsync("order_id=" + refund.Str("id"))).GetProperty("data").EnumerateArray().Select(e => e.Str("kind")).ToList();
+        kinds.ShouldBe(["refund_requested", "refund_released"]);
+
+        // Released to pending, so the whole payment settles.
+        await SettleAsync(TimeSpan.FromDays(1));
+        (await BalanceAsync(shop.Client)).ShouldBe((0L, 6_000L));
         await BooksBalanceAsync();
     }
 
@@ -212,6 +267,134 @@ public abstract class LedgerTests(LedgerGateway gateway)
         answers.Count(s => s == HttpStatusCode.Created).ShouldBe(10, string.Join("\n", gateway.Logs.Lines.Where(l => l.Contains("Exception", StringComparison.Ordinal)).TakeLast(2)));
         answers.Count(s => s == HttpStatusCode.UnprocessableEntity).ShouldBe(20);
         (await BalanceAsync(shop.Client)).Available.ShouldBe(0);
+        await BooksBalanceAsync();
+    }
+
+    /// <summary>
+    /// Random sequences of payments, partial refunds (both bearers, both stages), withdrawals and settlements: after
+    /// every step the merchant's balances are what the posting rules say, a refused request changes nothing, the
+    /// balances never go below the merchant's limit (0 here), and the books balance.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Random_sequences_keep_the_books_balanced_and_every_balance_as_the_rules_say(int seed)
+    {
+        var random = new Random(seed);
+        var shop = await ShopAsync();
+        await gateway.WithdrawalChannelAsync(shop.MerchantId, "sandbox", "withdraw_wallet", WalletCredentials(), feePpm: 0);
+        var payments = new List<(string Id, long Amount, long Refunded, bool Settled)>();
+        long pending = 0, available = 0;
+        for (var step = 0; step < 18; step++)
+        {
+            var roll = random.Next(100);
+            var what = $"seed {seed} step {step}";
+            if (roll < 30 || payments.Count == 0)
+            {
+                var amount = random.Next(100, 5_000);
+                payments.Add(((await shop.Client.PaidPaymentAsync(amount)).Str("id"), amount, 0, false));
+                pending += amount;
+                what += $": paid {amount}";
+            }
+            else if (roll < 65)
+            {
+                var i = random.Next(payments.Count);
+                var p = payments[i];
+                if (p.Refunded == p.Amount)
+                {
+                    continue;
+                }
+
+                var amount = random.NextInt64(1, p.Amount - p.Refunded + 1);
+                var platform = random.Next(4) == 0;
+                var pre = random.Next(2) == 0;
+                using var response = await shop.Client.PostRefundAsync(RefundBody(p.Id, amount, bearer: platform ? "platform" : "merchant", stage: pre ? "pre_delivery" : "post_delivery"));
+                var body = await response.ReadJsonAsync();
+                var fromPending = !platform && pre && !p.Settled;
+                var covered = platform || (fromPending ? pending >= amount : available >= amount);
+                what += $": refund {amount} of {p.Id} ({(platform ? "platform" : "merchant")}, {(pre ? "pre" : "post")}) -> {(int)response.StatusCode}";
+                ((int)response.StatusCode).ShouldBe(covered ? 201 : 422, what + " " + body);
+                if (covered)
+                {
+                    body.Str("reserved_from").ShouldBe(platform ? "platform_refund_expense" : fromPending ? "merchant_pending" : "merchant_available", what);
+                    payments[i] = p with { Refunded = p.Refunded + amount };
+                    if (fromPending)
+                    {
+                        pending -= amount;
+                    }
+                    else if (!platform)
+                    {
+                        available -= amount;
+                    }
+                }
+            }
+            else if (roll < 85)
+            {
+                var amount = random.NextInt64(1, Math.Max(available, 1) * 2);
+                using var response = await WithdrawAsync(shop.Client, amount);
+                var covered = available >= amount;
+                what += $": withdraw {amount} -> {(int)response.StatusCode}";
+                ((int)response.StatusCode).ShouldBe(covered ? 201 : 422, what);
+                if (covered)
+                {
+                    available -= amount;
+                }
+            }
+            else
+            {
+                await SettleAsync(TimeSpan.FromDays(1));
+                available += pending;
+                pending = 0;
+                payments = [.. payments.Select(p => p with { Settled = true })];
+                what += ": settled";
+            }
+
+            (await BalanceAsync(shop.Client)).ShouldBe((pending, available), what);
+            pending.ShouldBeGreaterThanOrEqualTo(0, what);
+            available.ShouldBeGreaterThanOrEqualTo(0, what);
+            await BooksBalanceAsync();
+        }
+    }
+
+    [Fact]
+    public async Task The_backfill_posts_orders_from_before_the_ledger_once_however_often_it_runs()
+    {
+        var shop = await ShopAsync();
+        var now = gateway.Clock.GetUtcNow();
+        var paymentId = "pay_old" + Guid.NewGuid().ToString("N")[..20];
+        var refundId = "rfd_old" + Guid.NewGuid().ToString("N")[..20];
+        await gateway.WithDbAsync(async db =>
+        {
+            db.Payments.Add(new Sluice.Payments.PaymentOrder
+            {
+                Id = paymentId, AppId = shop.Sandbox.Merchant.AppId, MerchantId = shop.MerchantId, Amount = 5_000, Currency = "CNY",
+                MerchantOrderNo = NewNo("OLD"), Subject = "Before the ledger", PaymentMethod = "alipay_qr", ChannelCode = "sandbox",
+                ChannelAccountId = shop.Sandbox.AccountId, Status = Sluice.Payments.PaymentStatus.Succeeded, RefundedAmount = 1_000,
+                PaidAt = now, ExpiresAt = now.AddHours(2), CreatedAt = now, UpdatedAt = now,
+            });
+            db.Refunds.Add(new Sluice.Refunds.RefundOrder
+            {
+                Id = refundId, PaymentId = paymentId, AppId = shop.Sandbox.Merchant.AppId, MerchantId = shop.MerchantId, Amount = 1_000,
+                Currency = "CNY", MerchantRefundNo = NewNo("OLDR"), MerchantOrderNo = "old", ChannelAccountId = shop.Sandbox.AccountId,
+                ChannelCode = "sandbox", Bearer = Sluice.Refunds.RefundBearer.Merchant, Stage = Sluice.Refunds.RefundStage.PreDelivery,
+                Status = Sluice.Refunds.RefundStatus.Succeeded, CreatedAt = now, UpdatedAt = now,
+            });
+            return await db.SaveChangesAsync(Ct);
+        });
+        using var admin = gateway.Admin();
+
+        var first = await (await admin.PostAsync("/admin/api/ledger/backfill", null, Ct)).ReadJsonAsync();
+        var second = await (await admin.PostAsync("/admin/api/ledger/backfill", null, Ct)).ReadJsonAsync();
+
+        first.GetProperty("payments").GetInt32().ShouldBeGreaterThanOrEqualTo(1, first.ToString());
+        first.GetProperty("refunds").GetInt32().ShouldBeGreaterThanOrEqualTo(1, first.ToString());
+        second.GetProperty("payments").GetInt32().ShouldBe(0, second.ToString());
+        second.GetProperty("refunds").GetInt32().ShouldBe(0, second.ToString());
+        second.GetProperty("done").GetBoolean().ShouldBeTrue();
+        (await BalanceAsync(shop.Client)).ShouldBe((4_000L, 0L));
+        var kinds = (await EntriesAsync("order_id=" + refundId)).GetProperty("data").EnumerateArray().Select(e => e.Str("kind")).ToList();
+        kinds.ShouldBe(["refund_requested", "refund_succeeded"]);
+        (await EntriesAsync("order_id=" + paymentId)).GetProperty("data").GetArrayLength().ShouldBe(1);
         await BooksBalanceAsync();
     }
 

@@ -221,13 +221,18 @@ public abstract class RefundApiTests(GatewayFixture gateway)
         var notice = new SandboxAnswer(SandboxProtocol.Codes.Success, TradeNo: "SBXREFUND1", OutTradeNo: refund.Str("id"), Status: SandboxProtocol.Statuses.Success,
             Amount: 1_200, Currency: "CNY", CompletedAt: gateway.Clock.GetUtcNow().ToUnixTimeSeconds(), Kind: "refund", NotifyId: "ntf_refund_1");
         var notifyUrl = new Uri(gateway.BaseAddress, $"notify/{shop.AccountId}").ToString();
+
+        // A signed success for another amount (the whole payment) is not believed: the refund stays pending.
+        (await notifier.PostAsync(shop.MerchantNo, notifyUrl, notice with { Amount = 3_000, NotifyId = "ntf_refund_0" }, Ct)).ShouldBeTrue();
+        (await (await client.GetAsync($"/v1/refunds/{refund.Str("id")}", Ct)).ReadJsonAsync()).Str("status").ShouldBe("pending");
+
         (await notifier.PostAsync(shop.MerchantNo, notifyUrl, notice, Ct)).ShouldBeTrue();
         (await notifier.PostAsync(shop.MerchantNo, notifyUrl, notice, Ct)).ShouldBeTrue();
 
         var done = await (await client.GetAsync($"/v1/refunds/{refund.Str("id")}", Ct)).ReadJsonAsync();
         done.Str("status").ShouldBe("succeeded");
         var logs = await gateway.WithDbAsync(db => db.ChannelCallbacks.AsNoTracking().Where(c => c.OrderId == refund.Str("id")).OrderBy(c => c.Id).ToListAsync(Ct));
-        logs.Select(l => l.Effect).ShouldBe(["applied", "duplicate"]);
+        logs.Select(l => l.Effect).ShouldBe(["amount_mismatch", "applied", "duplicate"]);
         (await gateway.RefundWebhooksAsync(refund.Str("id"))).Count(t => t == "refund.succeeded").ShouldBe(1);
         (await gateway.StoredRefundsAsync(paymentId)).ShouldHaveSingleItem().ChannelRefundNo.ShouldBe("SBXREFUND1");
         (await gateway.StoredPaymentAsync(paymentId)).RefundedAmount.ShouldBe(1_200);

@@ -23,6 +23,13 @@ public record ChannelResult(
     /// </summary>
     public bool NotTakenByChannel { get; init; }
 
+    /// <summary>
+    /// The order the signed answer names (its <c>out_trade_no</c>, <c>out_request_no</c>, <c>out_biz_no</c>,
+    /// <c>out_refund_no</c>, <c>orderId</c>…), in Sluice's own ids; null when the answer names none (an error answer,
+    /// an empty 204). The channel caller refuses an answer that names another order than the one asked about.
+    /// </summary>
+    public string? AnsweredFor { get; init; }
+
     public static ChannelResult Unknown(string rawCode, string? message) => new(ChannelOutcome.Unknown, rawCode, null, message);
 }
 

@@ -1838,6 +1838,45 @@ namespace Sluice.Data.Migrations.Postgres
                     b.ToTable("refunds", (string)null);
                 });
 
+            modelBuilder.Entity("Sluice.Routing.ChannelBreaker", b =>
+                {
+                    b.Property<string>("ChannelCode")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("channel_code");
+
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("integer")
+                        .HasColumnName("consecutive_failures");
+
+                    b.Property<DateTimeOffset?>("OpenedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("opened_at");
+
+                    b.Property<DateTimeOffset?>("ProbeStartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("probe_started_at");
+
+                    b.Property<string>("ResetBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("reset_by");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("ChannelCode")
+                        .HasName("pk_channel_breakers");
+
+                    b.ToTable("channel_breakers", (string)null);
+                });
+
             modelBuilder.Entity("Sluice.Routing.ChannelDailyUsage", b =>
                 {
                     b.Property<string>("ChannelCode")

@@ -1819,6 +1819,45 @@ namespace Sluice.Data.Migrations.Sqlite
                     b.ToTable("refunds", (string)null);
                 });
 
+            modelBuilder.Entity("Sluice.Routing.ChannelBreaker", b =>
+                {
+                    b.Property<string>("ChannelCode")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("channel_code");
+
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("consecutive_failures");
+
+                    b.Property<long?>("OpenedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("opened_at");
+
+                    b.Property<long?>("ProbeStartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("probe_started_at");
+
+                    b.Property<string>("ResetBy")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reset_by");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.Property<long>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("ChannelCode")
+                        .HasName("pk_channel_breakers");
+
+                    b.ToTable("channel_breakers", (string)null);
+                });
+
             modelBuilder.Entity("Sluice.Routing.ChannelDailyUsage", b =>
                 {
                     b.Property<string>("ChannelCode")

@@ -110,6 +110,7 @@ public sealed partial class AlipaySimulator(
                 _ => Error(Codes.InvalidParameter, Codes.InvalidMethod, "不存在的方法名"),
             };
 
+        content = answers.NamingAnotherOrder(ChannelName, orderId, content, v => (object?)v, "out_trade_no", "out_request_no", "out_biz_no");
         return await answers.BeforeAnswerAsync(ChannelName, orderId, ct) ?? Answer(node, content);
     }
 

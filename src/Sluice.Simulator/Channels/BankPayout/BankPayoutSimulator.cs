@@ -163,7 +163,8 @@ public sealed class BankPayoutSimulator(MerchantRegistry merchants, AnswerBehavi
     }
 
     private async Task<IResult> AnsweredAsync(HttpRequest request, SimulatedMerchant client, string key, int status, BankPayoutAnswer answer, CancellationToken ct) =>
-        await behaviours.BeforeAnswerAsync(ChannelName, key, ct) ?? Answer(request, client, status, answer);
+        await behaviours.BeforeAnswerAsync(ChannelName, key, ct)
+            ?? Answer(request, client, status, behaviours.AnotherOrder(ChannelName, key) is { } other ? answer with { OutPayoutNo = other } : answer);
 
     /// <summary>An answer signed with the method and path of the request it answers.</summary>
     private SignedResult Answer(HttpRequest request, SimulatedMerchant client, int status, BankPayoutAnswer answer)

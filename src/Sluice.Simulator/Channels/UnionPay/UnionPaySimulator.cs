@@ -155,7 +155,8 @@ public sealed partial class UnionPaySimulator(
     }
 
     private async Task<IResult> AnsweredAsync(string? key, Dictionary<string, string> answer, string respCode, string respMsg, CancellationToken ct) =>
-        await behaviours.BeforeAnswerAsync(ChannelName, key, ct) ?? Answer(answer, respCode, respMsg);
+        await behaviours.BeforeAnswerAsync(ChannelName, key, ct)
+            ?? Answer(behaviours.NamingAnotherOrder(ChannelName, key, answer, v => v, "orderId"), respCode, respMsg);
 
     /// <summary>A synchronous answer, signed with UnionPay's key, carrying <c>signPubKeyCert</c>; raw <c>k=v</c> text.</summary>
     private IResult Answer(Dictionary<string, string> answer, string respCode, string respMsg)

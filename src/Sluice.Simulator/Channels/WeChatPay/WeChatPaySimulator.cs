@@ -145,8 +145,31 @@ public sealed partial class WeChatPaySimulator(
         yield return (WeChatPayProtocol.SignatureHeader, WeChatPayProtocol.Sign(keyPem, WeChatPayProtocol.AnswerSignString(timestamp, nonce, body)));
     }
 
-    private async Task<IResult> AnswerAsync(Call call, string orderId, IResult answer) =>
-        await behaviours.BeforeAnswerAsync(Name, orderId, call.Http.RequestAborted) ?? answer;
+    private async Task<IResult> AnswerAsync(Call call, string orderId, IResult answer)
+    {
+        if (await behaviours.BeforeAnswerAsync(Name, orderId, call.Http.RequestAborted) is { } instead)
+        {
+            return instead;
+        }
+
+        return answer is SignedAnswer { Body.Length: > 0 } signed && behaviours.AnotherOrder(Name, orderId) is { } other
+            ? Signed(signed.Status, NamingAnotherOrder(signed.Body, other))
+            : answer;
+    }
+
+    private static readonly string[] OrderNumberFields = ["out_trade_no", "out_refund_no", "out_bill_no"];
+
+    /// <summary>The answer's merchant order numbers replaced by another order's (the answer is signed afresh over it).</summary>
+    private static string NamingAnotherOrder(string body, string other)
+    {
+        var answer = System.Text.Json.Nodes.JsonNode.Parse(body)!.AsObject();
+        foreach (var field in OrderNumberFields.Where(answer.ContainsKey))
+        {
+            answer[field] = other;
+        }
+
+        return answer.ToJsonString();
+    }
 
     private SignedAnswer Ok<T>(T body) => Signed(200, JsonSerializer.Serialize(body, WeChatPayProtocol.Json));
 
@@ -182,6 +205,10 @@ public sealed partial class WeChatPaySimulator(
 
     private sealed class SignedAnswer(int status, string body, IReadOnlyList<(string Name, string Value)> headers) : IResult
     {
+        public int Status => status;
+
+        public string Body => body;
+
         public async Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.StatusCode = status;

@@ -323,6 +323,66 @@ public sealed class AlipayAdapterTests(SimulatorHost simulator) : IClassFixture<
     }
 
     /// <summary>Clients that give up after 2 s, so a "timeout" behaviour is seen quickly.</summary>
+    [Fact]
+    public async Task A_signed_answer_naming_another_order_is_unknown_and_answers_name_the_order_asked_about()
+    {
+        var account = Account(await simulator.RegisterAppAsync());
+        var (id, mixedUp) = (NewId("pay"), NewId("pay"));
+        await _adapter.PayAsync(account, Pay(id), Ct);
+        await _adapter.PayAsync(account, Pay(mixedUp), Ct);
+        await simulator.PayerPaysAsync(mixedUp);
+        await simulator.SetBehaviourAsync("alipay", mixedUp, "answer_for_another_order", times: 1);
+
+        var own = await _adapter.QueryPaymentAsync(account, Ref(id), Ct);
+        var other = await _adapter.QueryPaymentAsync(account, Ref(mixedUp), Ct);
+        var refundId = NewId("rfd");
+        var refund = await _adapter.QueryRefundAsync(account, refundId, id, Ct);
+
+        own.Result.AnsweredFor.ShouldBe(id);
+        ChannelTransport.MatchOrder(own.Result, id).ShouldBeSameAs(own.Result);
+        other.Result.Outcome.ShouldBe(ChannelOutcome.Succeeded, "the adapter reads the signed answer as it is");
+        other.Result.AnsweredFor.ShouldBe(mixedUp + "9");
+        var matched = ChannelTransport.MatchOrder(other.Result, mixedUp);
+        matched.Outcome.ShouldBe(ChannelOutcome.Unknown);
+        matched.RawCode.ShouldBe(ChannelTransport.AnswerForAnotherOrder);
+        matched.RawMessage!.ShouldContain(mixedUp + "9");
+        ChannelTransport.MatchOrder(refund.Result, refundId, id).ShouldBeSameAs(refund.Result);
+    }
+
+    [Fact]
+    public async Task An_answer_with_a_duplicated_response_node_is_refused_even_when_one_of_them_is_signed()
+    {
+        using var platform = System.Security.Cryptography.RSA.Create(2048);
+        var app = await simulator.RegisterAppAsync();
+        var account = Account(app with { Credentials = new(app.Credentials) { ["alipay_public_key"] = platform.ExportSubjectPublicKeyInfoPem() } });
+        var id = NewId("pay");
+        var waiting = $$"""{"code":"10000","msg":"Success","out_trade_no":"{{id}}","trade_status":"WAIT_BUYER_PAY","total_amount":"25.99"}""";
+        var paid = $$"""{"code":"10000","msg":"Success","out_trade_no":"{{id}}","trade_no":"2026","trade_status":"TRADE_SUCCESS","total_amount":"25.99"}""";
+        var sign = AlipaySignature.Sign(waiting, platform.ExportPkcs8PrivateKeyPem());
+        var single = $$"""{"alipay_trade_query_response":{{waiting}},"sign":"{{sign}}"}""";
+        var doubled = $$"""{"alipay_trade_query_response":{{paid}},"alipay_trade_query_response":{{waiting}},"sign":"{{sign}}"}""";
+
+        var genuine = await new AlipayChannelAdapter(new AnsweringClients(single), TimeProvider.System).QueryPaymentAsync(account, Ref(id), Ct);
+        var smuggled = await new AlipayChannelAdapter(new AnsweringClients(doubled), TimeProvider.System).QueryPaymentAsync(account, Ref(id), Ct);
+
+        genuine.Result.Outcome.ShouldBe(ChannelOutcome.Pending, genuine.Result.RawMessage);
+        smuggled.Result.Outcome.ShouldBe(ChannelOutcome.Unknown);
+        smuggled.Result.RawCode.ShouldBe(ChannelTransport.UnreadableAnswer);
+        smuggled.Amount.ShouldBeNull();
+    }
+
+    /// <summary>Every request is answered with <paramref name="body"/> (HTTP 200, JSON), as a channel or a man in the middle would.</summary>
+    private sealed class AnsweringClients(string body) : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => new(new Answering(body));
+
+        private sealed class Answering(string body) : HttpMessageHandler
+        {
+            protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+                Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") });
+        }
+    }
+
     private sealed class ShortTimeoutClients : IHttpClientFactory
     {
         public HttpClient CreateClient(string name) => new() { Timeout = TimeSpan.FromSeconds(2) };

@@ -154,6 +154,21 @@ public abstract class AlipayGatewayTests(AlipayGatewayFixture gateway, Simulator
         var query = await gateway.Services.GetRequiredService<ChannelAdapterRegistry>().Payments("alipay")
             .QueryPaymentAsync(gateway.Services.GetRequiredService<ChannelAccountContexts>().For(account), new ChannelOrderRef(id, null), Ct);
         query.Result.Outcome.ShouldBe(ChannelOutcome.Succeeded, "a re-query (issue 5's worker) finds the payment paid");
+
+        // A signed answer that names another order says nothing about this one: unknown at the caller, the payment stays open.
+        await simulator.SetBehaviourAsync("alipay", id, "answer_for_another_order", times: 1);
+        await using (var scope = gateway.Services.CreateAsyncScope())
+        {
+            var mixedUp = await scope.ServiceProvider.GetRequiredService<Sluice.Server.Orders.ChannelCaller>()
+                .QueryPaymentAsync(account, new ChannelOrderRef(id, null), Ct);
+            mixedUp.Result.RawCode.ShouldBe(ChannelTransport.AnswerForAnotherOrder);
+            mixedUp.Resolution.Effect.ShouldBe(ChannelOutcome.Unknown);
+            mixedUp.Value.Amount.ShouldBeNull();
+        }
+
+        await simulator.SetBehaviourAsync("alipay", id, "answer_for_another_order", times: 1);
+        (await (await client.GetAsync($"/v1/payments/{id}?refresh=true", Ct)).ReadJsonAsync()).Str("status").ShouldBe("pending");
+        (await (await client.GetAsync($"/v1/payments/{id}?refresh=true", Ct)).ReadJsonAsync()).Str("status").ShouldBe("succeeded");
     }
 
     [Fact]

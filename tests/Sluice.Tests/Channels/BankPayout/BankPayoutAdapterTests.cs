@@ -109,6 +109,28 @@ public sealed class BankPayoutAdapterTests(SimulatorHost simulator) : IClassFixt
     }
 
     [Fact]
+    public async Task A_signed_answer_naming_another_payout_is_unknown_at_the_caller()
+    {
+        var account = await AccountAsync();
+        var no = NewNo();
+        var accepted = await _adapter.WithdrawAsync(account, Payout(no), CancellationToken.None);
+        await CompleteAsync(no, "SUCCEEDED");
+        await simulator.SetBehaviourAsync("bankpayout", no, "answer_for_another_order", times: 1);
+
+        var mixedUp = await _adapter.QueryWithdrawalAsync(account, no, CancellationToken.None);
+        var own = await _adapter.QueryWithdrawalAsync(account, no, CancellationToken.None);
+
+        accepted.Result.AnsweredFor.ShouldBe(no);
+        own.Result.Outcome.ShouldBe(ChannelOutcome.Succeeded);
+        ChannelTransport.MatchOrder(own.Result, no).ShouldBeSameAs(own.Result);
+        mixedUp.Result.Outcome.ShouldBe(ChannelOutcome.Succeeded, "the adapter reads the signed answer as it is");
+        var matched = ChannelTransport.MatchOrder(mixedUp.Result, no);
+        matched.Outcome.ShouldBe(ChannelOutcome.Unknown);
+        matched.RawCode.ShouldBe(ChannelTransport.AnswerForAnotherOrder);
+        matched.RawMessage!.ShouldContain(no + "9");
+    }
+
+    [Fact]
     public async Task A_payout_returned_by_the_payee_bank_after_success_is_reported_failed_and_returned()
     {
         var account = await AccountAsync();

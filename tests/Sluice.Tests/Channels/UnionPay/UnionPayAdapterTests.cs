@@ -97,6 +97,25 @@ public sealed class UnionPayAdapterTests(SimulatorHost simulator) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_signed_query_answer_naming_another_orderId_is_unknown_at_the_caller()
+    {
+        var account = await AccountAsync();
+        var id = await PaidOrderAsync(account);
+        var own = await _adapter.QueryPaymentAsync(account, Ref(id), CancellationToken.None);
+        await simulator.SetBehaviourAsync("unionpay", id, "answer_for_another_order", times: 1);
+
+        var mixedUp = await _adapter.QueryPaymentAsync(account, Ref(id), CancellationToken.None);
+
+        own.Result.Outcome.ShouldBe(ChannelOutcome.Succeeded);
+        own.Result.AnsweredFor.ShouldBe(id, "the ACP orderId is the id without its '_', read back as Sluice's id");
+        ChannelTransport.MatchOrder(own.Result, id).ShouldBeSameAs(own.Result);
+        mixedUp.Result.AnsweredFor.ShouldBe(UnionPayProtocol.OrderId(id) + "9");
+        var matched = ChannelTransport.MatchOrder(mixedUp.Result, id);
+        matched.Outcome.ShouldBe(ChannelOutcome.Unknown);
+        matched.RawCode.ShouldBe(ChannelTransport.AnswerForAnotherOrder);
+    }
+
+    [Fact]
     public async Task Closing_an_order_never_submitted_succeeds_and_a_declined_card_is_failed_by_query()
     {
         var account = await AccountAsync(chain: false);

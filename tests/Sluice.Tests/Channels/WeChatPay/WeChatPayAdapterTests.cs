@@ -348,6 +348,18 @@ public sealed class WeChatPayAdapterTests(SimulatorHost simulator) : IClassFixtu
         refund.Result.Outcome.ShouldBe(ChannelOutcome.Pending);
         close.Result.Outcome.ShouldBe(ChannelOutcome.Succeeded);
         await SimulatorHost.EventuallyAsync(() => Task.FromResult(_notices.Received.Select(n => Parse(account, n)).Any(p => p.Notice?.OrderId == id && p.Verified)));
+        paid.Result.AnsweredFor.ShouldBe(id);
+        refund.Result.AnsweredFor.ShouldStartWith("rfd_");
+        await simulator.SetBehaviourAsync(ChannelName, id, "answer_for_another_order", times: 1);
+        var mixedUp = await Adapter().QueryPaymentAsync(account, new ChannelOrderRef(id, null), None);
+        mixedUp.Result.AnsweredFor.ShouldBe(id + "9");
+        ChannelTransport.MatchOrder(mixedUp.Result, id).RawCode.ShouldBe(ChannelTransport.AnswerForAnotherOrder);
+
+        // The same service provider's notice about sub-merchant 1900000109, posted to the account of 1900000110: refused.
+        var notice = _notices.Received.First(n => Parse(account, n).Notice?.OrderId == id);
+        var misdirected = Parse(otherSub, notice);
+        misdirected.Notice.ShouldBeNull();
+        misdirected.RejectionReason!.ShouldContain("sub_mchid");
     }
 
     [Fact]
