@@ -19,7 +19,11 @@ public sealed record ListPage<T>
 /// <summary>The paging and time filters every list takes.</summary>
 public abstract record ListOptions
 {
-    /// <summary>Items per page, 1 to 100 (the gateway's default is 10).</summary>
+    /// <summary>The page size when <see cref="Limit"/> is null, as the gateway's own default.</summary>
+    public const int DefaultLimit = 10;
+
+    /// <summary>Items per page, 1 to 100; 10 when null (always sent: a list filtered by the merchant's own number alone
+    /// would otherwise be the gateway's look-up, which answers the order itself rather than a list).</summary>
     public int? Limit { get; init; }
 
     /// <summary>An item's id: the page starts after it (older items).</summary>
@@ -42,7 +46,7 @@ public abstract record ListOptions
     {
         var parts = new List<(string Name, string? Value)>
         {
-            ("limit", Limit?.ToString(CultureInfo.InvariantCulture)),
+            ("limit", (Limit ?? DefaultLimit).ToString(CultureInfo.InvariantCulture)),
             ("starting_after", StartingAfter),
             ("ending_before", EndingBefore),
             ("created[gte]", CreatedFrom?.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),

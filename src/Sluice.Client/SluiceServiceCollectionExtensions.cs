@@ -44,6 +44,7 @@ public static class SluiceServiceCollectionExtensions
             http.BaseAddress = new Uri(baseAddress.EndsWith('/') ? baseAddress : baseAddress + "/");
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", o.ApiKey);
             http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Sluice.Client", typeof(SluiceClient).Assembly.GetName().Version?.ToString(3)));
             if (o.AcceptLanguage is { Length: > 0 } language)
             {
                 http.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);

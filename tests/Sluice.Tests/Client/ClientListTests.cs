@@ -48,7 +48,7 @@ public abstract class ClientListTests(GatewayFixture gateway)
         await client.ClosePaymentAsync(created[2].Id);
         (await client.ListAllPaymentsAsync(new PaymentListOptions { Status = PaymentStatus.Closed }).ToListAsync())
             .ShouldHaveSingleItem().Id.ShouldBe(created[2].Id);
-        (await client.ListPaymentsAsync(new PaymentListOptions { MerchantOrderNo = created[4].MerchantOrderNo, Limit = 5 }))
+        (await client.ListPaymentsAsync(new PaymentListOptions { MerchantOrderNo = created[4].MerchantOrderNo }))
             .Data.ShouldHaveSingleItem().Id.ShouldBe(created[4].Id);
         (await client.ListPaymentsAsync(new PaymentListOptions { CreatedFrom = gateway.Clock.GetUtcNow().AddMinutes(1) })).Data.ShouldBeEmpty();
         (await client.ListPaymentsAsync(new PaymentListOptions { CreatedBefore = gateway.Clock.GetUtcNow().AddMinutes(1), Limit = 100 })).Data.Count.ShouldBe(5);
@@ -77,7 +77,7 @@ public abstract class ClientListTests(GatewayFixture gateway)
 
         var listed = await client.ListAllRefundsAsync(new RefundListOptions { Limit = 2, PaymentId = payment.Id }).ToListAsync();
         listed.Select(r => r.Id).ShouldBe(refunds.Select(r => r.Id).Reverse());
-        (await client.ListRefundsAsync(new RefundListOptions { MerchantRefundNo = refunds[1].MerchantRefundNo, Limit = 10 }))
+        (await client.ListRefundsAsync(new RefundListOptions { MerchantRefundNo = refunds[1].MerchantRefundNo }))
             .Data.ShouldHaveSingleItem().Id.ShouldBe(refunds[1].Id);
 
         var withdrawal = await client.CreateWithdrawalAsync(new CreateWithdrawalRequest
