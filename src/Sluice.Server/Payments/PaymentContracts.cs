@@ -76,7 +76,13 @@ public record PaymentView(
         Ms(o.CreatedAt),
         Ms(o.ExpiresAt),
         o.PaidAt is { } paid ? Ms(paid) : null,
-        o.ClosedAt is { } closed ? Ms(closed) : null);
+        o.ClosedAt is { } closed ? Ms(closed) : null)
+    {
+        RefundedAmount = o.RefundedAmount,
+    };
+
+    /// <summary>What its refunds that have not failed take of the amount (minor units); the refunds: <c>GET /v1/refunds?payment_id=</c>.</summary>
+    public long RefundedAmount { get; init; }
 
     /// <summary>This view with the failure message in Simplified Chinese when <paramref name="chinese"/> and the order has one.</summary>
     public PaymentView Localized(bool chinese) =>

@@ -102,6 +102,25 @@ public abstract class MerchantListTests(GatewayFixture gateway)
     }
 
     [Fact]
+    public async Task A_payment_shows_its_refunded_amount_and_its_refunds_are_listed_by_payment_id()
+    {
+        var shop = await Sluice.Tests.Refunds.RefundTestKit.SandboxShopAsync(gateway);
+        using var client = gateway.Merchant(shop.ApiKey);
+        var paid = await Sluice.Tests.Refunds.RefundTestKit.PaidPaymentAsync(client, 5_000);
+        var paymentId = paid.Str("id");
+        paid.GetProperty("refunded_amount").GetInt64().ShouldBe(0);
+        foreach (var amount in new[] { 1_000L, 500L })
+        {
+            using var refund = await Sluice.Tests.Refunds.RefundTestKit.PostRefundAsync(client, Sluice.Tests.Refunds.RefundTestKit.RefundBody(paymentId, amount));
+            ((int)refund.StatusCode).ShouldBe(201, await refund.Content.ReadAsStringAsync());
+        }
+
+        (await client.GetPaymentAsync(paymentId)).GetProperty("refunded_amount").GetInt64().ShouldBe(1_500);
+        var refunds = await PageAsync(client, "/v1/refunds?payment_id=" + paymentId);
+        refunds.GetProperty("data").EnumerateArray().Select(r => r.GetProperty("amount").GetInt64()).ShouldBe([500L, 1_000L]);
+    }
+
+    [Fact]
     public async Task Every_webhook_is_an_event_listed_by_type_and_order_and_readable_by_id()
     {
         var (merchant, _) = await FreshAppAsync();
