@@ -399,6 +399,41 @@ public abstract class LedgerTests(LedgerGateway gateway)
     }
 
     [Fact]
+    public async Task Racing_withdrawals_and_refunds_on_two_nodes_take_exactly_the_available_balance_and_strand_nothing()
+    {
+        var shop = await ShopAsync();
+        await gateway.WithdrawalChannelAsync(shop.MerchantId, "sandbox", "withdraw_wallet", WalletCredentials(), feePpm: 0);
+        var paid = new[] { (await shop.Client.PaidPaymentAsync(5_000)).Str("id"), (await shop.Client.PaidPaymentAsync(5_000)).Str("id") };
+        await SettleAsync(TimeSpan.FromDays(2));
+        (await BalanceAsync(shop.Client)).Available.ShouldBe(10_000);
+        await using var nodeB = gateway.StartNode("test-node-b");
+        using var clientB = nodeB.Client(shop.Sandbox.ApiKey);
+
+        // 60 withdrawals and 60 post-delivery refunds of 100 against 10 000 available: exactly 100 fit.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 120).Select(async i =>
+        {
+            var client = i % 2 == 0 ? shop.Client : clientB;
+            using var response = i % 4 < 2
+                ? await WithdrawAsync(client, 100)
+                : await client.PostRefundAsync(RefundBody(paid[i % 8 < 4 ? 0 : 1], 100));
+            return (Status: (int)response.StatusCode, Body: await response.ReadJsonAsync());
+        }));
+
+        answers.Count(a => a.Status == 201).ShouldBe(100, string.Join("\n", answers.Where(a => a.Status is not (201 or 422)).Select(a => a.Body.ToString()).Take(3)));
+        answers.Where(a => a.Status != 201).ShouldAllBe(a => a.Status == 422 && a.Body.Str("code") == "insufficient_balance");
+        (await BalanceAsync(shop.Client)).ShouldBe((0L, 0L));
+        var (withdrawals, refunds) = await gateway.WithDbAsync(async db => (
+            await db.Withdrawals.AsNoTracking().Where(w => w.MerchantId == shop.MerchantId).ToListAsync(Ct),
+            await db.Refunds.AsNoTracking().Where(r => r.MerchantId == shop.MerchantId).ToListAsync(Ct)));
+        (withdrawals.Count + refunds.Count).ShouldBe(100);
+        withdrawals.ShouldAllBe(w => w.Status == Sluice.Withdrawals.WithdrawalStatus.Succeeded && w.ReservedFrom == LedgerAccountType.MerchantAvailable);
+        refunds.ShouldAllBe(r => r.Status == Sluice.Refunds.RefundStatus.Succeeded && r.ReservedFrom == LedgerAccountType.MerchantAvailable);
+        var refunded = await gateway.WithDbAsync(db => db.Payments.AsNoTracking().Where(p => paid.Contains(p.Id)).SumAsync(p => p.RefundedAmount, Ct));
+        refunded.ShouldBe(refunds.Sum(r => r.Amount));
+        await BooksBalanceAsync();
+    }
+
+    [Fact]
     public async Task Entries_are_cursor_paginated_and_bad_filters_are_refused()
     {
         var shop = await ShopAsync();
