@@ -157,6 +157,32 @@ public abstract class LedgerTests(LedgerGateway gateway)
     }
 
     [Fact]
+    public async Task Partial_refunds_at_a_channel_that_returns_its_fee_get_their_share_of_it_back_and_never_more()
+    {
+        var shop = await ShopAsync();
+        var payment = await shop.Client.PaidPaymentAsync(10_000);
+        var paymentId = payment.Str("id");
+        var fee = (await EntriesAsync("order_id=" + paymentId)).GetProperty("data")[0].GetProperty("postings").EnumerateArray()
+            .Where(p => p.Str("account") == "channel_fee_expense:CNY").Sum(p => p.GetProperty("amount").GetInt64());
+        fee.ShouldBeGreaterThan(2, "the sandbox channel charges a fee for alipay_qr");
+
+        var returned = new List<long>();
+        foreach (var amount in new long[] { 3_333, 3_333, 3_334 })
+        {
+            using var refund = await shop.Client.PostRefundAsync(RefundBody(paymentId, amount, stage: "pre_delivery"));
+            var body = await refund.ReadJsonAsync();
+            ((int)refund.StatusCode).ShouldBe(201, body.ToString());
+            var succeeded = (await EntriesAsync("order_id=" + body.Str("id"))).GetProperty("data").EnumerateArray().Single(e => e.Str("kind") == "refund_succeeded");
+            returned.Add(-succeeded.GetProperty("postings").EnumerateArray().Where(p => p.Str("account") == "channel_fee_expense:CNY").Sum(p => p.GetProperty("amount").GetInt64()));
+        }
+
+        // Each share is the rounding of the fee on what was refunded so far, less the shares before: all of it in the end.
+        returned[0].ShouldBe(Fees.Of(fee * 3_333, 100));
+        returned.Sum().ShouldBe(fee);
+        await BooksBalanceAsync();
+    }
+
+    [Fact]
     public async Task A_pre_delivery_refund_comes_out_of_pending_a_post_delivery_one_needs_available_and_a_platform_one_costs_the_platform()
     {
         var shop = await ShopAsync();
