@@ -111,6 +111,9 @@ public sealed class LedgerPostings(LedgerBook book, IOptions<LedgerOptions> opti
     /// </summary>
     public async Task<long> ChannelFeeReturnedAsync(SluiceDbContext db, RefundOrder refund, CancellationToken ct)
     {
+        // The payment's row is locked first (a no-op update), so refunds of one payment succeeding at once take their
+        // shares one after the other, each seeing the shares committed before it.
+        await db.Payments.Where(p => p.Id == refund.PaymentId).ExecuteUpdateAsync(s => s.SetProperty(p => p.RefundedAmount, p => p.RefundedAmount), ct);
         var paymentKey = $"payment:{refund.PaymentId}:succeeded";
         var feeAccount = LedgerAccount.CodeOf(ChannelFeeExpense, null, refund.Currency);
         var fee = await db.JournalPostings.AsNoTracking()
@@ -128,7 +131,7 @@ public sealed class LedgerPostings(LedgerBook book, IOptions<LedgerOptions> opti
             .SumAsync(p => p.Amount, ct);
         var refundedSoFar = await db.Refunds.AsNoTracking().Where(r => r.PaymentId == refund.PaymentId && r.Status == RefundStatus.Succeeded).SumAsync(r => r.Amount, ct);
         var share = (long)(((Int128)fee * refundedSoFar + paid / 2) / paid);
-        return Math.Clamp(share - returned, 0, fee - returned);
+        return Math.Max(0, Math.Min(share - returned, fee - returned));
     }
 
     /// <summary>A pay-back that had paid the refund was returned by the payee's bank: the success is reversed, the refund is in transit again.</summary>
