@@ -35,6 +35,9 @@ public sealed class AlipayProfile : IChannelProfile
     /// <summary>Alipay refunds settle at once.</summary>
     public TimeSpan? RefundOverdueTimeout => TimeSpan.FromDays(1);
 
+    /// <summary>The channel returns its fee in proportion on a refund.</summary>
+    public bool ReturnsFeeOnRefund => true;
+
     public NotifyAcknowledgement? Acknowledgement { get; } =
         new(new(200, "text/plain", AlipayProtocol.NoticeAccepted), new(400, "text/plain", AlipayProtocol.NoticeRefused));
 }

@@ -29,6 +29,9 @@ public sealed class SandboxProfile : IChannelProfile
 
     public TimeSpan? RefundOverdueTimeout => TimeSpan.FromHours(1);
 
+    /// <summary>The channel returns its fee in proportion on a refund.</summary>
+    public bool ReturnsFeeOnRefund => true;
+
     public NotifyAcknowledgement? Acknowledgement { get; } =
         new(new(200, "text/plain", SandboxProtocol.NoticeAnswer), new(400, "text/plain", "FAIL"));
 }

@@ -43,6 +43,9 @@ public sealed class WeChatPayProfile : IChannelProfile
     /// <summary>WeChat Pay's refunds settle within days (to bank cards).</summary>
     public TimeSpan? RefundOverdueTimeout => TimeSpan.FromDays(3);
 
+    /// <summary>The channel returns its fee in proportion on a refund.</summary>
+    public bool ReturnsFeeOnRefund => true;
+
     /// <summary>204 with no body when accepted (WeChat Pay takes 200 or 204); otherwise 500 with the documented FAIL body.</summary>
     public NotifyAcknowledgement? Acknowledgement { get; } =
         new(new(204, "application/json", ""), new(400, "application/json", """{"code":"FAIL","message":"失败"}"""));

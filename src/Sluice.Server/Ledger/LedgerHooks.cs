@@ -22,7 +22,7 @@ public sealed class PaymentPostings(LedgerPostings postings) : IOrderTransitionH
 /// A refund's reservation follows its state: paid (succeeded), released (failed), out to suspense (closed offline),
 /// back in transit (a returned pay-back). Refunds requested before the ledger existed reserved nothing and post nothing.
 /// </summary>
-public sealed class RefundPostings(LedgerPostings postings) : IOrderTransitionHook<RefundOrder, RefundStatus>
+public sealed class RefundPostings(LedgerPostings postings, Sluice.Channels.ChannelAdapterRegistry channels) : IOrderTransitionHook<RefundOrder, RefundStatus>
 {
     public bool AppliesTo(RefundOrder order, RefundStatus target) =>
         order.ReservedFrom is not null && target is RefundStatus.Succeeded or RefundStatus.Failed or RefundStatus.ClosedOffline or RefundStatus.Exception;
@@ -31,8 +31,14 @@ public sealed class RefundPostings(LedgerPostings postings) : IOrderTransitionHo
     {
         switch (change.To)
         {
+            case RefundStatus.Succeeded when change.From == RefundStatus.PayingBack:
+                await postings.RefundSucceededAsync(db, order, await PayBackAccountAsync(db, order, ct), ct);
+                break;
             case RefundStatus.Succeeded:
-                await postings.RefundSucceededAsync(db, order, change.From == RefundStatus.PayingBack ? await PayBackAccountAsync(db, order, ct) : order.ChannelAccountId, ct);
+                // Paid back by the payment's own channel: one that returns fees gives its share of the payment's fee back.
+                var protocol = await db.ChannelAccounts.AsNoTracking().Where(a => a.Id == order.ChannelAccountId).Select(a => a.Protocol).FirstOrDefaultAsync(ct);
+                var returnsFee = protocol is not null && channels.FindProfile(protocol)?.ReturnsFeeOnRefund == true;
+                await postings.RefundSucceededAsync(db, order, order.ChannelAccountId, ct, returnsFee ? await postings.ChannelFeeReturnedAsync(db, order, ct) : 0);
                 break;
             case RefundStatus.Failed:
                 await postings.RefundFailedAsync(db, order, order.ReservedFrom!.Value, ct);

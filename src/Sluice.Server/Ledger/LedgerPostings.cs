@@ -89,11 +89,50 @@ public sealed class LedgerPostings(LedgerBook book, IOptions<LedgerOptions> opti
         return (from, posted);
     }
 
-    /// <summary>The channel paid the refund back (or a pay-back withdrawal did): refunds in transit against what the channel holds of ours.</summary>
-    public Task RefundSucceededAsync(SluiceDbContext db, RefundOrder refund, string channelAccountId, CancellationToken ct) =>
+    /// <summary>
+    /// The channel paid the refund back (or a pay-back withdrawal did): refunds in transit against what the channel holds
+    /// of ours, less the share of its fee the channel gives back (<paramref name="channelFeeReturned"/>), which reduces
+    /// the channel fee expense.
+    /// </summary>
+    public Task RefundSucceededAsync(SluiceDbContext db, RefundOrder refund, string channelAccountId, CancellationToken ct, long channelFeeReturned = 0) =>
         book.PostAsync(db, new EntrySpec(
-            $"refund:{refund.Id}:succeeded@{refund.Version}", "refund_succeeded", "refund", refund.Id, refund.MerchantId, refund.Currency, null,
-            [new(RefundsInTransit, null, refund.Amount), new(ChannelReceivable, channelAccountId, -refund.Amount)]), ct);
+            $"refund:{refund.Id}:succeeded@{refund.Version}", "refund_succeeded", "refund", refund.Id, refund.MerchantId, refund.Currency,
+            channelFeeReturned == 0 ? null : $"channel fee returned {channelFeeReturned}",
+            [
+                new(RefundsInTransit, null, refund.Amount),
+                new(ChannelReceivable, channelAccountId, -(refund.Amount - channelFeeReturned)),
+                new(ChannelFeeExpense, null, -channelFeeReturned),
+            ]), ct);
+
+    /// <summary>
+    /// The share of the payment's channel fee a channel that returns fees gives back for this refund: the fee times the
+    /// payment's succeeded refunds so far over its amount, rounded half up, less what earlier refunds got back — so the
+    /// shares of many partial refunds add up to the same rounding of the total and never to more than the fee.
+    /// </summary>
+    public async Task<long> ChannelFeeReturnedAsync(SluiceDbContext db, RefundOrder refund, CancellationToken ct)
+    {
+        // The payment's row is locked first (a no-op update), so refunds of one payment succeeding at once take their
+        // shares one after the other, each seeing the shares committed before it.
+        await db.Payments.Where(p => p.Id == refund.PaymentId).ExecuteUpdateAsync(s => s.SetProperty(p => p.RefundedAmount, p => p.RefundedAmount), ct);
+        var paymentKey = $"payment:{refund.PaymentId}:succeeded";
+        var feeAccount = LedgerAccount.CodeOf(ChannelFeeExpense, null, refund.Currency);
+        var fee = await db.JournalPostings.AsNoTracking()
+            .Where(p => p.AccountId == feeAccount && db.JournalEntries.Any(e => e.Id == p.EntryId && e.IdempotencyKey == paymentKey))
+            .SumAsync(p => p.Amount, ct);
+        var paid = await db.Payments.AsNoTracking().Where(p => p.Id == refund.PaymentId).Select(p => p.Amount).FirstAsync(ct);
+        if (fee <= 0 || paid <= 0)
+        {
+            return 0;
+        }
+
+        var refunds = db.Refunds.Where(r => r.PaymentId == refund.PaymentId).Select(r => r.Id);
+        var returned = -await db.JournalPostings.AsNoTracking()
+            .Where(p => p.AccountId == feeAccount && db.JournalEntries.Any(e => e.Id == p.EntryId && e.Kind == "refund_succeeded" && refunds.Contains(e.OrderId)))
+            .SumAsync(p => p.Amount, ct);
+        var refundedSoFar = await db.Refunds.AsNoTracking().Where(r => r.PaymentId == refund.PaymentId && r.Status == RefundStatus.Succeeded).SumAsync(r => r.Amount, ct);
+        var share = (long)(((Int128)fee * refundedSoFar + paid / 2) / paid);
+        return Math.Max(0, Math.Min(share - returned, fee - returned));
+    }
 
     /// <summary>A pay-back that had paid the refund was returned by the payee's bank: the success is reversed, the refund is in transit again.</summary>
     public Task RefundReturnedAsync(SluiceDbContext db, RefundOrder refund, string channelAccountId, CancellationToken ct) =>

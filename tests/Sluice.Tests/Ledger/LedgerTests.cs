@@ -157,6 +157,32 @@ public abstract class LedgerTests(LedgerGateway gateway)
     }
 
     [Fact]
+    public async Task Partial_refunds_at_a_channel_that_returns_its_fee_get_their_share_of_it_back_and_never_more()
+    {
+        var shop = await ShopAsync();
+        var payment = await shop.Client.PaidPaymentAsync(10_000);
+        var paymentId = payment.Str("id");
+        var fee = (await EntriesAsync("order_id=" + paymentId)).GetProperty("data")[0].GetProperty("postings").EnumerateArray()
+            .Where(p => p.Str("account") == "channel_fee_expense:CNY").Sum(p => p.GetProperty("amount").GetInt64());
+        fee.ShouldBeGreaterThan(2, "the sandbox channel charges a fee for alipay_qr");
+
+        var returned = new List<long>();
+        foreach (var amount in new long[] { 3_333, 3_333, 3_334 })
+        {
+            using var refund = await shop.Client.PostRefundAsync(RefundBody(paymentId, amount, stage: "pre_delivery"));
+            var body = await refund.ReadJsonAsync();
+            ((int)refund.StatusCode).ShouldBe(201, body.ToString());
+            var succeeded = (await EntriesAsync("order_id=" + body.Str("id"))).GetProperty("data").EnumerateArray().Single(e => e.Str("kind") == "refund_succeeded");
+            returned.Add(-succeeded.GetProperty("postings").EnumerateArray().Where(p => p.Str("account") == "channel_fee_expense:CNY").Sum(p => p.GetProperty("amount").GetInt64()));
+        }
+
+        // Each share is the rounding of the fee on what was refunded so far, less the shares before: all of it in the end.
+        returned[0].ShouldBe(Fees.Of(fee * 3_333, 100));
+        returned.Sum().ShouldBe(fee);
+        await BooksBalanceAsync();
+    }
+
+    [Fact]
     public async Task A_pre_delivery_refund_comes_out_of_pending_a_post_delivery_one_needs_available_and_a_platform_one_costs_the_platform()
     {
         var shop = await ShopAsync();
@@ -395,6 +421,42 @@ public abstract class LedgerTests(LedgerGateway gateway)
         var kinds = (await EntriesAsync("order_id=" + refundId)).GetProperty("data").EnumerateArray().Select(e => e.Str("kind")).ToList();
         kinds.ShouldBe(["refund_requested", "refund_succeeded"]);
         (await EntriesAsync("order_id=" + paymentId)).GetProperty("data").GetArrayLength().ShouldBe(1);
+        await BooksBalanceAsync();
+    }
+
+    [Fact]
+    public async Task Racing_withdrawals_and_refunds_on_two_nodes_take_exactly_the_available_balance_and_strand_nothing()
+    {
+        var shop = await ShopAsync();
+        await gateway.WithdrawalChannelAsync(shop.MerchantId, "sandbox", "withdraw_wallet", WalletCredentials(), feePpm: 0);
+        var paid = new[] { (await shop.Client.PaidPaymentAsync(5_000)).Str("id"), (await shop.Client.PaidPaymentAsync(5_000)).Str("id") };
+        await SettleAsync(TimeSpan.FromDays(2));
+        (await BalanceAsync(shop.Client)).Available.ShouldBe(10_000);
+        await using var nodeB = gateway.StartNode("test-node-b");
+        using var clientB = nodeB.Client(shop.Sandbox.ApiKey);
+
+        // 60 withdrawals and 60 post-delivery refunds of 100 against 10 000 available: exactly 100 fit.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 120).Select(async i =>
+        {
+            var client = i % 2 == 0 ? shop.Client : clientB;
+            using var response = i % 4 < 2
+                ? await WithdrawAsync(client, 100)
+                : await client.PostRefundAsync(RefundBody(paid[i % 8 < 4 ? 0 : 1], 100));
+            return (Status: (int)response.StatusCode, Body: await response.ReadJsonAsync());
+        }));
+
+        answers.Count(a => a.Status == 201).ShouldBe(100, string.Join("\n", answers.Where(a => a.Status is not (201 or 422)).Select(a => a.Body.ToString()).Take(3)));
+        answers.Where(a => a.Status != 201).ShouldAllBe(a => a.Status == 422 && a.Body.Str("code") == "insufficient_balance");
+        (await BalanceAsync(shop.Client)).ShouldBe((0L, 0L));
+        var (withdrawals, refunds) = await gateway.WithDbAsync(async db => (
+            await db.Withdrawals.AsNoTracking().Where(w => w.MerchantId == shop.MerchantId).ToListAsync(Ct),
+            await db.Refunds.AsNoTracking().Where(r => r.MerchantId == shop.MerchantId).ToListAsync(Ct)));
+        (withdrawals.Count + refunds.Count).ShouldBe(100);
+        // Every stored one holds its reservation: paid, or still with the channel (a busy machine may leave an answer unknown).
+        withdrawals.ShouldAllBe(w => w.Status != Sluice.Withdrawals.WithdrawalStatus.Failed && w.ReservedFrom == LedgerAccountType.MerchantAvailable);
+        refunds.ShouldAllBe(r => r.Status != Sluice.Refunds.RefundStatus.Failed && r.ReservedFrom == LedgerAccountType.MerchantAvailable);
+        var refunded = await gateway.WithDbAsync(db => db.Payments.AsNoTracking().Where(p => paid.Contains(p.Id)).SumAsync(p => p.RefundedAmount, Ct));
+        refunded.ShouldBe(refunds.Sum(r => r.Amount));
         await BooksBalanceAsync();
     }
 

@@ -45,6 +45,12 @@ public interface IChannelProfile
 
     /// <summary>The answers the channel expects to its notices; null only for a channel that sends none.</summary>
     NotifyAcknowledgement? Acknowledgement { get; }
+
+    /// <summary>
+    /// Whether the channel gives its fee back in proportion when a payment is (partly) refunded (Alipay and WeChat Pay
+    /// do): the ledger posts the returned share against the channel fee expense.
+    /// </summary>
+    bool ReturnsFeeOnRefund => false;
 }
 
 /// <summary>One credential of a channel account: its name, whether an account needs it, and whether it is a secret.</summary>
