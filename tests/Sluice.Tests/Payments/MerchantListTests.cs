@@ -113,6 +113,7 @@ public abstract class MerchantListTests(GatewayFixture gateway)
         {
             using var refund = await Sluice.Tests.Refunds.RefundTestKit.PostRefundAsync(client, Sluice.Tests.Refunds.RefundTestKit.RefundBody(paymentId, amount));
             ((int)refund.StatusCode).ShouldBe(201, await refund.Content.ReadAsStringAsync());
+            gateway.Clock.Advance(TimeSpan.FromMilliseconds(5));   // ids order by millisecond; within one they are unordered
         }
 
         (await client.GetPaymentAsync(paymentId)).GetProperty("refunded_amount").GetInt64().ShouldBe(1_500);
