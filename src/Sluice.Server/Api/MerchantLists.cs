@@ -78,7 +78,9 @@ public sealed record ListQuery(int Limit, string? StartingAfter, string? EndingB
         string? status = q["status"];
         if (status is not null && !statuses.Contains(status))
         {
-            return (null, Problems.Validation(UnifiedCode.InvalidField, "status", "status must be one of " + string.Join(", ", statuses) + "."));
+            return (null, Problems.Validation(UnifiedCode.InvalidField, "status", statuses.Count == 0
+                ? "This list has no status filter."
+                : "status must be one of " + string.Join(", ", statuses) + "."));
         }
 
         return (new ListQuery(limit, NullIfEmpty(after), NullIfEmpty(before), gte, lt, status), null);

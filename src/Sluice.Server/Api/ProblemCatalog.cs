@@ -63,7 +63,7 @@ public static class ProblemCatalog
     public static void Localize(ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
-        if (!MessageLanguage.PrefersChinese(context.HttpContext.Request) || problem.Extensions.TryGetValue("code", out var c) is false || c is not string code)
+        if (!MessageLanguage.PrefersChinese(context.HttpContext.Request) || !problem.Extensions.TryGetValue("code", out var c) || c is not string code)
         {
             return;
         }
