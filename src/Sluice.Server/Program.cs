@@ -118,6 +118,11 @@ routes.MapChannelAccounts();
 routes.MapChannels();
 routes.MapResultCodes();
 routes.MapWebhooks();
+if (demo)
+{
+    routes.MapSandboxChannelAccounts();
+}
+
 if (demo && roles.Serves(NodeRoles.Api))
 {
     app.MapSluiceDemo();

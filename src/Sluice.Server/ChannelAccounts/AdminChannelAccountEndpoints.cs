@@ -2,6 +2,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Sluice.Channels;
+using Sluice.Channels.Sandbox;
+using Sluice.Demo;
 using Sluice.Common;
 using Sluice.Data;
 using Sluice.Errors;
@@ -19,6 +21,9 @@ public sealed record CreateChannelAccountRequest(
     string? SubMerchantId,
     IReadOnlyList<string>? PaymentMethods,
     Dictionary<string, string>? Credentials);
+
+/// <summary>A sandbox channel account for a merchant; the channel defaults to <c>sandbox</c> and the methods to all the channel takes.</summary>
+public sealed record CreateSandboxAccountRequest(string? MerchantId, string? ChannelCode, IReadOnlyList<string>? PaymentMethods);
 
 /// <summary>Changes to a channel account; absent fields keep their value. New credentials replace the old ones whole.</summary>
 public sealed record UpdateChannelAccountRequest(bool? Enabled, IReadOnlyList<string>? PaymentMethods, Dictionary<string, string>? Credentials);
@@ -41,6 +46,37 @@ public static class AdminChannelAccountEndpoints
             return TypedResults.Ok(rows.Select(a => View(a, contexts)).ToList());
         });
     }
+
+    /// <summary>
+    /// <c>POST /admin/api/sandbox/accounts</c> (demo mode): a merchant's account at a sandbox channel, with a merchant
+    /// number and secret the sandbox issues on the spot (an operator cannot know the secret, it is derived from the
+    /// node's master key). Created exactly as <c>POST /admin/api/channel-accounts</c> creates any account.
+    /// </summary>
+    public static void MapAdminSandboxAccountEndpoint(this RouteGroupBuilder adminApi) =>
+        adminApi.MapPost("/sandbox/accounts", async (
+            CreateSandboxAccountRequest? r, DemoSeeder demo, SluiceDbContext db, ChannelAdapterRegistry adapters, ChannelAccountContexts contexts,
+            IdGenerator ids, TimeProvider clock, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            var channelCode = r?.ChannelCode ?? DemoSeeder.SandboxChannelCode;
+            var methods = r?.PaymentMethods;
+            if (await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Code == channelCode, ct) is { } channel)
+            {
+                if (channel.Protocol != SandboxProfile.ProtocolName)
+                {
+                    return Problems.Validation(UnifiedCode.InvalidField, "channel_code", $"channel_code must name a sandbox channel; '{channelCode}' speaks {channel.Protocol}.");
+                }
+
+                methods ??= Channel.SplitList(channel.PaymentMethods);
+            }
+
+            return await CreateAsync(
+                new CreateChannelAccountRequest(channelCode, SandboxProfile.ProtocolName, r?.MerchantId, null, null, methods, demo.NewSandboxCredentials()),
+                db, adapters, contexts, ids, clock, user, ct);
+        })
+        .WithTags("Admin: channel accounts")
+        .WithSummary("Create a sandbox channel account (demo mode)")
+        .WithDescription("Gives a merchant an account at a sandbox channel (default `sandbox`; `sandbox_payout` for withdrawals) " +
+            "with a merchant number and secret issued by the sandbox. Mapped only in demo mode.");
 
     internal static ChannelAccountView View(ChannelAccount a, ChannelAccountContexts contexts) => new(
         a.Id, a.ChannelCode, a.Protocol, a.MerchantId, a.ServiceProviderId, a.SubMerchantId,

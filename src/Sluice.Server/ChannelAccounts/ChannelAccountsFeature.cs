@@ -13,4 +13,11 @@ public static class ChannelAccountsFeature
         routes.Admin?.MapAdminChannelAccountEndpoints();
         return routes;
     }
+
+    /// <summary>Demo mode only: accounts at the sandbox channel with credentials the sandbox issues.</summary>
+    public static SluiceRoutes MapSandboxChannelAccounts(this SluiceRoutes routes)
+    {
+        routes.Admin?.MapAdminSandboxAccountEndpoint();
+        return routes;
+    }
 }

@@ -86,7 +86,8 @@ public abstract class ClientListTests(GatewayFixture gateway)
             PayeeType = "bank_account", PayeeAccountNo = "6222020200112233445", PayeeName = "Zhang San", BankCode = "ICBC",
         });
         (await client.ListAllWithdrawalsAsync().ToListAsync()).ShouldHaveSingleItem().Id.ShouldBe(withdrawal.Id);
-        (await client.ListWithdrawalsAsync(new WithdrawalListOptions { Status = "succeeded" })).Data.ShouldBeEmpty();
+        (await client.ListWithdrawalsAsync(new WithdrawalListOptions { Status = "held" })).Data.ShouldBeEmpty();
+        (await client.ListWithdrawalsAsync(new WithdrawalListOptions { Status = withdrawal.Status })).Data.ShouldHaveSingleItem().Id.ShouldBe(withdrawal.Id);
 
         var paymentEvents = await client.ListAllEventsAsync(new EventListOptions { OrderId = payment.Id, Limit = 1 }).ToListAsync();
         // Both fired within one millisecond of the test's clock, where ids have no order: compare as a set.

@@ -64,7 +64,7 @@ public abstract class SluiceClientTests(GatewayFixture gateway)
     }
 
     [Fact]
-    public async Task An_unpaid_payment_is_closed_and_a_withdrawal_without_a_channel_is_held()
+    public async Task An_unpaid_payment_is_closed_and_a_withdrawal_is_paid_out_through_the_demo_sandbox_payouts()
     {
         var (services, client, _) = gateway.SluiceClientFor();
         await using var _ = services;
@@ -83,8 +83,9 @@ public abstract class SluiceClientTests(GatewayFixture gateway)
         });
         withdrawal.Id.ShouldStartWith("wdr_");
         withdrawal.PayeeAccount.ShouldNotContain("6222020200112233445");
-        withdrawal.Status.ShouldBe("held");
-        withdrawal.HoldReason.ShouldNotBeNullOrEmpty();
+        withdrawal.Status.ShouldBe("succeeded");
+        withdrawal.Channel.ShouldBe("sandbox_payout");
+        withdrawal.HoldReason.ShouldBeNull();
         (await client.GetWithdrawalAsync(withdrawal.Id)).MerchantWithdrawalNo.ShouldBe(number);
         (await client.FindWithdrawalAsync(number)).ShouldNotBeNull().Id.ShouldBe(withdrawal.Id);
         (await client.FindWithdrawalAsync("NO-SUCH-WITHDRAWAL")).ShouldBeNull();

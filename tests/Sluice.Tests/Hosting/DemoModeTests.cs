@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Sluice.Data;
 using Sluice.Demo;
 using Sluice.Demo.Sandbox;
+using Sluice.Server.Ledger;
 using Sluice.Tests.Infrastructure;
 
 namespace Sluice.Tests.Hosting;
@@ -30,6 +31,86 @@ public abstract class DemoModeOnTests(GatewayFixture gateway)
         var unsigned = await http.PostAsync("/sandbox/api/pay", Api.JsonBody(new { merchant_no = "SBX1" }));
         unsigned.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);               // the sandbox channel refuses an unsigned request
     }
+
+    [Fact]
+    public async Task The_demo_merchant_pays_and_withdraws_the_settled_money_through_the_seeded_sandbox_payouts()
+    {
+        using var http = gateway.Anonymous();
+        using var merchant = gateway.Merchant();
+        (await gateway.WithDbAsync(db => db.ChannelAccounts.CountAsync(a => a.MerchantId == gateway.Demo.MerchantId && a.ChannelCode == DemoSeeder.SandboxPayoutChannelCode)))
+            .ShouldBe(1);
+        var before = await BalanceAsync(merchant);
+
+        var payment = await merchant.CreatePaymentAsync("DEMO-" + Guid.NewGuid().ToString("N")[..10], amount: 120_00);
+        await http.PayOnCashierAsync(payment);
+        await Api.EventuallyAsync(async () => (await merchant.GetPaymentAsync(payment.Str("id"))).Str("status"), s => s == "succeeded", "the demo payment to succeed");
+
+        // T+0: the settlement worker makes the payment's money available at once.
+        await gateway.Services.GetRequiredService<SettlementWorker>().RunOnceAsync(CancellationToken.None);
+        var settled = await BalanceAsync(merchant);
+        settled.Pending.ShouldBe(before.Pending);
+        var credited = settled.Available - before.Available;
+        credited.ShouldBeInRange(1, 120_00);
+
+        using var response = await merchant.PostAsync("/v1/withdrawals", Api.JsonBody(new Dictionary<string, object>
+        {
+            ["merchant_withdrawal_no"] = "DEMO-WD-" + Guid.NewGuid().ToString("N")[..10], ["amount"] = 50_00, ["currency"] = "CNY",
+            ["payee_type"] = "wallet", ["payee_account_no"] = "demo-user@example.com", ["payee_name"] = "Zhang San",
+        }));
+        var withdrawal = await response.ReadJsonAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.Created, withdrawal.ToString());
+        withdrawal.Str("status").ShouldBe("succeeded");
+        withdrawal.Str("channel").ShouldBe(DemoSeeder.SandboxPayoutChannelCode);
+        (await BalanceAsync(merchant)).Available.ShouldBeLessThanOrEqualTo(settled.Available - 50_00);
+    }
+
+    [Fact]
+    public async Task An_operator_gives_another_merchant_a_sandbox_account_through_the_admin_api_and_it_takes_payments()
+    {
+        using var http = gateway.Anonymous();
+        using var admin = gateway.Admin();
+        var (merchantId, apiKey, _) = await gateway.MerchantWithAppAsync(new Uri(gateway.BaseAddress, "demo/webhooks"));
+
+        using var created = await admin.PostAsync("/admin/api/sandbox/accounts", Api.JsonBody(new { merchant_id = merchantId }));
+        var account = await created.ReadJsonAsync();
+        created.StatusCode.ShouldBe(HttpStatusCode.Created, account.ToString());
+        account.Str("channel_code").ShouldBe(DemoSeeder.SandboxChannelCode);
+        account.GetProperty("credential_names").EnumerateArray().Select(n => n.GetString()).ShouldBe(["api_secret", "base_url", "merchant_no"]);
+
+        using var merchant = gateway.Merchant(apiKey);
+        var payment = await merchant.CreatePaymentAsync("SBX2-" + Guid.NewGuid().ToString("N")[..10]);
+        await http.PayOnCashierAsync(payment);
+        await Api.EventuallyAsync(async () => (await merchant.GetPaymentAsync(payment.Str("id"))).Str("status"), s => s == "succeeded", "the second sandbox account's payment to succeed");
+
+        // A payout account too, and bad input refused without creating anything.
+        using var payout = await admin.PostAsync("/admin/api/sandbox/accounts", Api.JsonBody(new { merchant_id = merchantId, channel_code = DemoSeeder.SandboxPayoutChannelCode }));
+        payout.StatusCode.ShouldBe(HttpStatusCode.Created, await payout.Content.ReadAsStringAsync());
+        var countBefore = await gateway.WithDbAsync(db => db.ChannelAccounts.CountAsync());
+        foreach (var (body, field) in new (object, string)[]
+                 {
+                     (new { merchant_id = "mch_no_such" }, "merchant_id"),
+                     (new { merchant_id = merchantId, channel_code = "no-such-channel" }, "channel_code"),
+                     (new { merchant_id = merchantId, payment_methods = new[] { "withdraw_wallet" } }, "payment_methods"),
+                 })
+        {
+            using var refused = await admin.PostAsync("/admin/api/sandbox/accounts", Api.JsonBody(body));
+            var problem = await refused.ReadJsonAsync();
+            refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest, problem.ToString());
+            problem.Str("code").ShouldBe("invalid_field");
+            problem.ToString().ShouldContain(field);
+        }
+
+        (await gateway.WithDbAsync(db => db.ChannelAccounts.CountAsync())).ShouldBe(countBefore);
+    }
+
+    private static async Task<(long Pending, long Available)> BalanceAsync(HttpClient merchant)
+    {
+        using var response = await merchant.GetAsync("/v1/balance");
+        var body = await response.ReadJsonAsync();
+        response.StatusCode.ShouldBe(HttpStatusCode.OK, body.ToString());
+        var cny = body.GetProperty("balances").EnumerateArray().Where(b => b.Str("currency") == "CNY").ToList();
+        return cny.Count == 0 ? (0, 0) : (cny[0].GetProperty("pending").GetInt64(), cny[0].GetProperty("available").GetInt64());
+    }
 }
 
 /// <summary>Demo mode off: nothing seeded, no demo service, and the demo's routes do not exist (404).</summary>
@@ -45,7 +126,7 @@ public abstract class DemoModeOffTests(GatewayFixture gateway)
         (await gateway.WithDbAsync(db => db.Apps.CountAsync())).ShouldBe(0);
         (await gateway.WithDbAsync(db => db.ApiKeys.CountAsync())).ShouldBe(0);
         (await gateway.WithDbAsync(db => db.ChannelAccounts.CountAsync())).ShouldBe(0);
-        (await gateway.WithDbAsync(db => db.Channels.CountAsync(c => c.Code == DemoSeeder.SandboxChannelCode))).ShouldBe(0);
+        (await gateway.WithDbAsync(db => db.Channels.CountAsync(c => c.Code == DemoSeeder.SandboxChannelCode || c.Code == DemoSeeder.SandboxPayoutChannelCode))).ShouldBe(0);
         gateway.Services.GetService<DemoSeedHolder>().ShouldBeNull();
         gateway.Services.GetService<SandboxNotifier>().ShouldBeNull();
 
@@ -53,10 +134,11 @@ public abstract class DemoModeOffTests(GatewayFixture gateway)
                  {
                      (HttpMethod.Get, "/demo/webhooks"), (HttpMethod.Post, "/demo/webhooks"), (HttpMethod.Get, "/sandbox/cashier/SBX1"),
                      (HttpMethod.Post, "/sandbox/cashier/SBX1/pay"), (HttpMethod.Post, "/sandbox/api/pay"), (HttpMethod.Post, "/sandbox/api/payout"),
+                     (HttpMethod.Post, "/admin/api/sandbox/accounts"),
                  })
         {
             using var request = new HttpRequestMessage(method, path) { Content = method == HttpMethod.Post ? Api.JsonBody("{}") : null };
-            var response = await http.SendAsync(request);
+            var response = await (path.StartsWith("/admin/", StringComparison.Ordinal) ? admin : http).SendAsync(request);
             response.StatusCode.ShouldBe(HttpStatusCode.NotFound, $"{method} {path}");
             (await response.ReadJsonAsync()).Str("code").ShouldBe("not_found", $"{method} {path}");
         }
